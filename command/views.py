@@ -1,0 +1,63 @@
+"""The site's pages: each role lands on its own. Thin: authorize, read a selector, render."""
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+
+from command import selectors
+from command.models import Role
+from command.roles import access_of
+
+LANDING = {
+    Role.DISPATCHER: "console",
+    Role.SUPERVISOR: "supervisor",
+    Role.OFFICER: "tablet",
+    Role.CLERK: "desk",
+    Role.ADMINISTRATOR: "admin:index",
+}
+
+
+def _require(request, *allowed: str):
+    role = access_of(request).role
+    if role not in allowed:
+        raise PermissionDenied("Your role may not open this page.")
+    return access_of(request)
+
+
+def home(request):
+    role = access_of(request).role
+    if role is None:
+        return render(request, "command/no_role.html", status=403)
+    return redirect(LANDING[role])
+
+
+def console(request):
+    _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
+    return render(request, "command/console.html", selectors.console_context())
+
+
+def tablet(request):
+    access = _require(request, Role.OFFICER)
+    return render(request, "command/tablet.html", selectors.tablet_context(access.officer))
+
+
+def supervisor(request):
+    access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    return render(request, "command/supervisor.html", selectors.supervisor_context(access.platform_ids))
+
+
+def desk(request):
+    access = _require(request, Role.CLERK, Role.ADMINISTRATOR)
+    return render(request, "command/desk.html", selectors.desk_context(access.platform_ids))
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers and docker-compose: the database and the broker answer."""
+    from django.core.cache import cache
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    cache.set("healthz", "ok", 5)
+    return JsonResponse({"database": "ok", "redis": "ok" if cache.get("healthz") == "ok" else "failed"})

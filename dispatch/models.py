@@ -1,0 +1,218 @@
+"""110 incidents, their append-only timeline, and assignments of units to them."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grid.models import Located, lon_lat_constraints
+from platforms.transitions import TransitionTable
+
+
+class Category(models.TextChoices):
+    CRIMINAL = "criminal", _("Criminal")
+    PUBLIC_ORDER = "public_order", _("Public order")
+    DISPUTE = "dispute", _("Dispute")
+    TRAFFIC_ACCIDENT = "traffic_accident", _("Traffic accident")
+    TRAFFIC_CONGESTION = "traffic_congestion", _("Traffic congestion")
+    RESCUE = "rescue", _("Rescue and assistance")
+    MASS_EVENT = "mass_event", _("Mass event")
+    OTHER = "other", _("Other")
+
+
+class Priority(models.IntegerChoices):
+    P1 = 1, _("P1 emergency")
+    P2 = 2, _("P2 urgent")
+    P3 = 3, _("P3 routine")
+    P4 = 4, _("P4 non-urgent")
+
+
+class IncidentStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    WAITING = "waiting", _("Waiting for a unit")
+    DISPATCHED = "dispatched", _("Dispatched")
+    ON_SCENE = "on_scene", _("On scene")
+    CLEARED = "cleared", _("Cleared")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_INCIDENT_STATUSES = (IncidentStatus.RECEIVED, IncidentStatus.WAITING, IncidentStatus.DISPATCHED, IncidentStatus.ON_SCENE)
+
+INCIDENT_TRANSITIONS = TransitionTable(
+    "incident",
+    {
+        IncidentStatus.RECEIVED: {IncidentStatus.WAITING, IncidentStatus.DISPATCHED, IncidentStatus.CANCELLED},
+        IncidentStatus.WAITING: {IncidentStatus.DISPATCHED, IncidentStatus.CANCELLED},
+        IncidentStatus.DISPATCHED: {IncidentStatus.ON_SCENE, IncidentStatus.WAITING, IncidentStatus.CANCELLED},
+        IncidentStatus.ON_SCENE: {IncidentStatus.CLEARED},
+        IncidentStatus.CLEARED: {IncidentStatus.CLOSED},
+    },
+)
+
+phone_validator = RegexValidator(r"^\+?[0-9][0-9 -]{2,19}$", _("Enter a phone number: digits, spaces or dashes."))
+
+
+class Incident(Located):
+    """A 110 call and its handling. Judged against its target: 60 / 180 / 300 s to on scene."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    caller_name = models.CharField(_("caller name"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("caller phone"), max_length=20, blank=True, validators=[phone_validator])
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.P3)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    zone = models.ForeignKey("grid.Zone", on_delete=models.PROTECT, null=True, blank=True, related_name="incidents",
+                             verbose_name=_("zone"))
+    key_site = models.ForeignKey("grid.KeySite", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="incidents", verbose_name=_("key site"))
+    target_s = models.PositiveIntegerField(_("response target (s)"))
+    status = models.CharField(_("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.RECEIVED)
+    at_risk = models.BooleanField(_("target at risk"), default=False)
+    disposition = models.CharField(_("disposition"), max_length=300, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("taken by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "priority"], name="dispatch_incident_queue")]
+        constraints = [
+            *lon_lat_constraints(),
+            models.CheckConstraint(condition=Q(category__in=Category.values), name="dispatch_incident_category_known"),
+            models.CheckConstraint(condition=Q(priority__gte=1, priority__lte=4), name="dispatch_incident_priority_range"),
+            models.CheckConstraint(condition=Q(status__in=IncidentStatus.values), name="dispatch_incident_status_known"),
+            models.CheckConstraint(condition=Q(target_s__in=[60, 180, 300]), name="dispatch_incident_target_known"),
+            models.CheckConstraint(condition=~Q(idempotency_key=""), name="dispatch_incident_idempotency_not_blank"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.get_category_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_INCIDENT_STATUSES
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Call received")
+    RECOMMENDED = "recommended", _("Units recommended")
+    ASSIGNED = "assigned", _("Unit assigned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    CLEARED = "cleared", _("Cleared")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    ACK_TIMEOUT = "ack_timeout", _("Not acknowledged in time")
+    REDISPATCHED = "redispatched", _("Re-dispatched")
+    PREEMPTED = "preempted", _("Unit pre-empted")
+    AT_RISK = "at_risk", _("Target at risk")
+    WAITING = "waiting", _("Waiting for a free unit")
+    NOTE = "note", _("Note")
+
+
+class IncidentEvent(models.Model):
+    """One step of an incident's handling: who did what and when. Append-only, in the database too."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="events", verbose_name=_("incident"))
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("actor"))
+    unit = models.ForeignKey("platforms.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("incident event")
+        verbose_name_plural = _("incident events")
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=EventKind.values), name="dispatch_event_kind_known")]
+
+    def __str__(self):
+        return f"{self.incident.number} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(_("Incident events are append-only: they cannot be changed."), code="append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Incident events are append-only: they cannot be deleted."), code="append_only")
+
+
+class AssignmentStatus(models.TextChoices):
+    ASSIGNED = "assigned", _("Assigned")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    CLEARED = "cleared", _("Cleared")
+    CANCELLED = "cancelled", _("Cancelled")
+    TIMED_OUT = "timed_out", _("Not acknowledged in time")
+    PREEMPTED = "preempted", _("Pre-empted")
+
+
+ACTIVE_ASSIGNMENT_STATUSES = (
+    AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE, AssignmentStatus.ON_SCENE,
+)
+
+ASSIGNMENT_TRANSITIONS = TransitionTable(
+    "assignment",
+    {
+        AssignmentStatus.ASSIGNED: {AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE, AssignmentStatus.ON_SCENE,
+                                    AssignmentStatus.CANCELLED, AssignmentStatus.TIMED_OUT, AssignmentStatus.PREEMPTED},
+        AssignmentStatus.ACKNOWLEDGED: {AssignmentStatus.EN_ROUTE, AssignmentStatus.ON_SCENE,
+                                        AssignmentStatus.CANCELLED, AssignmentStatus.PREEMPTED},
+        AssignmentStatus.EN_ROUTE: {AssignmentStatus.ON_SCENE, AssignmentStatus.CANCELLED, AssignmentStatus.PREEMPTED},
+        AssignmentStatus.ON_SCENE: {AssignmentStatus.CLEARED},
+    },
+)
+
+
+class Assignment(models.Model):
+    """A unit sent to an incident. A unit never holds two active assignments (a partial unique index)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("incident"))
+    unit = models.ForeignKey("platforms.Unit", on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    status = models.CharField(_("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.ASSIGNED)
+    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("assigned by"))
+    ack_due_at = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    en_route_at = models.DateTimeField(_("en route at"), null=True, blank=True)
+    on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    eta_s = models.FloatField(_("ETA at assignment (s)"), null=True, blank=True)
+    preempted_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                       verbose_name=_("pre-empted from"))
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit"], condition=Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                                    name="dispatch_one_active_assignment_per_unit",
+                                    violation_error_message=_("This unit already holds an active assignment.")),
+            models.UniqueConstraint(fields=["incident", "unit"], condition=Q(status__in=ACTIVE_ASSIGNMENT_STATUSES),
+                                    name="dispatch_one_active_assignment_per_incident_unit"),
+            models.CheckConstraint(condition=Q(status__in=AssignmentStatus.values), name="dispatch_assignment_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} → {self.incident.number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES

@@ -1,0 +1,227 @@
+"""Space: the served area, zones with their response class, key sites, must-patrol points and lines.
+
+Geometry is GeoJSON (lon, lat) in JSON columns, validated with shapely in `clean()`; points are
+plain lon/lat columns whose range CHECK also rejects NaN (PostgreSQL orders NaN above every number).
+"""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from grid import geometry
+
+
+def lon_lat_constraints(prefix: str = "") -> list[models.CheckConstraint]:
+    lon, lat = f"{prefix}lon", f"{prefix}lat"
+    return [
+        models.CheckConstraint(condition=models.Q(**{f"{lon}__gte": -180, f"{lon}__lte": 180}),
+                               name=f"%(app_label)s_%(class)s_{lon}_range"),
+        models.CheckConstraint(condition=models.Q(**{f"{lat}__gte": -90, f"{lat}__lte": 90}),
+                               name=f"%(app_label)s_%(class)s_{lat}_range"),
+    ]
+
+
+class Located(models.Model):
+    """A point on the map, checked finite, in range and inside the served area."""
+
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+
+    class Meta:
+        abstract = True
+        constraints = lon_lat_constraints()
+
+    def clean(self):
+        super().clean()
+        check_point_served(self.lon, self.lat, field="lon")
+
+
+def check_point_served(lon, lat, *, field: str = "location") -> tuple[float, float]:
+    """The point as floats, or a ValidationError on `field` saying what is wrong with it."""
+    from grid.selectors import served_area_contains
+
+    try:
+        lon, lat = geometry.parse_lon_lat(lon, lat)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    if not served_area_contains(lon, lat):
+        raise ValidationError({field: _("The point (%(lon).6f, %(lat).6f) is outside the served area.") % {"lon": lon, "lat": lat}})
+    return lon, lat
+
+
+class ResponseClass(models.TextChoices):
+    CITY_CENTRE = "city_centre", _("City centre (3 minutes)")
+    OTHER = "other", _("Other areas (5 minutes)")
+
+
+class ServedArea(models.Model):
+    """The one area the command centre serves; points outside it are refused."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    name = models.CharField(_("name"), max_length=100)
+    polygon = models.JSONField(_("outline (GeoJSON)"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("served area")
+        verbose_name_plural = _("served area")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="grid_servedarea_single_row")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        try:
+            geometry.parse_polygon(self.polygon)
+        except ValidationError as error:
+            raise ValidationError({"polygon": error.messages}) from None
+
+
+class Zone(models.Model):
+    """A grid patrol zone (网格巡区), owned by one platform, with its response class."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="zones", verbose_name=_("owning platform"))
+    response_class = models.CharField(_("response class"), max_length=20, choices=ResponseClass.choices,
+                                      default=ResponseClass.OTHER)
+    polygon = models.JSONField(_("polygon (GeoJSON)"))
+    min_cover_units = models.PositiveSmallIntegerField(_("minimum units left on cover"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def target_s(self) -> int:
+        if self.response_class == ResponseClass.CITY_CENTRE:
+            return settings.RESPONSE_TARGET_CITY_CENTRE_S
+        return settings.RESPONSE_TARGET_OTHER_S
+
+    def clean(self):
+        super().clean()
+        try:
+            shape = geometry.parse_polygon(self.polygon)
+        except ValidationError as error:
+            raise ValidationError({"polygon": error.messages}) from None
+        from grid.selectors import served_area_covers
+
+        if not served_area_covers(shape):
+            raise ValidationError({"polygon": _("The zone reaches outside the served area.")})
+
+
+class KeySiteKind(models.TextChoices):
+    SQUARE = "square", _("Square")
+    STATION = "station", _("Station")
+    HOSPITAL = "hospital", _("Hospital")
+    SCHOOL = "school", _("School")
+    GOVERNMENT = "government", _("Government building")
+    LANDMARK = "landmark", _("Landmark")
+    OTHER = "other", _("Other")
+
+
+class KeySite(Located):
+    """A key site (重点部位): a call within its radius or polygon has the 1-minute target."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=KeySiteKind.choices, default=KeySiteKind.OTHER)
+    radius_m = models.PositiveIntegerField(_("radius (m)"), default=300)
+    polygon = models.JSONField(_("polygon (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("key site")
+        verbose_name_plural = _("key sites")
+        ordering = ["code"]
+        constraints = [
+            *lon_lat_constraints(),
+            models.CheckConstraint(condition=models.Q(radius_m__gte=10, radius_m__lte=5000),
+                                   name="grid_keysite_radius_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def target_s(self) -> int:
+        return settings.RESPONSE_TARGET_KEY_SITE_S
+
+    def clean(self):
+        super().clean()
+        if self.polygon is not None:
+            try:
+                geometry.parse_polygon(self.polygon)
+            except ValidationError as error:
+                raise ValidationError({"polygon": error.messages}) from None
+
+
+class PatrolPoint(Located):
+    """A must-patrol point (必巡点): every shift has to visit it and stay a while."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="patrol_points", verbose_name=_("platform"))
+    radius_m = models.PositiveIntegerField(_("visit radius (m)"), default=50)
+    dwell_s = models.PositiveIntegerField(_("dwell time (s)"), default=300)
+
+    class Meta:
+        verbose_name = _("must-patrol point")
+        verbose_name_plural = _("must-patrol points")
+        ordering = ["code"]
+        constraints = [
+            *lon_lat_constraints(),
+            models.CheckConstraint(condition=models.Q(radius_m__gte=5, radius_m__lte=1000),
+                                   name="grid_patrolpoint_radius_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class PatrolRoute(models.Model):
+    """A must-patrol line (必巡线) along real streets, covered when travelled within its corridor."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    platform = models.ForeignKey("platforms.Platform", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="patrol_routes", verbose_name=_("platform"))
+    line = models.JSONField(_("line (GeoJSON LineString)"))
+    corridor_m = models.PositiveIntegerField(_("corridor half-width (m)"), default=50)
+    length_m = models.FloatField(_("length (m)"), editable=False, default=0)
+
+    class Meta:
+        verbose_name = _("must-patrol route")
+        verbose_name_plural = _("must-patrol routes")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(corridor_m__gte=5, corridor_m__lte=500),
+                                   name="grid_patrolroute_corridor_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        try:
+            line = geometry.parse_line(self.line)
+        except ValidationError as error:
+            raise ValidationError({"line": error.messages}) from None
+        from grid.selectors import served_area_covers
+
+        if not served_area_covers(line):
+            raise ValidationError({"line": _("The route leaves the served area.")})
+        self.length_m = round(geometry.line_length_m(line), 1)
