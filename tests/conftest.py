@@ -1,0 +1,86 @@
+"""Standing personas: dispatcher, supervisor, officer (with a unit on duty), clerk, outsider."""
+import pytest
+from rest_framework.test import APIClient
+
+from command.models import Role
+from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_spatial_cache():
+    """Selectors cache shapely indexes per process; each test starts from its own rows."""
+    from grid import selectors
+
+    selectors._cache.clear()
+    yield
+    selectors._cache.clear()
+
+
+@pytest.fixture
+def platform(db):
+    return f.PlatformFactory(code="P01", name="人民广场平台")
+
+
+@pytest.fixture
+def other_platform(db):
+    return f.PlatformFactory(code="P02", name="外滩平台")
+
+
+@pytest.fixture
+def dispatcher(db):
+    user = f.UserFactory(username="dispatcher")
+    f.membership(user, Role.DISPATCHER)
+    return user
+
+
+@pytest.fixture
+def supervisor(db, platform):
+    user = f.UserFactory(username="supervisor")
+    f.membership(user, Role.SUPERVISOR, platform=platform)
+    return user
+
+
+@pytest.fixture
+def officer_unit(db, platform):
+    return f.UnitFactory(platform=platform, call_sign="人广01")
+
+
+@pytest.fixture
+def officer(db, platform, officer_unit):
+    user = f.UserFactory(username="officer")
+    person = f.OfficerFactory(platform=platform, squad=officer_unit.shift.squad, user=user, name="李警官")
+    officer_unit.officers.add(person)
+    f.membership(user, Role.OFFICER)
+    return user
+
+
+@pytest.fixture
+def clerk(db, platform):
+    user = f.UserFactory(username="clerk")
+    f.membership(user, Role.CLERK, platform=platform)
+    return user
+
+
+@pytest.fixture
+def administrator(db):
+    return f.UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but holds no role in the command centre."""
+    return f.UserFactory(username="outsider")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api):
+    def login(user):
+        api.force_authenticate(user)
+        return api
+
+    return login
