@@ -191,6 +191,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # Leaflet comes vendored in django-leaflet; its app module needs GeoDjango (GDAL), which we do not
 # use, so we serve only its static files (static/leaflet/leaflet.js, .css, images).
 STATICFILES_DIRS = [BASE_DIR / "static", Path(importlib.util.find_spec("leaflet").origin).parent / "static"]
+# In development WhiteNoise serves straight from the source folders: no collectstatic step.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,96 @@
+"""`make demo`: migrate, seed the demo city, then run the production topology on this machine —
+the ASGI web server, a Celery worker and Celery beat — until Ctrl-C (or --run-for seconds)."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from command.demo.seed import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Start the whole demo: embedded services, migrations, demo city, web + worker + beat."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("DEMO_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_PORT", "8000")))
+        parser.add_argument("--password", default="shanghai110")
+        parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds (smoke tests)")
+
+    def handle(self, *args, host, port, password, run_for, **options):
+        if settings.PRODUCTION:
+            raise CommandError("`demo` seeds known passwords: it runs only in development mode")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("seed_demo", password=password)
+        processes = self._start(host, port)
+        self._announce(host, port, password)
+        self._supervise(processes, run_for)
+
+    def _start(self, host: str, port: int) -> dict[str, subprocess.Popen]:
+        # The children get the URLs explicitly, so they reuse this run's services instead of racing
+        # to start their own.
+        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
+               "PYTHONUNBUFFERED": "1"}
+        python = sys.executable
+        commands = {
+            "web": [python, "-m", "uvicorn", "command.asgi:application", "--host", host, "--port", str(port),
+                    "--ws", "websockets", "--log-level", "warning"],
+            "worker": [python, "-m", "celery", "-A", "command", "worker", "-l", "warning", "--concurrency", "2",
+                       "-n", "demo-worker@%h"],
+            "beat": [python, "-m", "celery", "-A", "command", "beat", "-l", "warning",
+                     "--schedule", str(settings.BASE_DIR / ".local" / "celerybeat-schedule")],
+        }
+        return {name: self._spawn(name, command, env) for name, command in commands.items()}
+
+    def _spawn(self, name: str, command: list[str], env: dict) -> subprocess.Popen:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   cwd=settings.BASE_DIR, start_new_session=True)
+        threading.Thread(target=self._relay, args=(name, process), daemon=True).start()
+        return process
+
+    def _relay(self, name: str, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            self.stdout.write(f"{name:>6} | {line.rstrip()}")
+
+    def _announce(self, host: str, port: int, password: str) -> None:
+        self.stdout.write(self.style.SUCCESS(f"\nThe demo city is up: http://{host}:{port}/"))
+        self.stdout.write(f"Logins (password {password!r}):")
+        for username, role, scope in DEMO_USERS:
+            self.stdout.write(f"  {username:<20} {role}{' ' + str(scope) if scope else ''}")
+        self.stdout.write("API docs: /api/v1/docs/   admin: /admin/   Ctrl-C stops web, worker and beat.\n")
+
+    def _supervise(self, processes: dict[str, subprocess.Popen], run_for: float | None) -> None:
+        deadline = time.monotonic() + run_for if run_for else None
+        previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo like Ctrl-C
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                dead = [name for name, p in processes.items() if p.poll() is not None]
+                if dead:
+                    raise CommandError(f"{', '.join(dead)} stopped unexpectedly; stopping the rest")
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            self._stop(processes)
+
+    def _stop(self, processes: dict[str, subprocess.Popen]) -> None:
+        for process in processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for name, process in processes.items():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+        self.stdout.write("demo stopped")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt

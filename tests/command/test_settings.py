@@ -1,0 +1,96 @@
+"""Settings come from the environment and fail loudly; production refuses defaults."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.exceptions import ImproperlyConfigured
+
+from command import env
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_MODE": "production",
+    "SECRET_KEY": "k" * 10 + "9f3Jq-x_Lr0aP2mZ7vB4nC8dE1hG6tY5uI0oW3sR2eQ" + "zz",
+    "ALLOWED_HOSTS": "dispatch.example.org",
+    "DATABASE_URL": "postgresql://dispatch:pw@db.example.org:5432/dispatch",
+    "REDIS_URL": "redis://redis.example.org:6379/0",
+}
+
+
+def manage(*args: str, **environ: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "DEBUG"}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=clean | environ,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_in_production_mode():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"SECRET_KEY": ""}, "SECRET_KEY is required"),
+    ({"SECRET_KEY": "django-insecure-" + "a1" * 30}, "default or weak key"),
+    ({"SECRET_KEY": "changeme"}, "default or weak key"),
+    ({"DEBUG": "true"}, "DEBUG=true is not allowed"),
+    ({"DEBUG": "flase"}, "is not a boolean"),
+    ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is required"),
+    ({"DATABASE_URL": ""}, "DATABASE_URL is required"),
+    ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "must be a PostgreSQL URL"),
+    ({"REDIS_URL": "memcached://x"}, "REDIS_URL must start with"),
+    ({"DJANGO_MODE": "staging"}, "must be one of: development, production"),
+])
+def test_production_refuses_bad_or_default_settings(override, message):
+    result = manage("check", **(PRODUCTION | override))
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_makemigrations_is_clean():
+    result = manage("makemigrations", "--check", "--dry-run", DATABASE_URL=os.environ["DATABASE_URL"],
+                    REDIS_URL=os.environ["REDIS_URL"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("value, expected", [("true", True), ("0", False), ("Yes", True), ("off", False), (None, True)])
+def test_env_bool_reads_the_usual_words(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("FLAG", raising=False)
+    else:
+        monkeypatch.setenv("FLAG", value)
+    assert env.env_bool("FLAG", True) is expected
+
+
+@pytest.mark.parametrize("name, value, call, message", [
+    ("N", "ten", lambda: env.env_int("N", 1), "is not a whole number"),
+    ("N", "3", lambda: env.env_int("N", 1, minimum=5), "below the minimum 5"),
+    ("X", "nan", lambda: env.env_float("X", 1.0), "not a finite number"),
+    ("L", "a,,b", lambda: env.env_list("L", []), "has an empty item"),
+])
+def test_env_helpers_reject_bad_values(monkeypatch, name, value, call, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        call()
+
+
+def test_language_and_time_zone(settings):
+    assert (settings.LANGUAGE_CODE, settings.TIME_ZONE, [code for code, _ in settings.LANGUAGES]) == (
+        "zh-hans", "Asia/Shanghai", ["zh-hans", "en"])
+
+
+def test_docker_compose_runs_the_production_topology_with_the_same_variables():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+    for name in ("postgres", "redis", "web", "worker"):
+        assert "healthcheck" in services[name], name
+    for name in ("web", "worker", "beat", "migrate"):
+        environment = services[name]["environment"]
+        assert environment["DJANGO_MODE"] == "production"
+        assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
+    assert set(compose["volumes"]) == {"postgres-data", "redis-data"}
