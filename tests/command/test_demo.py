@@ -1,0 +1,105 @@
+"""`make demo` end to end: the real topology (uvicorn ASGI web, Celery worker, Celery beat) on its
+own database, every demo login landing on its role's page over real HTTP, the worker answering."""
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from command import embedded
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+LANDINGS = {"dispatcher": "/console/", "supervisor": "/supervisor/", "district_supervisor": "/supervisor/",
+            "officer": "/tablet/", "clerk": "/desk/", "admin": "/admin/"}
+
+pytestmark = pytest.mark.slow
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="module")
+def demo():
+    """The demo on a database and a Valkey db of its own; stopped (all three processes) afterwards."""
+    admin_url = with_database(os.environ["DATABASE_URL"], "postgres")
+    embedded._ensure_database(admin_url, "demo_smoke")
+    port = embedded.free_port()
+    env = {**os.environ, "DATABASE_URL": with_database(os.environ["DATABASE_URL"], "demo_smoke"),
+           "REDIS_URL": re.sub(r"/\d+$", "/3", os.environ["REDIS_URL"])}
+    log = open(BASE_DIR / ".local" / "demo-smoke.log", "w")
+    process = subprocess.Popen([sys.executable, "manage.py", "demo", "--port", str(port), "--run-for", "600"],
+                               cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/healthz", process, timeout=240)
+        yield base, env, process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        log.close()
+
+
+def wait_for(url: str, process, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, (BASE_DIR / ".local" / "demo-smoke.log").read_text()[-3000:]
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(1)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+def log_in(base: str, username: str):
+    """POST the login form like a browser; returns the opener (with its session) and the response."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    browser.open(f"{base}/login/")
+    token = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    form = urllib.parse.urlencode({"username": username, "password": "shanghai110", "csrfmiddlewaretoken": token})
+    response = browser.open(urllib.request.Request(f"{base}/login/", data=form.encode(), headers={"Referer": f"{base}/login/"}))
+    return browser, response
+
+
+def logged_in(base: str, username: str):
+    return log_in(base, username)[0]
+
+
+@pytest.mark.parametrize("username, landing", LANDINGS.items())
+def test_each_demo_login_lands_on_its_page(demo, username, landing):
+    base, _, _ = demo
+    _, response = log_in(base, username)
+    assert (urllib.parse.urlsplit(response.url).path, response.status) == (landing, 200)
+
+
+def test_the_admin_shows_the_seeded_city(demo):
+    from command.demo.city import PLATFORMS
+
+    base, _, _ = demo
+    browser = logged_in(base, "admin")
+    page = browser.open(f"{base}/admin/platforms/platform/").read().decode()
+    assert [p["name"] for p in PLATFORMS if p["name"] not in page] == []
+    officers = browser.open(f"{base}/admin/platforms/officer/").read().decode()
+    assert "1425" in officers.replace(",", "").replace(" ", "")
+
+
+def test_web_worker_and_beat_run_and_the_worker_answers(demo):
+    _, env, process = demo
+    children = subprocess.run(["ps", "-o", "args=", "--ppid", str(process.pid)], capture_output=True, text=True).stdout
+    assert "uvicorn command.asgi:application" in children
+    assert "celery -A command worker" in children and "celery -A command beat" in children
+    ping = subprocess.run([sys.executable, "-m", "celery", "-A", "command", "inspect", "ping", "--timeout", "10"],
+                          cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60)
+    assert ping.returncode == 0, ping.stdout + ping.stderr
+    assert "demo-worker@" in ping.stdout and "pong" in ping.stdout
