@@ -1,0 +1,79 @@
+"""seed_demo builds the demo city at the Xiangyang figures, and a second run changes nothing."""
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from command.models import Membership
+from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
+from grid.selectors import locate
+from platforms.models import District, Officer, Platform, Shift, Squad, Unit, UnitStatus
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module inside a transaction rolled back at the end (like setUpTestData);
+    each test's own `db` transaction nests inside it as a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", password="pw-for-tests", days_before=0, days_after=1)
+        yield
+        transaction.set_rollback(True)
+
+
+def test_the_city_has_the_published_staffing(seeded):
+    assert Counter(Officer.objects.values_list("kind", flat=True)) == {"police": 388, "auxiliary": 776, "traffic_assistant": 261}
+    assert (District.objects.count(), Platform.objects.count(), Squad.objects.count()) == (3, 7, 35)
+    assert max(Counter(Officer.objects.values_list("platform__code", flat=True)).values()) == 267
+    for platform in Platform.objects.all():
+        kinds = set(platform.vehicles.values_list("kind", flat=True))
+        assert {"patrol_car", "motorcycle", "platform_truck"} <= kinds, platform.code
+
+
+def test_space_is_seeded(seeded):
+    assert ServedArea.objects.count() == 1
+    assert (Zone.objects.count(), KeySite.objects.count(), PatrolPoint.objects.count(), PatrolRoute.objects.count()) == (27, 17, 30, 14)
+    assert set(Zone.objects.values_list("response_class", flat=True)) == {"city_centre", "other"}
+    assert Zone.objects.filter(platform=None).count() == 0
+
+
+def test_known_places_get_their_targets(seeded):
+    peoples_square = KeySite.objects.get(name_en="People's Square")
+    assert locate(peoples_square.lon, peoples_square.lat).target_s == 60
+    assert locate(121.4700, 31.2250).target_s in (60, 180)  # Huaihai Rd / Xintiandi: the centre
+
+
+def test_every_crew_is_led_by_a_sworn_officer_and_units_are_on_duty_now(seeded):
+    now = timezone.now()
+    for unit in Unit.objects.prefetch_related("officers"):
+        assert any(o.kind == "police" for o in unit.officers.all()), unit.call_sign
+    on_duty = Unit.objects.filter(shift__starts_at__lte=now, shift__ends_at__gt=now)
+    assert on_duty.count() > 50
+    assert set(on_duty.values_list("status", flat=True)) == {UnitStatus.AVAILABLE}
+    assert on_duty.filter(lon=None).count() == 0
+
+
+def test_five_squads_three_shifts_each_day(seeded):
+    today = timezone.localdate()
+    for platform in Platform.objects.all():
+        kinds = sorted(Shift.objects.filter(squad__platform=platform, starts_at__date=today).values_list("kind", flat=True))
+        assert kinds == ["day", "evening", "night"], platform.code
+
+
+def test_demo_logins_have_their_roles_and_the_officer_is_on_duty(seeded):
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {"dispatcher": "dispatcher", "supervisor": "supervisor", "district_supervisor": "supervisor",
+                     "clerk": "clerk", "officer": "officer"}
+    officer = Officer.objects.get(user__username="officer")
+    now = timezone.now()
+    assert officer.kind == "police"
+    assert officer.units.filter(shift__starts_at__lte=now, shift__ends_at__gt=now).exists()
+
+
+def test_a_second_run_creates_nothing_new(seeded):
+    counts = [model.objects.count() for model in (Officer, Unit, Shift, Zone, Membership)]
+    call_command("seed_demo", password="pw-for-tests", days_before=0, days_after=1)
+    assert [model.objects.count() for model in (Officer, Unit, Shift, Zone, Membership)] == counts
