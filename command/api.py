@@ -1,4 +1,7 @@
-"""API plumbing shared by every app's `api.py`: pagination and 4xx-never-500 error shapes."""
+"""API plumbing named in the settings: pagination and 4xx-never-500 error shapes.
+
+It imports no DRF views or generics: those read the settings, which name this module
+(command/rest.py holds the building blocks the apps' API modules share)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -6,6 +9,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+# Validation codes meaning "the data moved under you" (a unit taken by another dispatcher, a status
+# already changed): the request was well formed, so 409 tells the client to reload, not to fix input.
+CONFLICT_CODES = frozenset({"conflict", "invalid_transition"})
 
 
 class Pagination(PageNumberPagination):
@@ -17,6 +24,8 @@ class Pagination(PageNumberPagination):
 def exception_handler(exc, context):
     """Model validation and constraint errors become 400/409 with messages, never a 500."""
     if isinstance(exc, DjangoValidationError):
+        if getattr(exc, "code", None) in CONFLICT_CODES:
+            return Response({"detail": " ".join(exc.messages), "code": exc.code}, status=status.HTTP_409_CONFLICT)
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, IntegrityError):
         return Response({"detail": _integrity_message(exc)}, status=status.HTTP_409_CONFLICT)

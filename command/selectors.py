@@ -1,6 +1,7 @@
 """Reads for the role pages."""
 from django.utils import timezone
 
+from command.names import local_name
 from dispatch.models import OPEN_INCIDENT_STATUSES, Incident
 from platforms.models import Platform, Shift, Unit
 
@@ -43,3 +44,57 @@ def desk_context(platform_ids) -> dict:
         "appointments": _scoped(Appointment.objects.select_related("service_type", "platform"), platform_ids)
         .filter(starts_at__date=timezone.localdate()),
     }
+
+
+# --- page contexts: the reads above plus what each page's template and script need ------------
+
+def console_page() -> dict:
+    """The console's reads plus the data its map draws (a json_script tag read by console.js)."""
+    context = console_context()
+    context["map_data"] = console_map_data(context["platforms"], context["open_incidents"])
+    return context
+
+
+def console_map_data(platforms, incidents) -> dict:
+    """Plain JSON for the map. Iterating the querysets fills their caches, so the template's
+    own loops over them cost no second query."""
+    from grid.models import Zone
+    from grid.selectors import served_area
+
+    return {
+        "served_area": list(served_area().bounds),
+        "zones": [_zone_json(zone) for zone in Zone.objects.all()],
+        "platforms": [_platform_json(platform) for platform in platforms],
+        "incidents": [_incident_json(incident) for incident in incidents],
+    }
+
+
+def _zone_json(zone) -> dict:
+    return {"id": zone.pk, "code": zone.code, "name": local_name(zone), "response_class": zone.response_class,
+            "polygon": zone.polygon}
+
+
+def _platform_json(platform) -> dict:
+    return {"id": platform.pk, "code": platform.code, "name": local_name(platform), "mobile": platform.mobile,
+            "district": local_name(platform.district), "lon": platform.lon, "lat": platform.lat}
+
+
+def _incident_json(incident) -> dict:
+    # Labels are resolved here, in the request's language, so the script needs no catalogue.
+    return {"id": incident.pk, "number": incident.number, "category": str(incident.get_category_display()),
+            "priority": incident.priority, "status": str(incident.get_status_display()),
+            "at_risk": incident.at_risk, "lon": incident.lon, "lat": incident.lat}
+
+
+def tablet_page(officer) -> dict:
+    """The tablet's reads plus the one assignment the crew is working on now, if any."""
+    context = tablet_context(officer)
+    context["current_assignment"] = next((a for a in context["assignments"] if a.is_active), None)
+    return context
+
+
+def supervisor_page(platform_ids) -> dict:
+    """The supervisor's reads, with the units' platforms joined: one query for the whole table."""
+    context = supervisor_context(platform_ids)
+    context["units"] = context["units"].select_related("platform").order_by("platform__code", "call_sign")
+    return context

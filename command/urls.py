@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from command import views
+from command.rest import AnyRole
+
+# The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
+docs_view = SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AnyRole])
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +22,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("command.api_urls")),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[AnyRole]), name="schema"),
+    path("api/v1/docs/", login_required(docs_view), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from command import selectors
 from command.models import Role
@@ -21,7 +22,7 @@ LANDING = {
 def _require(request, *allowed: str):
     role = access_of(request).role
     if role not in allowed:
-        raise PermissionDenied("Your role may not open this page.")
+        raise PermissionDenied(_("Your role may not open this page."))
     return access_of(request)
 
 
@@ -34,17 +35,17 @@ def home(request):
 
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
-    return render(request, "command/console.html", selectors.console_context())
+    return render(request, "command/console.html", selectors.console_page())
 
 
 def tablet(request):
     access = _require(request, Role.OFFICER)
-    return render(request, "command/tablet.html", selectors.tablet_context(access.officer))
+    return render(request, "command/tablet.html", selectors.tablet_page(access.officer))
 
 
 def supervisor(request):
     access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
-    return render(request, "command/supervisor.html", selectors.supervisor_context(access.platform_ids))
+    return render(request, "command/supervisor.html", selectors.supervisor_page(access.platform_ids))
 
 
 def desk(request):

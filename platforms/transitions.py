@@ -21,7 +21,7 @@ class TransitionTable:
     def check(self, current: str, target: str) -> None:
         if not self.allows(current, target):
             raise InvalidTransition(
-                _("A %(what)s cannot move from '%(current)s' to '%(target)s'."),
+                _("This %(what)s cannot move from '%(current)s' to '%(target)s'."),
                 code="invalid_transition",
                 params={"what": self.name, "current": current, "target": target},
             )

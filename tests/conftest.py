@@ -7,6 +7,12 @@ from tests import factories as f
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a login made; tests check who may do what, not the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_spatial_cache():
     """Selectors cache shapely indexes per process; each test starts from its own rows."""
     from grid import selectors

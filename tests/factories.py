@@ -28,6 +28,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.PostGenerationMethodCall("set_password", "pass-1234-word")
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save(update_fields=["password"])  # a real login must work with this password
+
 
 class DistrictFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -56,7 +56,7 @@ def wait_for(url: str, process, timeout: float) -> None:
         try:
             if urllib.request.urlopen(url, timeout=2).status == 200:
                 return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
             time.sleep(1)
     raise AssertionError(f"{url} did not answer in {timeout} s")
 

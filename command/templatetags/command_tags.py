@@ -1,0 +1,43 @@
+"""Small helpers the role pages share: the role's name, the role's nav links, bilingual names."""
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from command.models import Role
+from command.names import local_name
+
+register = template.Library()
+
+CONSOLE = ("console", _("Console"))
+SUPERVISOR = ("supervisor", _("Supervisor"))
+TABLET = ("tablet", _("Tablet"))
+DESK = ("desk", _("Service desk"))
+ADMIN = ("admin:index", _("Administration"))
+API_DOCS = ("api-docs", _("API"))
+
+# Mirrors what command.views lets each role open, so nobody is shown a link that answers 403.
+NAV = {
+    Role.DISPATCHER: (CONSOLE, API_DOCS),
+    Role.SUPERVISOR: (SUPERVISOR, API_DOCS),
+    Role.OFFICER: (TABLET,),
+    Role.CLERK: (DESK,),
+    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, DESK, ADMIN, API_DOCS),
+}
+
+
+@register.filter
+def role_label(role) -> str:
+    return Role(role).label if role in Role.values else ""
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[dict]:
+    request = context.get("request")
+    current = request.resolver_match.view_name if request and request.resolver_match else None
+    return [
+        {"url": reverse(name), "label": label, "current": name == current}
+        for name, label in NAV.get(context.get("role"), ())
+    ]
+
+
+register.filter("local_name", local_name)
