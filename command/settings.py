@@ -243,6 +243,12 @@ RESPONSE_TARGET_KEY_SITE_S = 60
 RESPONSE_TARGET_CITY_CENTRE_S = 180
 RESPONSE_TARGET_OTHER_S = 300
 ROAD_NETWORK = env_str("ROAD_NETWORK", str(BASE_DIR / "data" / "shanghai_center.osm.pbf"))
+ROAD_DATA_DIR = Path(env_str("ROAD_DATA_DIR", str(BASE_DIR / ".local" / "roads")))
+# A point farther than this from any road is reported as off the network, never silently routed.
+SNAP_LIMIT_M = env_float("SNAP_LIMIT_M", 150.0, minimum=5.0, maximum=2000.0)
+# With no road network loaded, ETAs are straight-line distance x detour factor / speed, labelled so.
+FALLBACK_SPEED_KMH = env_float("FALLBACK_SPEED_KMH", 25.0, minimum=1.0, maximum=150.0)
+FALLBACK_DETOUR_FACTOR = env_float("FALLBACK_DETOUR_FACTOR", 1.4, minimum=1.0, maximum=3.0)
 STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
 

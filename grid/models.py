@@ -225,3 +225,78 @@ class PatrolRoute(models.Model):
         if not served_area_covers(line):
             raise ValidationError({"line": _("The route leaves the served area.")})
         self.length_m = round(geometry.line_length_m(line), 1)
+
+
+class RoutingAlgorithm(models.TextChoices):
+    CH = "CH", _("Contraction hierarchies")
+    MLD = "MLD", _("Multi-level Dijkstra")
+
+
+class RoadNetwork(models.Model):
+    """An imported OSM extract and the OSRM datasets built from it; one is active at a time."""
+
+    name = models.CharField(_("name"), max_length=200)
+    sha256 = models.CharField(_("file SHA-256"), max_length=64, unique=True)
+    dataset_dir = models.CharField(_("dataset folder"), max_length=500)
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    outline = models.JSONField(_("served-area outline (GeoJSON)"))
+    nodes = models.PositiveIntegerField(_("nodes"))
+    ways = models.PositiveIntegerField(_("ways"))
+    roads = models.PositiveIntegerField(_("drivable roads"))
+    named_roads = models.PositiveIntegerField(_("named roads"))
+    road_km = models.FloatField(_("drivable length (km)"))
+    profiles = models.JSONField(_("profiles built"), default=list)
+    algorithm = models.CharField(_("routing algorithm"), max_length=3, choices=RoutingAlgorithm.choices)
+    max_speed_kmh = models.FloatField(_("fastest road (km/h)"))
+    build_s = models.FloatField(_("build time (s)"))
+    measurements = models.JSONField(_("measurements"), default=dict, blank=True)
+    active = models.BooleanField(_("active"), default=False)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("road network")
+        verbose_name_plural = _("road networks")
+        ordering = ["-imported_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="grid_roadnetwork_one_active"),
+            models.CheckConstraint(condition=models.Q(max_speed_kmh__gt=0), name="grid_roadnetwork_speed_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.sha256[:10]})"
+
+
+class CongestionBand(models.Model):
+    """Travel times in a zone (or everywhere) are multiplied by `factor` during a daily time band."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, null=True, blank=True, related_name="congestion_bands",
+                             verbose_name=_("zone (empty: the whole city)"))
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    factor = models.FloatField(_("travel-time factor"))
+    weekdays_only = models.BooleanField(_("weekdays only"), default=False)
+
+    class Meta:
+        verbose_name = _("congestion band")
+        verbose_name_plural = _("congestion bands")
+        ordering = ["zone__code", "starts"]
+        constraints = [
+            # Congestion only slows traffic: a factor below 1 would break the ETA lower bound.
+            models.CheckConstraint(condition=models.Q(factor__gte=1.0, factor__lte=5.0), name="grid_congestion_factor_range"),
+            models.CheckConstraint(condition=~models.Q(starts=models.F("ends")), name="grid_congestion_band_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.zone or '*'} {self.starts:%H:%M}-{self.ends:%H:%M} ×{self.factor}"
+
+    def covers(self, moment) -> bool:
+        """Whether a local datetime falls in the band; a band may run past midnight."""
+        if self.weekdays_only and moment.weekday() >= 5:
+            return False
+        now = moment.time()
+        if self.starts < self.ends:
+            return self.starts <= now < self.ends
+        return now >= self.starts or now < self.ends

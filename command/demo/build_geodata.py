@@ -14,6 +14,8 @@ import shapely
 from shapely.geometry import LineString, mapping
 from shapely.ops import linemerge, substring
 
+from grid.osm import read_extract, served_outline
+
 from .geo import distance_m, to_lonlat, to_metres
 from .places import PATROL_ROUTE_STREETS, PLATFORMS
 
@@ -21,11 +23,6 @@ HERE = Path(__file__).resolve().parent
 ATTRIBUTION = ("Map data (c) OpenStreetMap contributors, available under the Open Database "
                "License (ODbL) 1.0, https://www.openstreetmap.org/copyright; derived from "
                "data/shanghai_center.osm.pbf (OSM data as of 2025-08-09)")
-# Gaps narrower than 2 x CLOSING_M (the Huangpu, parks, rail yards) are inside
-# the served area; arms thinner than 2 x OPENING_M (a lone road leaving the
-# extract) are not. MARGIN_M keeps edge roads inside.
-CLOSING_M, OPENING_M, MARGIN_M = 700, 500, 150
-SIMPLIFY_M = 40
 ROUTE_MIN_M, ROUTE_MAX_M = 1000, 4000
 
 
@@ -36,18 +33,6 @@ def read_ways(path):
         if obj.is_way() and len(obj.nodes) > 1:
             ways.append((dict(obj.tags), [(n.lon, n.lat) for n in obj.nodes]))
     return ways
-
-
-def served_area_from(ways):
-    """Outline of the road network: morphological closing then opening, in metres."""
-    network = to_metres(shapely.MultiLineString([coords for _, coords in ways]))
-    area = (network.buffer(CLOSING_M, quad_segs=4)
-            .buffer(-CLOSING_M - OPENING_M, quad_segs=4)
-            .buffer(OPENING_M + MARGIN_M, quad_segs=4))
-    if area.geom_type == "MultiPolygon":
-        area = max(area.geoms, key=lambda part: part.area)
-    outline = shapely.Polygon(area.exterior).simplify(SIMPLIFY_M)
-    return shapely.set_precision(to_lonlat(outline), 1e-7)
 
 
 def street_line(ways, name):
@@ -100,7 +85,7 @@ def write_json(path, data):
 
 def main(pbf_path):
     ways = read_ways(pbf_path)
-    area = served_area_from(ways)
+    area = served_outline(read_extract(Path(pbf_path)))  # the same outline a road import computes
     write_json(HERE / "served_area.geojson",
                {"type": "Feature", "geometry": mapping(area),
                 "properties": {"name": "served area", "attribution": ATTRIBUTION}})
