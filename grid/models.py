@@ -138,6 +138,7 @@ class KeySite(Located):
     kind = models.CharField(_("kind"), max_length=20, choices=KeySiteKind.choices, default=KeySiteKind.OTHER)
     radius_m = models.PositiveIntegerField(_("radius (m)"), default=300)
     polygon = models.JSONField(_("polygon (GeoJSON)"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("key site")

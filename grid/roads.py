@@ -16,6 +16,7 @@ from shapely.geometry import mapping
 from grid import osrm_build
 from grid.models import RoadNetwork, ServedArea
 from grid.osm import Extract, read_extract, served_outline
+from grid.selectors import forget_spatial_index
 
 ODBL_NOTICE = (
     "Map data (c) OpenStreetMap contributors, available under the Open Database License (ODbL) 1.0\n"
@@ -107,3 +108,4 @@ def _activate(network: RoadNetwork) -> None:
     RoadNetwork.objects.filter(pk=network.pk).update(active=True)
     ServedArea.objects.update_or_create(pk=1, defaults={
         "name": network.name, "polygon": network.outline, "source": f"road network {network.sha256[:12]}"})
+    forget_spatial_index()

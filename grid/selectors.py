@@ -1,8 +1,10 @@
 """Reads about space: is a point served, which zone and key site it falls in, its response target.
 
-Shapely geometries are built once per process and rebuilt when the rows change: a cheap
-signature query (row counts and latest update) tells whether the cached index is still true.
+The served area, zones and key sites live in one in-process index (shapely STRtree), so `locate`
+answers in microseconds. A process revalidates its index at most once per RECHECK_S with one
+signature query (counts and latest updates); an edit is therefore seen everywhere within a second.
 """
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from shapely.prepared import prep
 from grid import geometry
 from grid.models import KeySite, ServedArea, Zone
 
-_cache: dict[str, tuple] = {}
+RECHECK_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -24,21 +26,66 @@ class Location:
     target_s: int
 
 
+class SpatialIndex:
+    def __init__(self, served, zones: list[tuple], key_sites: list[tuple]):
+        self.served, self.served_prepared = served, prep(served)
+        self.zone_ids = [pk for pk, _, _ in zones]
+        self.zone_class = {pk: response_class for pk, _, response_class in zones}
+        self.zone_tree = STRtree([shape(polygon) for _, polygon, _ in zones])
+        self.sites = key_sites
+        self.site_tree = STRtree([shape(polygon) if polygon else geometry.circle(lon, lat, radius)
+                                  for _, lon, lat, radius, polygon in key_sites])
+
+    def zone_at(self, point: Point) -> int | None:
+        hits = sorted(int(i) for i in self.zone_tree.query(point, predicate="intersects"))
+        return self.zone_ids[hits[0]] if hits else None
+
+    def key_site_at(self, point: Point) -> int | None:
+        hits = [int(i) for i in self.site_tree.query(point, predicate="intersects")]
+        # Overlapping key sites: the one whose centre is nearest owns the call.
+        hits.sort(key=lambda i: geometry.distance_m(point.x, point.y, self.sites[i][1], self.sites[i][2]))
+        return self.sites[hits[0]][0] if hits else None
+
+
+_cache = {"checked_at": -1e9, "signature": None, "index": None}
+
+
+def _signature() -> tuple:
+    zones = Zone.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    sites = KeySite.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    served = ServedArea.objects.filter(pk=1).values_list("updated_at", flat=True).first()
+    return zones["n"], zones["t"], sites["n"], sites["t"], served, settings.SERVED_AREA_BBOX
+
+
+def spatial_index() -> SpatialIndex:
+    if time.monotonic() - _cache["checked_at"] > RECHECK_S:
+        signature = _signature()
+        if signature != _cache["signature"]:
+            _cache["index"], _cache["signature"] = _build_index(), signature
+        _cache["checked_at"] = time.monotonic()
+    return _cache["index"]
+
+
+def forget_spatial_index() -> None:
+    """Rebuild on the next read: for writers that need their own change seen at once (and tests)."""
+    _cache.update(checked_at=-1e9, signature=None, index=None)
+
+
+def _build_index() -> SpatialIndex:
+    outline = ServedArea.objects.filter(pk=1).values_list("polygon", flat=True).first()
+    served = shape(outline) if outline else box(*settings.SERVED_AREA_BBOX)
+    zones = list(Zone.objects.values_list("id", "polygon", "response_class").order_by("id"))
+    sites = list(KeySite.objects.values_list("id", "lon", "lat", "radius_m", "polygon").order_by("id"))
+    return SpatialIndex(served, zones, sites)
+
+
 def served_area():
     """The served area as a shapely geometry: the stored outline, else the configured box."""
-    row = ServedArea.objects.filter(pk=1).values_list("polygon", "updated_at").first()
-    signature = row[1] if row else settings.SERVED_AREA_BBOX
-    cached = _cache.get("served")
-    if cached and cached[0] == signature:
-        return cached[1]
-    area = shape(row[0]) if row else box(*settings.SERVED_AREA_BBOX)
-    _cache["served"] = (signature, area, prep(area))
-    return area
+    return spatial_index().served
 
 
 def served_area_contains(lon: float, lat: float) -> bool:
-    served_area()
-    return _cache["served"][2].covers(Point(lon, lat))
+    return spatial_index().served_prepared.covers(Point(lon, lat))
 
 
 def served_area_covers(geom) -> bool:
@@ -46,58 +93,22 @@ def served_area_covers(geom) -> bool:
     return served_area().buffer(1e-5).covers(geom)
 
 
-def _zone_index():
-    signature = tuple(Zone.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
-    cached = _cache.get("zones")
-    if cached and cached[0] == signature:
-        return cached[1:]
-    zones = list(Zone.objects.values_list("id", "polygon", "response_class"))
-    shapes = [shape(polygon) for _, polygon, _ in zones]
-    _cache["zones"] = (signature, STRtree(shapes), shapes, zones)
-    return _cache["zones"][1:]
-
-
-def _key_site_index():
-    rows = list(KeySite.objects.values_list("id", "lon", "lat", "radius_m", "polygon").order_by("id"))
-    signature = tuple(rows)
-    cached = _cache.get("key_sites")
-    if cached and cached[0] == signature:
-        return cached[1:]
-    shapes = [shape(polygon) if polygon else geometry.circle(lon, lat, radius) for _, lon, lat, radius, polygon in rows]
-    _cache["key_sites"] = (signature, STRtree(shapes) if shapes else None, shapes, rows)
-    return _cache["key_sites"][1:]
-
-
 def zone_at(lon: float, lat: float) -> int | None:
-    tree, shapes, zones = _zone_index()
-    point = Point(lon, lat)
-    hits = sorted(int(i) for i in tree.query(point, predicate="intersects")) if shapes else []
-    return zones[hits[0]][0] if hits else None
+    return spatial_index().zone_at(Point(lon, lat))
 
 
 def key_site_at(lon: float, lat: float) -> int | None:
-    tree, shapes, rows = _key_site_index()
-    if tree is None:
-        return None
-    point = Point(lon, lat)
-    hits = [int(i) for i in tree.query(point, predicate="intersects")]
-    # Two overlapping key sites: the one whose centre is nearest owns the call.
-    hits.sort(key=lambda i: geometry.distance_m(lon, lat, rows[i][1], rows[i][2]))
-    return rows[hits[0]][0] if hits else None
+    return spatial_index().key_site_at(Point(lon, lat))
 
 
 def locate(lon: float, lat: float) -> Location:
     """Zone, key site and response target (60 / 180 / 300 s) for a served point."""
-    zone_id, key_site_id = zone_at(lon, lat), key_site_at(lon, lat)
+    index, point = spatial_index(), Point(lon, lat)
+    zone_id, key_site_id = index.zone_at(point), index.key_site_at(point)
     if key_site_id is not None:
         target = settings.RESPONSE_TARGET_KEY_SITE_S
-    elif zone_id is not None and _zone_class(zone_id) == "city_centre":
+    elif zone_id is not None and index.zone_class[zone_id] == "city_centre":
         target = settings.RESPONSE_TARGET_CITY_CENTRE_S
     else:
         target = settings.RESPONSE_TARGET_OTHER_S
     return Location(zone_id=zone_id, key_site_id=key_site_id, target_s=target)
-
-
-def _zone_class(zone_id: int) -> str:
-    _, _, zones = _zone_index()
-    return next(response_class for pk, _, response_class in zones if pk == zone_id)

@@ -13,13 +13,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_spatial_cache():
-    """Selectors cache shapely indexes per process; each test starts from its own rows."""
+def _fresh_spatial_index(monkeypatch):
+    """The spatial index is revalidated once a second in production; tests see their rows at once."""
     from grid import selectors
 
-    selectors._cache.clear()
+    monkeypatch.setattr(selectors, "RECHECK_S", 0)
+    selectors.forget_spatial_index()
     yield
-    selectors._cache.clear()
+    selectors.forget_spatial_index()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from shapely.ops import unary_union
 from command.demo import city, staffing
 from command.models import Membership, Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
+from grid.selectors import forget_spatial_index
 from platforms.models import District, Officer, Platform, Shift, Squad, Unit, UnitStatus, Vehicle
 from services.models import ServiceType
 
@@ -54,6 +55,7 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
 def _seed_space() -> None:
     ServedArea.objects.update_or_create(pk=1, defaults={"name": "上海中心城区 (演示)", "polygon": mapping(city.served_area()),
                                                         "source": "OpenStreetMap (ODbL) demo extract"})
+    forget_spatial_index()  # the zones and routes below are checked against this outline
     for row in city.DISTRICTS:
         District.objects.update_or_create(code=row["code"], defaults=_pick(row, "name", "name_en"))
     districts = {d.code: d for d in District.objects.all()}
