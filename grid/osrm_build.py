@@ -88,15 +88,27 @@ def choose_algorithm(dataset_dir: Path, bbox) -> tuple[str, dict]:
     return min(seconds, key=seconds.get), {f"table_500x1_{k.lower()}_ms": round(v * 1000, 1) for k, v in seconds.items()}
 
 
-def max_speed_kmh(router: osrm.OSRM, bbox, zoom: int = 14) -> float:
-    """The fastest segment of the graph, read from OSRM's own tiles, plus 1 km/h for their rounding."""
-    fastest = 0
+def speed_profile(router: osrm.OSRM, bbox, zoom: int = 14) -> dict[int, float]:
+    """Metres of road per whole km/h of speed, read from OSRM's own tiles (a segment crossing tiles
+    is counted in each: an overcount, which only makes the ETA bounds built on it safer)."""
+    metres: dict[int, float] = {}
     for x, y in _tiles(bbox, zoom):
-        speeds = layer_values(bytes(router.Tile(osrm.TileParameters(x, y, zoom))), "speeds", "speed")
-        fastest = max([fastest, *speeds])
-    if fastest <= 0:
+        tile = bytes(router.Tile(osrm.TileParameters(x, y, zoom)))
+        for speed, seconds in zip(layer_values(tile, "speeds", "speed"), layer_values(tile, "speeds", "duration")):
+            metres[int(speed)] = metres.get(int(speed), 0.0) + float(seconds) * speed / 3.6
+    if not metres or max(metres) <= 0:
         raise BuildError("the routing graph has no road with a speed: nothing is routable")
-    return float(fastest + 1)
+    return metres
+
+
+def max_speed_kmh(profile: dict[int, float]) -> float:
+    """The fastest segment plus 1 km/h for the tiles' rounding."""
+    return float(max(profile) + 1)
+
+
+def fast_road_metres(profile: dict[int, float], thresholds=(50, 60, 70, 80)) -> dict[str, float]:
+    """For each threshold speed: how many metres of road are faster than it (rounding included)."""
+    return {str(t): round(sum(m for speed, m in profile.items() if speed + 1 > t), 1) for t in thresholds}
 
 
 def _tiles(bbox, zoom: int):

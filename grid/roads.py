@@ -59,7 +59,9 @@ def _build(extract: Extract, stale: RoadNetwork | None, progress) -> RoadNetwork
                    for p in osrm_build.BUILT_PROFILES}
         algorithm, measured = osrm_build.choose_algorithm(work, extract.bbox)
         progress(f"  table 500x1: CH {measured['table_500x1_ch_ms']} ms, MLD {measured['table_500x1_mld_ms']} ms → {algorithm}")
-        top_speed = osrm_build.max_speed_kmh(osrm_build.engine(work, "car", algorithm), extract.bbox)
+        speeds = osrm_build.speed_profile(osrm_build.engine(work, "car", algorithm), extract.bbox)
+        top_speed = osrm_build.max_speed_kmh(speeds)
+        measured["fast_road_m"] = osrm_build.fast_road_metres(speeds)
         _write_companions(work, extract)
         final = _move_into_place(work, extract.sha256)
     except BaseException:

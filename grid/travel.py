@@ -98,14 +98,27 @@ engines = _Engines()
 
 # --- congestion --------------------------------------------------------------------------------
 
+_bands = {"checked_at": -math.inf, "rows": []}
+
+
+def _congestion_bands() -> list[CongestionBand]:
+    """All bands, reread at most once per selectors.RECHECK_S: the hot path makes no query for them."""
+    from grid import selectors
+
+    if time.monotonic() - _bands["checked_at"] > selectors.RECHECK_S:
+        _bands.update(rows=list(CongestionBand.objects.all()), checked_at=time.monotonic())
+    return _bands["rows"]
+
+
 def congestion_factor(lon: float, lat: float, at=None) -> float:
     """The largest factor of the bands covering the point's zone (or the whole city) at `at`."""
     from grid.selectors import zone_at
 
-    moment = timezone.localtime(at or timezone.now())
-    zone_id = zone_at(lon, lat)
-    bands = CongestionBand.objects.filter(zone_id__in=[zone_id] if zone_id else []) | CongestionBand.objects.filter(zone=None)
-    return max([band.factor for band in bands if band.covers(moment)], default=1.0)
+    bands = _congestion_bands()
+    if not bands:
+        return 1.0
+    moment, zone_id = timezone.localtime(at or timezone.now()), zone_at(lon, lat)
+    return max([b.factor for b in bands if b.zone_id in (None, zone_id) and b.covers(moment)], default=1.0)
 
 
 # --- snapping ----------------------------------------------------------------------------------
@@ -190,7 +203,7 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
         return _rank_all(target, candidates, k, profile, at)
     factor = congestion_factor(*target, at)
     target_moved = snap(*target, profile)[2]
-    bounds = _lower_bounds(target, target_moved, candidates, network.max_speed_kmh, factor)
+    bounds = _lower_bounds(target, target_moved, candidates, network, factor)
     order = np.argsort(bounds, kind="stable")
     found: list[tuple[float, int, Candidate, Leg]] = []
     for start in range(0, len(order), BATCH):
@@ -204,8 +217,8 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     return [(candidate, leg) for _, _, candidate, leg in found[:k]]
 
 
-def _lower_bounds(target, target_moved: float, candidates, top_speed_kmh: float, factor: float) -> np.ndarray:
-    """ETA lower bounds: the straight line less the snapping slack at each end, at top speed."""
+def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float) -> np.ndarray:
+    """ETA lower bounds from the straight line, valid for every path on this network."""
     lon = np.radians([c.lon for c in candidates])
     lat = np.radians([c.lat for c in candidates])
     t_lon, t_lat = math.radians(target[0]), math.radians(target[1])
@@ -213,9 +226,21 @@ def _lower_bounds(target, target_moved: float, candidates, top_speed_kmh: float,
     straight = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
     # The road part runs between the snapped points: the target moved `target_moved`, a source may
     # move up to the limit (farther and it is dropped), each possibly straight towards the other.
-    road_at_least = np.maximum(straight - settings.SNAP_LIMIT_M - target_moved, 0.0)
+    road = np.maximum(straight - settings.SNAP_LIMIT_M - target_moved, 0.0)
     extra = np.array([c.extra_s for c in candidates])
-    return road_at_least / (top_speed_kmh / 3.6) * factor + extra
+    return _road_seconds_at_least(road, network) * factor + extra
+
+
+def _road_seconds_at_least(road_m: np.ndarray, network: RoadNetwork) -> np.ndarray:
+    """A path of at least `road_m` metres, of which at most L metres run on roads faster than v
+    (for each threshold v with its L measured at import), takes at least
+    max(0, road - L) / v + min(road, L) / top speed. The best of these bounds is kept."""
+    top = network.max_speed_kmh / 3.6
+    best = road_m / top
+    for threshold, fast_m in network.measurements.get("fast_road_m", {}).items():
+        v = float(threshold) / 3.6
+        best = np.maximum(best, np.maximum(road_m - fast_m, 0.0) / v + np.minimum(road_m, fast_m) / top)
+    return best
 
 
 def _rank_all(target, candidates, k, profile, at) -> list[tuple[Candidate, Leg]]:

@@ -1,0 +1,122 @@
+"""`manage.py bench routing`: the dispatch hot path (ETAs of 2,000 scattered units to one incident)
+against a full table and a naive baseline routing each unit separately, measured in the same run."""
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import osrm
+from django.conf import settings
+from shapely.geometry import Point
+
+from grid import osrm_build, travel
+from grid.models import RoadNetwork
+from grid.osm import read_extract, served_outline
+from grid.roads import road_network_import
+from grid.selectors import locate, spatial_index
+
+
+def percentiles(samples_s: list[float], scale: float = 1000.0) -> dict:
+    values = np.array(samples_s) * scale
+    return {"p50": round(float(np.percentile(values, 50)), 3), "p99": round(float(np.percentile(values, 99)), 3),
+            "n": len(samples_s)}
+
+
+def on_road_points(count: int, rng: random.Random) -> list[tuple[float, float]]:
+    """Random points of the served area moved onto the road, as units' fixes are."""
+    area = spatial_index().served
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    points = []
+    while len(points) < count:
+        lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
+        if area.contains(Point(lon, lat)):
+            try:
+                points.append(travel.snap(lon, lat)[:2])
+            except travel.OffNetwork:
+                continue
+    return points
+
+
+def run(*, units: int, incidents: int, naive_incidents: int, table_incidents: int, seed: int, build: bool) -> dict:
+    network = _network()
+    rng = random.Random(seed)
+    fleet = [travel.Candidate(i, lon, lat) for i, (lon, lat) in enumerate(on_road_points(units, rng))]
+    targets = on_road_points(incidents, rng)
+    hot, picks = _time(lambda t: travel.fastest_to(t, fleet, k=3), targets)
+    table, full = _time(lambda t: travel.durations_to(t, [(c.lon, c.lat) for c in fleet]), targets[:table_incidents])
+    naive, _ = _time(lambda t: _naive(t, fleet), targets[:naive_incidents])
+    return {
+        "network": {"name": network.name, "sha256": network.sha256[:12], "road_km": network.road_km,
+                    "algorithm": network.algorithm, "max_speed_kmh": network.max_speed_kmh},
+        "units": units, "incidents": incidents,
+        "hot_path_fastest_3_ms": percentiles(hot),
+        "baseline_full_table_ms": percentiles(table),
+        "baseline_naive_route_each_unit_ms": percentiles(naive),
+        "speedup_vs_full_table_p99": round(np.percentile(table, 99) / np.percentile(hot, 99), 1),
+        "speedup_vs_naive_p50": round(statistics.median(naive) / statistics.median(hot), 1),
+        "exactness": _exactness(picks[:table_incidents], full),
+        "zone_lookup_us": _zone_lookup(rng),
+        "import_build": _build_time() if build else {"recorded_build_s": network.build_s, **network.measurements},
+    }
+
+
+def _network() -> RoadNetwork:
+    network = RoadNetwork.objects.filter(active=True).first()
+    if network is None:
+        network, _ = road_network_import(path=Path(settings.ROAD_NETWORK), progress=lambda line: None)
+        travel.engines.reset()
+    return network
+
+
+def _time(call, targets) -> tuple[list[float], list]:
+    samples, results = [], []
+    for target in targets:
+        started = time.perf_counter()
+        results.append(call(target))
+        samples.append(time.perf_counter() - started)
+    return samples, results
+
+
+def _naive(target, fleet) -> list:
+    """What peers do at best: one route request per unit."""
+    router = travel.engines.router("car")
+    legs = []
+    for unit in fleet:
+        found = router.Route(osrm.RouteParameters(coordinates=[(unit.lon, unit.lat), target], overview="false"))
+        legs.append(float(found["routes"][0]["duration"]))
+    return legs
+
+
+def _exactness(picks, full_tables) -> dict:
+    """The pruned answer must be what a table over every unit gives: same ETAs, in order."""
+    mismatches = 0
+    for pick, legs in zip(picks, full_tables):
+        best = sorted(leg.duration_s for leg in legs if leg is not None)[:len(pick)]
+        mismatches += [round(leg.duration_s, 6) for _, leg in pick] != [round(d, 6) for d in best]
+    return {"incidents_compared": len(full_tables), "top3_mismatches": mismatches}
+
+
+def _zone_lookup(rng: random.Random) -> dict:
+    area = spatial_index().served
+    min_lon, min_lat, max_lon, max_lat = area.bounds
+    points = [(rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)) for _ in range(5000)]
+    samples, _ = _time(lambda p: locate(*p), points)
+    return percentiles(samples, scale=1e6)
+
+
+def _build_time() -> dict:
+    """A fresh build of the active extract into a scratch folder (the database is not touched)."""
+    started = time.perf_counter()
+    extract = read_extract(Path(settings.ROAD_NETWORK))
+    read_s = time.perf_counter() - started
+    outline_started = time.perf_counter()
+    served_outline(extract)
+    outline_s = time.perf_counter() - outline_started
+    with tempfile.TemporaryDirectory() as scratch:
+        steps = {p: osrm_build.build_profile(extract.path, Path(scratch), p, progress=lambda line: None)
+                 for p in osrm_build.BUILT_PROFILES}
+    return {"read_s": round(read_s, 2), "outline_s": round(outline_s, 2),
+            "steps_s": {p: {k: round(v, 2) for k, v in s.items()} for p, s in steps.items()},
+            "total_s": round(time.perf_counter() - started, 2)}

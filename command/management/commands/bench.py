@@ -1,0 +1,31 @@
+"""`manage.py bench <what> [--json]`: speed is measured here, never by timed assertions in tests."""
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Benchmarks, each beside a baseline measured in the same run: routing."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        routing = sub.add_parser("routing", help="ETAs of many units to one incident on the road network")
+        routing.add_argument("--units", type=int, default=2000)
+        routing.add_argument("--incidents", type=int, default=200)
+        routing.add_argument("--table-incidents", type=int, default=30, help="incidents also answered by a full table")
+        routing.add_argument("--naive-incidents", type=int, default=3, help="incidents also answered unit by unit")
+        routing.add_argument("--seed", type=int, default=1)
+        routing.add_argument("--no-build", action="store_true", help="report the recorded build time instead")
+        for sub_parser in (routing,):
+            sub_parser.add_argument("--json", action="store_true", help="print JSON only")
+
+    def handle(self, *args, what, **options):
+        if what == "routing":
+            from command.bench import routing
+
+            if not (1 <= options["units"] <= 50_000 and 1 <= options["incidents"] <= 10_000):
+                raise CommandError("--units must be 1-50000 and --incidents 1-10000")
+            result = routing.run(units=options["units"], incidents=options["incidents"], seed=options["seed"],
+                                 naive_incidents=options["naive_incidents"], table_incidents=options["table_incidents"],
+                                 build=not options["no_build"])
+        self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
