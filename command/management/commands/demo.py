@@ -1,4 +1,4 @@
-"""`make demo`: migrate, seed the demo city, then run the production topology on this machine —
+"""`make demo`: migrate, import the demo road network, seed the demo city, then run the production topology on this machine —
 the ASGI web server, a Celery worker and Celery beat — until Ctrl-C (or --run-for seconds)."""
 import os
 import signal
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("`demo` seeds known passwords: it runs only in development mode")
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("import_roads")  # a no-op once the demo extract is imported
         call_command("seed_demo", password=password)
         processes = self._start(host, port)
         self._announce(host, port, password)
