@@ -56,6 +56,9 @@ class Candidate:
     lon: float
     lat: float
     extra_s: float = 0.0  # turnout time by the unit's state, added to the road time
+    # How far OSRM may move this point onto a road: the snap distance when the position was snapped
+    # on arrival (as unit fixes are), else unknown, i.e. up to the snapping limit.
+    snap_slack_m: float | None = None
 
 
 # --- the loaded network, one engine per profile per process ---------------------------------
@@ -224,9 +227,10 @@ def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork,
     t_lon, t_lat = math.radians(target[0]), math.radians(target[1])
     a = np.sin((lat - t_lat) / 2) ** 2 + np.cos(lat) * math.cos(t_lat) * np.sin((lon - t_lon) / 2) ** 2
     straight = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
-    # The road part runs between the snapped points: the target moved `target_moved`, a source may
-    # move up to the limit (farther and it is dropped), each possibly straight towards the other.
-    road = np.maximum(straight - settings.SNAP_LIMIT_M - target_moved, 0.0)
+    # The road part runs between the snapped points: the target moved `target_moved`, a source its
+    # slack (at most the limit: farther and it is dropped), each possibly straight towards the other.
+    slack = np.array([settings.SNAP_LIMIT_M if c.snap_slack_m is None else c.snap_slack_m for c in candidates])
+    road = np.maximum(straight - slack - target_moved, 0.0)
     extra = np.array([c.extra_s for c in candidates])
     return _road_seconds_at_least(road, network) * factor + extra
 

@@ -42,7 +42,8 @@ def on_road_points(count: int, rng: random.Random) -> list[tuple[float, float]]:
 def run(*, units: int, incidents: int, naive_incidents: int, table_incidents: int, seed: int, build: bool) -> dict:
     network = _network()
     rng = random.Random(seed)
-    fleet = [travel.Candidate(i, lon, lat) for i, (lon, lat) in enumerate(on_road_points(units, rng))]
+    # Unit positions are snapped onto the road when they arrive, so their snap slack is known: 0 m.
+    fleet = [travel.Candidate(i, lon, lat, snap_slack_m=0.0) for i, (lon, lat) in enumerate(on_road_points(units, rng))]
     targets = on_road_points(incidents, rng)
     hot, picks = _time(lambda t: travel.fastest_to(t, fleet, k=3), targets)
     table, full = _time(lambda t: travel.durations_to(t, [(c.lon, c.lat) for c in fleet]), targets[:table_incidents])
