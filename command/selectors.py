@@ -1,4 +1,6 @@
 """Reads for the role pages."""
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from command.names import local_name
@@ -52,7 +54,36 @@ def console_page() -> dict:
     """The console's reads plus the data its map draws (a json_script tag read by console.js)."""
     context = console_context()
     context["map_data"] = console_map_data(context["platforms"], context["open_incidents"])
+    context.update(console_tiles())
+    if "map_tiles" not in context:
+        context["map_data"]["basemap"] = console_basemap()
     return context
+
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
+
+
+def console_tiles() -> dict:
+    """An external raster tile server (an internal police GIS, an OSM tile server) when one is
+    configured; it replaces our own road tiles."""
+    url = getattr(settings, "MAP_TILE_URL", "")
+    if not url:
+        return {}
+    return {"map_tiles": url, "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", "") or OSM_ATTRIBUTION}
+
+
+def console_basemap() -> dict | None:
+    """Our own road tiles (grid.basemap), or None before a road network is imported. The URL names
+    the network's version, so the browser may keep a tile for good until the network changes."""
+    from grid import basemap
+
+    network = basemap.active_network()
+    if network is None:
+        return None
+    sha256, _, *bbox = network
+    url = reverse("basemap-tile", args=(0, 0, 0)).replace("/0/0/0.json", "/{z}/{x}/{y}.json")
+    return {"url": f"{url}?v={basemap.network_version(sha256)}", "min_zoom": basemap.MIN_ZOOM,
+            "max_zoom": basemap.MAX_ZOOM, "bounds": bbox, "attribution": OSM_ATTRIBUTION}
 
 
 def console_map_data(platforms, incidents) -> dict:

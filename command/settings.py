@@ -249,6 +249,10 @@ SNAP_LIMIT_M = env_float("SNAP_LIMIT_M", 150.0, minimum=5.0, maximum=2000.0)
 # With no road network loaded, ETAs are straight-line distance x detour factor / speed, labelled so.
 FALLBACK_SPEED_KMH = env_float("FALLBACK_SPEED_KMH", 25.0, minimum=1.0, maximum=150.0)
 FALLBACK_DETOUR_FACTOR = env_float("FALLBACK_DETOUR_FACTOR", 1.4, minimum=1.0, maximum=3.0)
+# The console's basemap: our own tiles of the imported roads (no internet needed), unless an
+# internal police GIS or OSM raster tile server is given as a URL template ({z}/{x}/{y}).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tablet/", views.tablet, name="tablet"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("desk/", views.desk, name="desk"),
+    path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap-tile"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("command.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[AnyRole]), name="schema"),

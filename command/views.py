@@ -1,14 +1,18 @@
 """The site's pages: each role lands on its own. Thin: authorize, read a selector, render."""
+import gzip
+
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from command import selectors
 from command.models import Role
 from command.roles import access_of
+from grid import basemap
 
 LANDING = {
     Role.DISPATCHER: "console",
@@ -51,6 +55,29 @@ def supervisor(request):
 def desk(request):
     access = _require(request, Role.CLERK, Role.ADMINISTRATOR)
     return render(request, "command/desk.html", selectors.desk_context(access.platform_ids))
+
+
+def basemap_tile(request, z: int, x: int, y: int):
+    """One vector tile of the road network for the map (grid.basemap); any role may read it."""
+    if access_of(request).role is None:
+        raise PermissionDenied(_("Your role may not open this page."))
+    try:
+        tile = basemap.tile_ref(z=z, x=x, y=y)
+    except (basemap.NoSuchTile, basemap.NoRoadNetwork) as error:
+        return JsonResponse({"detail": str(error)}, status=404)
+    response = get_conditional_response(request, etag=tile.etag) or _tile_response(request, tile.gzipped())
+    response["ETag"], response["Cache-Control"] = tile.etag, tile.cache_control(request.GET.get("v"))
+    return response
+
+
+def _tile_response(request, gzipped: bytes) -> HttpResponse:
+    # Stored gzipped: every browser accepts that; anything else gets it unpacked.
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(gzipped, content_type="application/json", headers={"Content-Encoding": "gzip"})
+    else:
+        response = HttpResponse(gzip.decompress(gzipped), content_type="application/json")
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
 
 
 @login_not_required

@@ -2,6 +2,8 @@
 // A plain ES module with no build step; Leaflet is loaded before it as a classic script (window.L).
 // Exported pieces let later modules (live updates over the websocket) move the same markers.
 
+import { roadBasemap } from "./basemap.js";
+
 const L = window.L;
 
 const PRIORITY_COLOURS = { 1: "#c62828", 2: "#ef6c00", 3: "#1565c0", 4: "#546e7a" };
@@ -12,17 +14,24 @@ export function readMapData(id = "console-map-data") {
   return tag ? JSON.parse(tag.textContent) : null;
 }
 
-export function createMap(element, servedArea) {
+export function createMap(element, servedArea, basemap = null) {
   const map = L.map(element, { zoomControl: true, preferCanvas: true });
   const [minLon, minLat, maxLon, maxLat] = servedArea;
   map.fitBounds([[minLat, minLon], [maxLat, maxLon]]);
-  // Basemap tiles arrive in a later issue; until a URL is configured the map shows our own layers only.
-  if (element.dataset.tiles) {
-    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
-  }
+  addBasemap(map, element, basemap);
   L.rectangle([[minLat, minLon], [maxLat, maxLon]], { color: "#455a64", weight: 1, fill: false, interactive: false })
     .addTo(map);
   return map;
+}
+
+// A configured tile server (an internal GIS) wins; else our own road tiles, which need no internet.
+function addBasemap(map, element, basemap) {
+  if (element.dataset.tiles) {
+    L.tileLayer(element.dataset.tiles, { attribution: element.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+  } else if (basemap) {
+    roadBasemap(basemap).addTo(map);
+    element.classList.add("has-basemap");
+  }
 }
 
 export function drawZones(map, zones) {
@@ -75,7 +84,7 @@ export function start() {
   const element = document.getElementById("console-map");
   const data = readMapData();
   if (!element || !data || !L) return null;
-  const map = createMap(element, data.served_area);
+  const map = createMap(element, data.served_area, data.basemap);
   drawZones(map, data.zones);
   const platforms = drawMarkers(map, data.platforms, platformMarker);
   const incidents = drawMarkers(map, data.incidents, incidentMarker);

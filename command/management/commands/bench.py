@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing."
+    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
@@ -16,7 +16,9 @@ class Command(BaseCommand):
         routing.add_argument("--naive-incidents", type=int, default=3, help="incidents also answered unit by unit")
         routing.add_argument("--seed", type=int, default=1)
         routing.add_argument("--no-build", action="store_true", help="report the recorded build time instead")
-        for sub_parser in (routing,):
+        basemap = sub.add_parser("basemap", help="every basemap tile of the network: vector JSON (PNG if Pillow is there)")
+        basemap.add_argument("--zooms", type=int, nargs="+", default=[13, 15, 17])
+        for sub_parser in (routing, basemap):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -28,4 +30,10 @@ class Command(BaseCommand):
             result = routing.run(units=options["units"], incidents=options["incidents"], seed=options["seed"],
                                  naive_incidents=options["naive_incidents"], table_incidents=options["table_incidents"],
                                  build=not options["no_build"])
+        elif what == "basemap":
+            from command.bench import basemap
+
+            if not all(11 <= z <= 18 for z in options["zooms"]):
+                raise CommandError("--zooms must be 11-18")
+            result = basemap.run(zooms=options["zooms"])
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
