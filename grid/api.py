@@ -1,17 +1,21 @@
-"""The grid's API: zones, key sites, must-patrol points and routes, and `locate`.
+"""The grid's API: zones, key sites, must-patrol points and routes, `locate`, and travel: routes,
+ETAs, isochrones and the road network.
 
-Only administrators redraw the map; the command centre and the platform supervisors read it.
+Only administrators redraw the map; the command centre and the platform supervisors read it and ask
+for travel times. Officers may ask for a route (their tablet's navigation), nothing else of travel.
 """
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from command.rest import EditableViewSet
 from command.models import Role
+from command.rest import EditableViewSet, validated_input
 from command.roles import roles
-from grid import filters, serializers
+from grid import filters, serializers, travel
+from grid.isochrone import isochrone
 from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone, check_point_served
-from grid.selectors import locate
+from grid.selectors import active_road_network, locate
 
 MAP_READERS = (Role.DISPATCHER, Role.SUPERVISOR)
 
@@ -68,3 +72,69 @@ class LocateView(APIView):
         query.is_valid(raise_exception=True)
         lon, lat = check_point_served(query.validated_data["lon"], query.validated_data["lat"], field="lon")
         return Response(serializers.LocationSerializer(locate(lon, lat)).data)
+
+
+# --- travel: routes, ETAs, isochrones, and the road network they run on --------------------------
+
+class TravelRouteView(APIView):
+    """The road route between two points with turn-by-turn steps (tablet navigation, console lines)."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS, Role.OFFICER)]
+
+    @extend_schema(operation_id="travel_route", parameters=[serializers.RouteQuerySerializer],
+                   responses=serializers.RouteSerializer)
+    def get(self, request):
+        query = _checked_query(serializers.RouteQuerySerializer, request)
+        found = travel.route(query["origin"], query["target"], profile=query["profile"])  # NoRoute → 400
+        return Response(serializers.RouteSerializer(found).data)
+
+
+class TravelEtaView(APIView):
+    """Travel times from many points (units) to one (an incident): one OSRM table."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS)]
+
+    @extend_schema(operation_id="travel_eta", request=serializers.EtaQuerySerializer, responses=serializers.EtaSerializer)
+    def post(self, request):
+        query = validated_input(serializers.EtaQuerySerializer, request)
+        legs = travel.durations_to(query["target"], query["sources"], profile=query["profile"])
+        return Response(serializers.EtaSerializer(eta_answer(legs)).data)
+
+
+def eta_answer(legs: list) -> dict:
+    """Parallel lists, null where a source is off the network: 5,000 answers stay compact."""
+    return {"durations_s": [None if leg is None else round(leg.duration_s, 1) for leg in legs],
+            "distances_m": [None if leg is None else round(leg.distance_m, 1) for leg in legs],
+            "estimated": any(leg.estimated for leg in legs if leg is not None)}
+
+
+class TravelIsochroneView(APIView):
+    """The area reachable from a point within a time (coverage planning, the console's rings)."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS)]
+
+    @extend_schema(operation_id="travel_isochrone", parameters=[serializers.IsochroneQuerySerializer],
+                   responses=serializers.IsochroneSerializer)
+    def get(self, request):
+        query = _checked_query(serializers.IsochroneQuerySerializer, request)
+        area = isochrone(query["origin"], query["seconds"], profile=query["profile"])
+        return Response(serializers.IsochroneSerializer(area).data)
+
+
+class RoadNetworkView(APIView):
+    """The road network every travel time is computed on, with its build figures; 404 when none is loaded."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS)]
+
+    @extend_schema(operation_id="road_network", responses=serializers.RoadNetworkSerializer)
+    def get(self, request):
+        network = active_road_network()
+        if network is None:
+            raise NotFound("No road network is loaded: run `manage.py import_roads`.")
+        return Response(serializers.RoadNetworkSerializer(network).data)
+
+
+def _checked_query(serializer_class, request) -> dict:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data

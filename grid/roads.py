@@ -18,6 +18,7 @@ from grid.models import RoadNetwork, ServedArea
 from grid.osm import Extract, read_extract, served_outline
 from grid.selectors import forget_spatial_index
 
+ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
 ODBL_NOTICE = (
     "Map data (c) OpenStreetMap contributors, available under the Open Database License (ODbL) 1.0\n"
     "https://www.openstreetmap.org/copyright  -  https://opendatacommons.org/licenses/odbl/1-0/\n\n"
@@ -78,7 +79,7 @@ def _write_companions(work: Path, extract: Extract) -> None:
         shutil.copyfile(beside, work / "ATTRIBUTION-source.txt")
     roads = [[road.name, road.highway, [[round(lon, 6), round(lat, 6)] for lon, lat in road.coords]]
              for road in extract.roads]
-    (work / "roads.json").write_text(json.dumps({"attribution": "© OpenStreetMap contributors, ODbL 1.0",
+    (work / "roads.json").write_text(json.dumps({"attribution": ATTRIBUTION,
                                                  "roads": roads}, ensure_ascii=False))
 
 

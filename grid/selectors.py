@@ -14,7 +14,7 @@ from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
 from grid import geometry
-from grid.models import KeySite, ServedArea, Zone
+from grid.models import KeySite, RoadNetwork, ServedArea, Zone
 
 RECHECK_S = 1.0
 
@@ -112,3 +112,8 @@ def locate(lon: float, lat: float) -> Location:
     else:
         target = settings.RESPONSE_TARGET_OTHER_S
     return Location(zone_id=zone_id, key_site_id=key_site_id, target_s=target)
+
+
+def active_road_network() -> RoadNetwork | None:
+    """The road network travel times are computed on, or None when none is loaded."""
+    return RoadNetwork.objects.filter(active=True).first()

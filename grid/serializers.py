@@ -1,9 +1,12 @@
-"""Zones, key sites and must-patrol points and lines as JSON; geometry in and out as GeoJSON (lon, lat)."""
+"""Zones, key sites, must-patrol points and lines, routes, ETAs, isochrones and the road network as JSON;
+geometry in and out as GeoJSON (lon, lat)."""
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from command.rest import CheckedModelSerializer
-from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone
+from grid import geometry, osrm_build, travel
+from grid.models import KeySite, PatrolPoint, PatrolRoute, RoadNetwork, Zone
 
 
 def _geojson_schema(*types: str) -> dict:
@@ -75,3 +78,139 @@ class LocationSerializer(serializers.Serializer):
     key_site = serializers.IntegerField(allow_null=True, source="key_site_id",
                                         help_text="The key site whose area covers the point.")
     target_s = serializers.IntegerField(help_text="Response target in seconds: 60, 180 or 300.")
+
+
+# --- travel times, routes, isochrones and the road network ---------------------------------------
+
+from grid.roads import ATTRIBUTION  # noqa: E402  (one notice for every file and answer)
+MAX_ETA_SOURCES = 5000  # one OSRM table of 5,000 x 1 takes ~0.5 s: a bigger fleet is asked in parts
+
+
+@extend_schema_field({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2,
+                      "description": "[longitude, latitude], WGS84.", "example": [121.4737, 31.2304]})
+class LonLatField(serializers.ListField):
+    """[lon, lat]: two finite numbers in range."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.FloatField(), min_length=2, max_length=2, **kwargs)
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        self.run_validators(values)  # the length, before the pair is unpacked
+        lon, lat = values
+        try:
+            return geometry.parse_lon_lat(lon, lat)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
+
+
+def _lon(**kwargs):
+    return serializers.FloatField(min_value=-180, max_value=180, **kwargs)
+
+
+def _lat(**kwargs):
+    return serializers.FloatField(min_value=-90, max_value=90, **kwargs)
+
+
+def _profile():
+    return serializers.ChoiceField(choices=osrm_build.BUILT_PROFILES, default="car",
+                                   help_text="car (patrol cars and motorcycles) or foot.")
+
+
+def on_network(point, profile: str, field: str):
+    """The point, or a 400 on `field` saying how far it is from the nearest road."""
+    try:
+        travel.snap(*point, profile)
+    except travel.OffNetwork as error:
+        raise serializers.ValidationError({field: error.messages}) from None
+    return point
+
+
+class RouteQuerySerializer(serializers.Serializer):
+    from_lon = _lon(help_text="Start longitude (WGS84).")
+    from_lat = _lat(help_text="Start latitude.")
+    to_lon = _lon(help_text="Destination longitude.")
+    to_lat = _lat(help_text="Destination latitude.")
+    profile = _profile()
+
+    def validate(self, data):
+        data["origin"] = on_network((data["from_lon"], data["from_lat"]), data["profile"], "from_lon")
+        data["target"] = on_network((data["to_lon"], data["to_lat"]), data["profile"], "to_lon")
+        return data
+
+
+class RouteStepSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The street, empty when it has no name.")
+    type = serializers.CharField(help_text="OSRM manoeuvre type: depart, turn, arrive, ...")
+    modifier = serializers.CharField(help_text="left, right, straight, ... or empty.")
+    distance_m = serializers.FloatField()
+    duration_s = serializers.FloatField()
+    location = serializers.ListField(child=serializers.FloatField(), help_text="[lon, lat] of the manoeuvre.")
+
+
+class RouteSerializer(serializers.Serializer):
+    duration_s = serializers.FloatField(help_text="Travel time, congestion included.")
+    distance_m = serializers.FloatField()
+    geometry = LineField()
+    steps = RouteStepSerializer(many=True)
+    estimated = serializers.BooleanField(help_text="True: a straight-line estimate, no road network is loaded.")
+
+
+class EtaQuerySerializer(serializers.Serializer):
+    target = LonLatField(help_text="Where the units are going.")
+    sources = serializers.ListField(child=LonLatField(), max_length=MAX_ETA_SOURCES, help_text="Where they are.")
+    profile = _profile()
+
+    def validate(self, data):
+        on_network(data["target"], data["profile"], "target")
+        return data
+
+
+class EtaSerializer(serializers.Serializer):
+    durations_s = serializers.ListField(child=serializers.FloatField(allow_null=True),
+                                        help_text="Seconds from each source, in order; null when it is off the network.")
+    distances_m = serializers.ListField(child=serializers.FloatField(allow_null=True))
+    estimated = serializers.BooleanField(help_text="True: straight-line estimates, no road network is loaded.")
+
+
+class IsochroneQuerySerializer(serializers.Serializer):
+    lon = _lon(help_text="Longitude of the start (WGS84).")
+    lat = _lat(help_text="Latitude of the start.")
+    seconds = serializers.FloatField(min_value=30, max_value=1800, help_text="Travel time, 30 to 1,800 s.")
+    profile = _profile()
+
+    def validate(self, data):
+        data["origin"] = on_network((data["lon"], data["lat"]), data["profile"], "lon")
+        return data
+
+
+class IsochronePropertiesSerializer(serializers.Serializer):
+    seconds = serializers.FloatField()
+    profile = serializers.CharField()
+    samples = serializers.IntegerField(help_text="Road points routed to draw the area.")
+    reachable = serializers.IntegerField(help_text="Of those, the ones reached in time.")
+    estimated = serializers.BooleanField(help_text="True: a straight-line disc, no road network is loaded.")
+
+
+class IsochroneSerializer(serializers.Serializer):
+    """A GeoJSON Feature, ready for the map."""
+
+    type = serializers.CharField(help_text="Always Feature.")
+    geometry = PolygonField()
+    properties = IsochronePropertiesSerializer()
+
+
+class RoadNetworkSerializer(serializers.ModelSerializer):
+    bbox = serializers.SerializerMethodField(help_text="[min_lon, min_lat, max_lon, max_lat] of its roads.")
+    attribution = serializers.SerializerMethodField(help_text="Credit due for the map data.")
+
+    class Meta:
+        model = RoadNetwork
+        fields = ["name", "sha256", "bbox", "road_km", "roads", "named_roads", "profiles", "algorithm", "max_speed_kmh",
+                  "build_s", "measurements", "imported_at", "attribution"]
+
+    def get_bbox(self, network) -> list[float]:
+        return [network.min_lon, network.min_lat, network.max_lon, network.max_lat]
+
+    def get_attribution(self, network) -> str:
+        return ATTRIBUTION

@@ -34,6 +34,10 @@ class OffNetwork(ValidationError):
     """The point is too far from any road to be routed."""
 
 
+class NoRoute(ValidationError):
+    """Both points are on the network, but no road joins them (e.g. on foot across the river)."""
+
+
 @dataclass(frozen=True)
 class Leg:
     duration_s: float
@@ -115,9 +119,12 @@ def _congestion_bands() -> list[CongestionBand]:
 
 def congestion_factor(lon: float, lat: float, at=None) -> float:
     """The largest factor of the bands covering the point's zone (or the whole city) at `at`."""
+    return _factor(_congestion_bands(), lon, lat, at)
+
+
+def _factor(bands: list[CongestionBand], lon: float, lat: float, at) -> float:
     from grid.selectors import zone_at
 
-    bands = _congestion_bands()
     if not bands:
         return 1.0
     moment, zone_id = timezone.localtime(at or timezone.now()), zone_at(lon, lat)
@@ -150,8 +157,9 @@ def durations_to(target, sources, *, profile: str = "car", at=None) -> list[Leg 
 
 def durations_from(origin, targets, *, profile: str = "car", at=None) -> list[Leg | None]:
     """Travel from `origin` to each target; congestion of each target's zone applies."""
-    legs = _table(list(targets), origin, profile, towards=False)
-    return [_scaled(leg, congestion_factor(*point, at)) for leg, point in zip(legs, targets)]
+    targets = list(targets)
+    legs, bands = _table(targets, origin, profile, towards=False), _congestion_bands()
+    return [_scaled(leg, _factor(bands, *point, at)) for leg, point in zip(legs, targets)]
 
 
 def _scaled(leg: Leg | None, factor: float) -> Leg | None:
@@ -263,7 +271,13 @@ def route(origin, target, *, profile: str = "car", at=None) -> Route:
         leg = _estimate(origin, target)
         return Route(leg.duration_s, leg.distance_m, {"type": "LineString", "coordinates": [list(origin), list(target)]},
                      estimated=True)
-    found = router.Route(osrm.RouteParameters(coordinates=[origin, target], steps=True, geometries="geojson", overview="full"))
+    try:
+        found = router.Route(osrm.RouteParameters(coordinates=[origin, target], steps=True, geometries="geojson",
+                                                  overview="full"))
+    except RuntimeError as error:  # osrm-bindings' only word for a failed query
+        if str(error).startswith("NoRoute"):
+            raise NoRoute(_("No %(profile)s route joins the two points.") % {"profile": profile}, code="no_route") from None
+        raise
     best = found["routes"][0]
     factor = congestion_factor(*target, at)
     coordinates = [[float(x), float(y)] for x, y in best["geometry"]["coordinates"]]

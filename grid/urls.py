@@ -10,5 +10,9 @@ router.register("patrol-routes", api.PatrolRouteViewSet, basename="patrol-route"
 
 urlpatterns = [
     re_path(r"^locate/?$", api.LocateView.as_view(), name="locate"),
+    re_path(r"^travel/route/?$", api.TravelRouteView.as_view(), name="travel-route"),
+    re_path(r"^travel/eta/?$", api.TravelEtaView.as_view(), name="travel-eta"),
+    re_path(r"^travel/isochrone/?$", api.TravelIsochroneView.as_view(), name="travel-isochrone"),
+    re_path(r"^road-network/?$", api.RoadNetworkView.as_view(), name="road-network"),
     *router.urls,
 ]
