@@ -58,16 +58,6 @@ def role_context(request):
     return {"role": access.role if access else None}
 
 
-class HasRole(BasePermission):
-    """DRF permission: the login's role is one of `roles` (reads and writes alike)."""
-
-    roles: tuple[str, ...] = ()
-    message = "Your role may not use this resource."
-
-    def has_permission(self, request, view):
-        return access_of(request).role in self.roles
-
-
 def roles(*names: str, read: tuple[str, ...] = ()) -> type[BasePermission]:
     """A permission class: `names` may read and write, `read` may only read."""
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import osmium
 import shapely
-from shapely.geometry import LineString
 
 from grid.geometry import LocalProjection
 
@@ -136,7 +135,3 @@ def _filled(network):
 
 def _largest(area):
     return max(area.geoms, key=lambda part: part.area) if area.geom_type == "MultiPolygon" else area
-
-
-def road_lines(extract: Extract) -> list[LineString]:
-    return [LineString(road.coords) for road in extract.roads]

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grid import osrm_build
+from grid import osrm_build, selectors
 from grid.geometry import EARTH_RADIUS_M, distance_m
 from grid.models import CongestionBand, RoadNetwork
 
@@ -77,7 +77,7 @@ class _Engines:
     def current(self) -> RoadNetwork | None:
         if time.monotonic() - self.checked_at > RECHECK_NETWORK_S:
             with self.lock:
-                active = RoadNetwork.objects.filter(active=True).first()
+                active = selectors.active_road_network()
                 if active is None or self.network is None or active.pk != self.network.pk:
                     self.network, self.routers = active, {}
                 self.checked_at = time.monotonic()
@@ -110,8 +110,6 @@ _bands = {"checked_at": -math.inf, "rows": []}
 
 def _congestion_bands() -> list[CongestionBand]:
     """All bands, reread at most once per selectors.RECHECK_S: the hot path makes no query for them."""
-    from grid import selectors
-
     if time.monotonic() - _bands["checked_at"] > selectors.RECHECK_S:
         _bands.update(rows=list(CongestionBand.objects.all()), checked_at=time.monotonic())
     return _bands["rows"]
@@ -123,11 +121,9 @@ def congestion_factor(lon: float, lat: float, at=None) -> float:
 
 
 def _factor(bands: list[CongestionBand], lon: float, lat: float, at) -> float:
-    from grid.selectors import zone_at
-
     if not bands:
         return 1.0
-    moment, zone_id = timezone.localtime(at or timezone.now()), zone_at(lon, lat)
+    moment, zone_id = timezone.localtime(at or timezone.now()), selectors.zone_at(lon, lat)
     return max([b.factor for b in bands if b.zone_id in (None, zone_id) and b.covers(moment)], default=1.0)
 
 

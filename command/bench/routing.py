@@ -13,6 +13,7 @@ from shapely.geometry import Point
 
 from grid import osrm_build, travel
 from grid.models import RoadNetwork
+from grid.selectors import active_road_network
 from grid.osm import read_extract, served_outline
 from grid.roads import road_network_import
 from grid.selectors import locate, spatial_index
@@ -64,7 +65,7 @@ def run(*, units: int, incidents: int, naive_incidents: int, table_incidents: in
 
 
 def _network() -> RoadNetwork:
-    network = RoadNetwork.objects.filter(active=True).first()
+    network = active_road_network()
     if network is None:
         network, _ = road_network_import(path=Path(settings.ROAD_NETWORK), progress=lambda line: None)
         travel.engines.reset()
