@@ -256,6 +256,29 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
 
+# --- dispatch policy (DESIGN §3) ---
+# Priorities the engine dispatches at once; the others wait for a dispatcher's one-click accept.
+def _priorities(name: str, default: list[str]) -> list[int]:
+    values = env_list(name, default)
+    if not all(v in {"1", "2", "3", "4"} for v in values):
+        raise ImproperlyConfigured(f"{name} must list priorities 1-4, e.g. 1,2 (got {','.join(values)})")
+    return [int(v) for v in values]
+
+
+AUTO_DISPATCH_PRIORITIES = _priorities("AUTO_DISPATCH_PRIORITIES", ["1", "2"])
+# Priorities that may pull a unit off a job of the lowest priority (P4) when nobody else makes the target.
+PREEMPTING_PRIORITIES = _priorities("PREEMPTING_PRIORITIES", ["1"])
+# Turnout: seconds from the order to wheels rolling, by whether the unit is already moving.
+TURNOUT_PARKED_S = env_float("TURNOUT_PARKED_S", 30.0, minimum=0.0, maximum=600.0)
+TURNOUT_MOVING_S = env_float("TURNOUT_MOVING_S", 10.0, minimum=0.0, maximum=600.0)
+# A unit's fixes inside this radius of the scene count as arriving there (geofence).
+ARRIVAL_RADIUS_M = env_float("ARRIVAL_RADIUS_M", 60.0, minimum=10.0, maximum=500.0)
+# An incident still without a decision this long after the call is picked up again by the sweeper
+# (a worker died mid-dispatch); a waiting one is retried this often.
+DISPATCH_RETRY_AFTER_S = env_float("DISPATCH_RETRY_AFTER_S", 10.0, minimum=1.0, maximum=600.0)
+# How many alternatives a recommendation lists beside the units it proposes.
+RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=0, maximum=20)
+
 
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 

@@ -78,6 +78,12 @@ class Incident(Located):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("taken by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The two clocks (DESIGN §3.6): the first order to a unit, and the first unit on scene.
+    dispatched_at = models.DateTimeField(_("first unit ordered at"), null=True, blank=True)
+    on_scene_at = models.DateTimeField(_("first unit on scene at"), null=True, blank=True)
+    # When the engine last took the incident up; the sweeper retries ones left behind.
+    engine_checked_at = models.DateTimeField(_("engine last checked at"), null=True, blank=True)
+    units_needed = models.PositiveSmallIntegerField(_("units needed"), default=1)
     version = models.PositiveBigIntegerField(_("version"), default=1)
 
     class Meta:
@@ -100,6 +106,29 @@ class Incident(Located):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_INCIDENT_STATUSES
+
+    # Response figures. The ring target is judged from the first order to the first unit on scene
+    # (反应到位), so a unit that never acknowledged counts against it; the call clock is reported beside.
+    @property
+    def call_to_dispatch_s(self) -> float | None:
+        return _seconds(self.received_at, self.dispatched_at)
+
+    @property
+    def dispatch_to_scene_s(self) -> float | None:
+        return _seconds(self.dispatched_at, self.on_scene_at)
+
+    @property
+    def call_to_scene_s(self) -> float | None:
+        return _seconds(self.received_at, self.on_scene_at)
+
+    @property
+    def met_target(self) -> bool | None:
+        response = self.dispatch_to_scene_s
+        return None if response is None else response <= self.target_s
+
+
+def _seconds(start, end) -> float | None:
+    return None if start is None or end is None else round((end - start).total_seconds(), 1)
 
 
 class EventKind(models.TextChoices):
@@ -216,3 +245,99 @@ class Assignment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+
+class Recommendation(models.Model):
+    """The engine's ranked answer for an incident: the units it proposes and the alternatives.
+
+    `options` lists every ranked unit, best first: {"unit", "call_sign", "eta_s", "distance_m",
+    "meets_target", "stale", "workload", "estimated", "preempts"}; the first `units_needed` of
+    them not stale are the proposal. Each run of the engine writes a new row; the console shows
+    the latest, and accepting an older one is refused."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="recommendations",
+                                 verbose_name=_("incident"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    options = models.JSONField(_("ranked units"), default=list, blank=True)
+    proposed = models.JSONField(_("proposed unit ids"), default=list, blank=True)
+    at_risk = models.BooleanField(_("no unit makes the target"), default=False)
+    auto = models.BooleanField(_("dispatched by the engine"), default=False)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-created_at", "-id"]
+        get_latest_by = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.incident.number} @ {timezone.localtime(self.created_at):%H:%M:%S}"
+
+
+class AlertKind(models.TextChoices):
+    NOT_ACKNOWLEDGED = "not_acknowledged", _("Not acknowledged in time")
+    AT_RISK = "at_risk", _("Response target at risk")
+    NO_UNIT = "no_unit", _("No unit available")
+    PREEMPTED = "preempted", _("Unit pre-empted")
+
+
+class Alert(models.Model):
+    """Something a dispatcher must see and act on; open until someone acknowledges it."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=AlertKind.choices)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts",
+                                 verbose_name=_("incident"))
+    unit = models.ForeignKey("platforms.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("unit"))
+    message = models.CharField(_("message"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("closed by"))
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["closed_at", "created_at"], name="dispatch_alert_open")]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="dispatch_alert_kind_known")]
+
+    def __str__(self):
+        return self.message
+
+
+class MobilizationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Mobilization(Located):
+    """A mass muster (集结): a head count of officers at a point within a deadline."""
+
+    head_count = models.PositiveIntegerField(_("officers wanted"))
+    deadline_s = models.PositiveIntegerField(_("deadline (s)"))
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=MobilizationStatus.choices,
+                              default=MobilizationStatus.PROPOSED)
+    proposal = models.JSONField(_("proposal"), default=dict, blank=True)
+    incident = models.OneToOneField(Incident, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="mobilization", verbose_name=_("incident"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mobilization")
+        verbose_name_plural = _("mobilizations")
+        ordering = ["-created_at"]
+        constraints = [
+            *lon_lat_constraints(),
+            models.CheckConstraint(condition=Q(head_count__gte=1, head_count__lte=5000), name="dispatch_mobilization_head_count"),
+            models.CheckConstraint(condition=Q(deadline_s__gte=60, deadline_s__lte=7200), name="dispatch_mobilization_deadline"),
+            models.CheckConstraint(condition=Q(status__in=MobilizationStatus.values), name="dispatch_mobilization_status_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.reason} ({self.head_count})"

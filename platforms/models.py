@@ -224,7 +224,8 @@ UNIT_TRANSITIONS = TransitionTable(
     {
         UnitStatus.OFF_DUTY: {UnitStatus.AVAILABLE},
         UnitStatus.AVAILABLE: {UnitStatus.DISPATCHED, UnitStatus.UNAVAILABLE, UnitStatus.OFF_DUTY},
-        UnitStatus.DISPATCHED: {UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE},
+        # → unavailable: an order never acknowledged; the crew is taken off the board until someone checks.
+        UnitStatus.DISPATCHED: {UnitStatus.EN_ROUTE, UnitStatus.ON_SCENE, UnitStatus.AVAILABLE, UnitStatus.UNAVAILABLE},
         UnitStatus.EN_ROUTE: {UnitStatus.ON_SCENE, UnitStatus.AVAILABLE, UnitStatus.DISPATCHED},
         UnitStatus.ON_SCENE: {UnitStatus.AVAILABLE, UnitStatus.DISPATCHED},
         UnitStatus.UNAVAILABLE: {UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY},
