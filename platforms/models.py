@@ -290,3 +290,33 @@ class Unit(models.Model):
     def is_on_duty(self, at=None) -> bool:
         at = at or timezone.now()
         return self.shift.approved and self.shift.starts_at <= at < self.shift.ends_at
+
+
+class TrackPoint(models.Model):
+    """One accepted position fix of a unit, moved from Redis in batches (patrol verification, replay).
+
+    The unique constraint is also the (unit, at) index that reads by unit and time range use, so
+    no second index is declared. A BRIN index on `at` (made by the migration in SQL: BrinIndex wants
+    django.contrib.postgres installed) serves the prune by age at little cost to inserts."""
+
+    # No separate index on unit_id: the unique (unit, at) index leads with it.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="track", db_index=False,
+                             verbose_name=_("unit"))
+    at = models.DateTimeField(_("fix time"))
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    speed_mps = models.FloatField(_("speed (m/s)"), null=True, blank=True)
+    bearing = models.FloatField(_("bearing"), null=True, blank=True)
+    accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("track point")
+        verbose_name_plural = _("track points")
+        ordering = ["unit", "at"]
+        constraints = [
+            *lon_lat_constraints(),
+            models.UniqueConstraint(fields=["unit", "at"], name="platforms_trackpoint_unique_unit_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} @ {self.at:%Y-%m-%d %H:%M:%S}"
