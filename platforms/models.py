@@ -320,3 +320,209 @@ class TrackPoint(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} @ {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- rosters: periods, their approval record, leave and sickness, overtime ---------------------
+
+class RosterStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft (not approved)")
+    APPROVED = "approved", _("Approved")
+
+
+class RosterPeriod(models.Model):
+    """A platform's roster for a run of days (usually a week): generated from the rotation,
+    adjusted, checked and approved as one. Its shifts are the platform's squads' shifts that
+    start on its days; approving it approves them."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.PROTECT, related_name="roster_periods",
+                                 verbose_name=_("platform"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    pattern = models.JSONField(_("rotation pattern"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RosterStatus.choices, default=RosterStatus.DRAFT)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("roster period")
+        verbose_name_plural = _("roster periods")
+        ordering = ["platform__code", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="platforms_rosterperiod_ends_after_start"),
+            models.UniqueConstraint(fields=["platform", "starts_on"], name="platforms_rosterperiod_unique_start"),
+            models.CheckConstraint(condition=Q(status__in=RosterStatus.values), name="platforms_rosterperiod_status_known"),
+            models.CheckConstraint(condition=Q(status="draft") | Q(approved_at__isnull=False),
+                                   name="platforms_rosterperiod_approved_has_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.platform.name} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+
+    @property
+    def approved(self) -> bool:
+        return self.status == RosterStatus.APPROVED
+
+
+class RosterChangeKind(models.TextChoices):
+    GENERATED = "generated", _("Generated")
+    SWAPPED = "swapped", _("Squads swapped")
+    ABSENCE = "absence", _("Leave or sickness")
+    OVERTIME = "overtime", _("Overtime")
+    APPROVED = "approved", _("Approved")
+    UNAPPROVED = "unapproved", _("Approval withdrawn by an edit")
+
+
+class RosterChange(models.Model):
+    """The record of a roster period: every generation, adjustment and approval, by whom."""
+
+    period = models.ForeignKey(RosterPeriod, on_delete=models.CASCADE, related_name="changes", verbose_name=_("roster period"))
+    kind = models.CharField(_("kind"), max_length=20, choices=RosterChangeKind.choices)
+    summary = models.CharField(_("summary"), max_length=300)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("period version after the change"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("roster change")
+        verbose_name_plural = _("roster changes")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.period} v{self.version} {self.get_kind_display()}"
+
+
+class AbsenceKind(models.TextChoices):
+    LEAVE = "leave", _("Leave")
+    SICK = "sick", _("Sickness")
+
+
+class Absence(models.Model):
+    """An officer away (leave or sickness): taken off every crew whose shift it overlaps."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.CASCADE, related_name="absences", verbose_name=_("officer"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AbsenceKind.choices)
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_at", "officer"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="platforms_absence_ends_after_start"),
+            models.CheckConstraint(condition=Q(kind__in=AbsenceKind.values), name="platforms_absence_kind_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer} {self.get_kind_display()} {timezone.localtime(self.starts_at):%m-%d %H:%M}"
+
+
+class Overtime(models.Model):
+    """An officer working an extra shift in another squad's crew."""
+
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="overtime", verbose_name=_("officer"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="overtime", verbose_name=_("unit"))
+    hours = models.FloatField(_("hours"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("overtime")
+        verbose_name_plural = _("overtime")
+        ordering = ["recorded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["officer", "unit"], name="platforms_overtime_unique_officer_unit"),
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="platforms_overtime_hours_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.officer} +{self.hours:g} h {self.unit}"
+
+
+# --- patrol plans: per shift, time bands with a mode, tasks for units --------------------------
+
+class PatrolMode(models.TextChoices):
+    POSTS = "posts", _("Peak: fixed posts")
+    ROUTES = "routes", _("Off-peak: patrol routes")
+    COMMUNITY = "community", _("Low: community areas")
+
+
+class PatrolPlan(models.Model):
+    """How one shift patrols (高峰站点、平峰巡线、低峰下片): its time bands and the units' tasks."""
+
+    shift = models.OneToOneField(Shift, on_delete=models.CASCADE, related_name="patrol_plan", verbose_name=_("shift"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("patrol plan")
+        verbose_name_plural = _("patrol plans")
+        ordering = ["shift__starts_at"]
+
+    def __str__(self):
+        return str(self.shift)
+
+
+class PatrolBand(models.Model):
+    plan = models.ForeignKey(PatrolPlan, on_delete=models.CASCADE, related_name="bands", verbose_name=_("patrol plan"))
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    mode = models.CharField(_("mode"), max_length=20, choices=PatrolMode.choices)
+
+    class Meta:
+        verbose_name = _("patrol band")
+        verbose_name_plural = _("patrol bands")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="platforms_patrolband_ends_after_start"),
+            models.CheckConstraint(condition=Q(mode__in=PatrolMode.values), name="platforms_patrolband_mode_known"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} {timezone.localtime(self.starts_at):%H:%M}–{timezone.localtime(self.ends_at):%H:%M}"
+
+
+class PatrolTask(models.Model):
+    """One unit's job in a band: stand at a must-patrol point, travel a route, or walk a zone."""
+
+    band = models.ForeignKey(PatrolBand, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("band"))
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="patrol_tasks", verbose_name=_("unit"))
+    point = models.ForeignKey("grid.PatrolPoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("must-patrol point"))
+    route = models.ForeignKey("grid.PatrolRoute", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              verbose_name=_("must-patrol route"))
+    zone = models.ForeignKey("grid.Zone", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("community area (zone)"))
+
+    class Meta:
+        verbose_name = _("patrol task")
+        verbose_name_plural = _("patrol tasks")
+        ordering = ["band__starts_at", "unit__call_sign", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(point__isnull=False, route__isnull=True, zone__isnull=True)
+                           | Q(point__isnull=True, route__isnull=False, zone__isnull=True)
+                           | Q(point__isnull=True, route__isnull=True, zone__isnull=False)),
+                name="platforms_patroltask_one_target"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.point or self.route or self.zone}"
+
+    @property
+    def target(self):
+        return self.point or self.route or self.zone
