@@ -109,7 +109,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300, minimum=10)}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # platforms: AVL. `expires` drops a run that waited longer than its period (a busy worker).
+    "avl-track-flush": {"task": "platforms.tasks.track_flush", "schedule": 2.0, "options": {"expires": 2.0}},
+    "avl-stale-sweep": {"task": "platforms.tasks.stale_sweep", "schedule": 15.0, "options": {"expires": 15.0}},
+    "avl-track-prune": {"task": "platforms.tasks.track_prune", "schedule": 86400.0, "options": {"expires": 3600.0}},
+}
 
 
 # --- Django -----------------------------------------------------------------------------------
@@ -255,6 +260,16 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
+# Live positions (AVL, platforms/positions.py).
+AVL_KEY_PREFIX = env_str("AVL_KEY_PREFIX", "avl:")
+AVL_DEVICE_KEY = env_str("AVL_DEVICE_KEY", "")  # when set, OsmAnd/Traccar devices must send ?key=<it>
+AVL_BATCH_MAX = env_int("AVL_BATCH_MAX", 500, minimum=1, maximum=10_000)  # fixes in one POST
+AVL_MAX_CLOCK_SKEW_S = env_float("AVL_MAX_CLOCK_SKEW_S", 5.0, minimum=0.0, maximum=300.0)
+AVL_STATE_TTL_S = env_int("AVL_STATE_TTL_S", 86_400, minimum=60)  # a unit's last state in Redis
+AVL_FLUSH_BATCH = env_int("AVL_FLUSH_BATCH", 5_000, minimum=10, maximum=100_000)
+# Track entries waiting for PostgreSQL beyond this (no worker for hours) are dropped oldest first.
+AVL_TRACK_BACKLOG_MAX = env_int("AVL_TRACK_BACKLOG_MAX", 2_000_000, minimum=10_000)
+TRACK_KEEP_DAYS = env_int("TRACK_KEEP_DAYS", 30, minimum=1)
 
 # --- dispatch policy (DESIGN §3) ---
 # Priorities the engine dispatches at once; the others wait for a dispatcher's one-click accept.

@@ -1,0 +1,407 @@
+"""Live positions (AVL): accept fixes into Redis, read them back, move the track to PostgreSQL.
+
+Redis holds the live picture (keys under `settings.AVL_KEY_PREFIX`, default `avl:`):
+- `avl:units`      GEO set of the units' last positions (what `units_near` searches),
+- `avl:unit:<id>`  hash of a unit's last accepted fix: lon, lat, at (epoch ms), speed, bearing,
+                   accuracy, battery (empty string when the device sent none),
+- `avl:track`      stream of accepted fixes waiting for `track_flush` to reach PostgreSQL,
+- `avl:stats`      hash of counters: `accepted` and one per rejection reason,
+- `avl:stale`      JSON of the last stale sweep.
+
+Fixes are checked in Python (numbers, clock, roster, served area), then one Lua script per batch
+compares each fix with the unit's last accepted time and writes the state, the GEO set, the track
+entry and the counters atomically: two writers at once can never move a unit back in time.
+"""
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+from functools import cache
+
+import redis
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from grid.selectors import served_area_contains
+from platforms.filters import on_duty_now
+from platforms.models import TrackPoint, Unit, Vehicle
+
+ACCEPTED = "accepted"
+# Refused before Redis is touched, in the order they are checked.
+INVALID, FROM_FUTURE = "invalid", "from_future"
+UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA = "unknown_device", "unit_off_duty", "out_of_area"
+# Ignored by the script: not newer than the unit's last accepted fix (a retry, or a late packet).
+DUPLICATE, OUT_OF_ORDER = "duplicate", "out_of_order"
+REASONS = (INVALID, FROM_FUTURE, UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA, DUPLICATE, OUT_OF_ORDER)
+_SCRIPT_OUTCOMES = {"A": ACCEPTED, "D": DUPLICATE, "O": OUT_OF_ORDER}
+_GEOADD_CHUNK = 300  # units per GEOADD inside the script: Lua's unpack() has a stack limit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fix:
+    """One position report: from a unit (tablet, simulator) or from a vehicle's GPS device."""
+
+    lon: float
+    lat: float
+    at: datetime
+    unit_id: int | None = None
+    device_id: str | None = None
+    speed_mps: float | None = None
+    bearing: float | None = None
+    accuracy_m: float | None = None
+    battery: float | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    accepted: int
+    rejected: dict[str, int]            # reason -> count, ignored duplicates and late fixes included
+    outcomes: list[str] = field(repr=False)  # per fix, in the caller's order: "accepted" or the reason
+
+
+@dataclass(frozen=True)
+class LiveFix:
+    unit_id: int
+    lon: float
+    lat: float
+    at: datetime
+    speed_mps: float | None
+    stale: bool
+
+
+# --- Redis -------------------------------------------------------------------------------------
+
+@cache
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def redis_client() -> redis.Redis:
+    """One client (and connection pool) per process and URL; redis-py reconnects after a fork."""
+    return _client(settings.REDIS_URL)
+
+
+def key(name: str) -> str:
+    return f"{settings.AVL_KEY_PREFIX}{name}"
+
+
+def unit_key(unit_id) -> str:
+    return f"{settings.AVL_KEY_PREFIX}unit:{unit_id}"
+
+
+_ACCEPT_LUA = """
+-- KEYS: GEO set, stats hash, track stream. ARGV: unit key prefix, state TTL (s), track max length,
+-- number of fixes, then 8 values per fix (unit, at ms, lon, lat, speed, bearing, accuracy, battery),
+-- then reason/count pairs refused before the script, counted in the same call.
+local prefix, ttl, maxlen, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local outcomes, latest, order = {}, {}, {}
+local accepted, duplicates, late = 0, 0, 0
+for i = 0, n - 1 do
+  local b = 5 + i * 8
+  local unit, at = ARGV[b], tonumber(ARGV[b + 1])
+  local ukey = prefix .. unit
+  local last = tonumber(redis.call('HGET', ukey, 'at'))
+  if last and at <= last then
+    if at == last then outcomes[i + 1] = 'D'; duplicates = duplicates + 1
+    else outcomes[i + 1] = 'O'; late = late + 1 end
+  else
+    redis.call('HSET', ukey, 'lon', ARGV[b + 2], 'lat', ARGV[b + 3], 'at', ARGV[b + 1], 'speed', ARGV[b + 4],
+               'bearing', ARGV[b + 5], 'accuracy', ARGV[b + 6], 'battery', ARGV[b + 7])
+    redis.call('EXPIRE', ukey, ttl)
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'u', unit, 't', ARGV[b + 1], 'x', ARGV[b + 2],
+               'y', ARGV[b + 3], 's', ARGV[b + 4], 'b', ARGV[b + 5], 'a', ARGV[b + 6])
+    if not latest[unit] then order[#order + 1] = unit end
+    latest[unit] = b
+    outcomes[i + 1] = 'A'; accepted = accepted + 1
+  end
+end
+local geo = {}
+for j, unit in ipairs(order) do
+  local b = latest[unit]
+  geo[#geo + 1] = ARGV[b + 2]; geo[#geo + 1] = ARGV[b + 3]; geo[#geo + 1] = unit
+  if #geo >= 3 * tonumber(ARGV[5 + n * 8] or 0) or j == #order then
+    redis.call('GEOADD', KEYS[1], unpack(geo)); geo = {}
+  end
+end
+if accepted > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', accepted) end
+if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicate', duplicates) end
+if late > 0 then redis.call('HINCRBY', KEYS[2], 'out_of_order', late) end
+for p = 6 + n * 8, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[p], ARGV[p + 1]) end
+return table.concat(outcomes)
+"""
+
+
+@cache
+def _accept_script(client: redis.Redis):
+    return client.register_script(_ACCEPT_LUA)
+
+
+# --- accepting fixes ---------------------------------------------------------------------------
+
+def fixes_accept(*, fixes: list[Fix], source: str) -> IngestResult:
+    """Check every fix, write the valid ones to the live picture at once, count every refusal.
+
+    `source` names the interface ("batch", "osmand", "websocket", "bench"): it is counted too, so
+    the stats show which door the fixes came in by."""
+    now_ms = time.time() * 1000.0
+    outcomes: list[str | None] = [_number_problem(fix, now_ms) for fix in fixes]
+    units = _resolve_units(fixes, outcomes)
+    served = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    for i in served:
+        if not served_area_contains(fixes[i].lon, fixes[i].lat):
+            outcomes[i] = OUT_OF_AREA
+    _write(fixes, units, outcomes, source)
+    rejected = Counter(outcome for outcome in outcomes if outcome != ACCEPTED)
+    return IngestResult(accepted=len(fixes) - sum(rejected.values()), rejected=dict(rejected), outcomes=outcomes)
+
+
+def _number_problem(fix: Fix, now_ms: float) -> str | None:
+    numbers = (fix.lon, fix.lat, fix.speed_mps, fix.bearing, fix.accuracy_m, fix.battery)
+    if not all(value is None or (isinstance(value, (int, float)) and math.isfinite(value)) for value in numbers):
+        return INVALID
+    if not (-180 <= fix.lon <= 180 and -90 <= fix.lat <= 90) or fix.at.tzinfo is None:
+        return INVALID
+    for value, low, high in ((fix.speed_mps, 0, 150), (fix.bearing, 0, 360), (fix.accuracy_m, 0, 100_000),
+                             (fix.battery, 0, 100)):
+        if value is not None and not low <= value <= high:
+            return INVALID
+    if fix.at.timestamp() * 1000.0 > now_ms + settings.AVL_MAX_CLOCK_SKEW_S * 1000.0:
+        return FROM_FUTURE
+    return None
+
+
+def _resolve_units(fixes: list[Fix], outcomes: list) -> list[int | None]:
+    """The unit of every fix still in play, found with one query per kind of sender; fixes from
+    unknown senders or from units off duty get their reason in `outcomes`."""
+    open_ = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    on_duty = _on_duty_units({fixes[i].unit_id for i in open_ if fixes[i].unit_id is not None})
+    devices = _device_units({fixes[i].device_id for i in open_ if fixes[i].unit_id is None})
+    units: list[int | None] = [None] * len(fixes)
+    for i in open_:
+        fix = fixes[i]
+        found = on_duty.get(fix.unit_id) if fix.unit_id is not None else devices.get(fix.device_id)
+        if isinstance(found, int):
+            units[i] = found
+        else:
+            outcomes[i] = found or UNKNOWN_DEVICE
+    return units
+
+
+def _on_duty_units(unit_ids: set[int]) -> dict[int, int | str]:
+    if not unit_ids:
+        return {}
+    now = timezone.now()
+    rows = Unit.objects.filter(pk__in=unit_ids).values_list(
+        "pk", "shift__approved", "shift__starts_at", "shift__ends_at")
+    return {pk: pk if approved and starts <= now < ends else UNIT_OFF_DUTY for pk, approved, starts, ends in rows}
+
+
+def _device_units(device_ids: set[str]) -> dict[str, int | str]:
+    """A device reports for the unit its vehicle serves on duty now (the latest shift if two overlap)."""
+    if not device_ids:
+        return {}
+    found: dict[str, int | str] = dict.fromkeys(
+        Vehicle.objects.filter(gps_device_id__in=device_ids).values_list("gps_device_id", flat=True), UNIT_OFF_DUTY)
+    on_duty = (Unit.objects.filter(on_duty_now(), vehicle__gps_device_id__in=device_ids)
+               .order_by("shift__starts_at").values_list("vehicle__gps_device_id", "pk"))
+    found.update(on_duty)
+    return found
+
+
+def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
+    """One script call: the valid fixes oldest first (a batch may come in any order), the counts."""
+    valid = sorted((i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: fixes[i].at)
+    args = [settings.AVL_KEY_PREFIX + "unit:", settings.AVL_STATE_TTL_S, settings.AVL_TRACK_BACKLOG_MAX, len(valid)]
+    for i in valid:
+        fix = fixes[i]
+        args += [units[i], int(round(fix.at.timestamp() * 1000)), repr(float(fix.lon)), repr(float(fix.lat)),
+                 _text(fix.speed_mps), _text(fix.bearing), _text(fix.accuracy_m), _text(fix.battery)]
+    args.append(_GEOADD_CHUNK)
+    refused = Counter(outcome for outcome in outcomes if outcome is not None)
+    refused[f"source:{source}"] = len(fixes)
+    for reason, count in refused.items():
+        args += [reason, count]
+    codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track")], args=args)
+    for i, code in zip(valid, codes.decode()):
+        outcomes[i] = _SCRIPT_OUTCOMES[code]
+
+
+def _text(value: float | None) -> str:
+    return "" if value is None else repr(float(value))
+
+
+# --- reading the live picture (the dispatch engine's selectors) --------------------------------
+
+def live_positions(unit_ids=None) -> dict[int, LiveFix]:
+    """Last known position of each unit, keyed by unit id: Redis first, else the unit's row (the
+    track's last flush). Units with no position at all are absent. `unit_ids=None` means the units
+    on duty now."""
+    if unit_ids is None:
+        unit_ids = list(Unit.objects.filter(on_duty_now()).values_list("pk", flat=True))
+    unit_ids = list(dict.fromkeys(int(pk) for pk in unit_ids))
+    stale_before = time.time() - settings.STALE_FIX_AFTER_S
+    found = _live_from_redis(unit_ids, stale_before)
+    missing = [pk for pk in unit_ids if pk not in found]
+    if missing:
+        rows = Unit.objects.filter(pk__in=missing, lon__isnull=False, lat__isnull=False, last_fix_at__isnull=False)
+        for pk, lon, lat, at in rows.values_list("pk", "lon", "lat", "last_fix_at"):
+            found[pk] = LiveFix(pk, lon, lat, at, None, at.timestamp() < stale_before)
+    return found
+
+
+def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, LiveFix]:
+    pipe = redis_client().pipeline(transaction=False)
+    for pk in unit_ids:
+        pipe.hmget(unit_key(pk), "lon", "lat", "at", "speed")
+    found = {}
+    for pk, (lon, lat, at_ms, speed) in zip(unit_ids, pipe.execute()):
+        if at_ms is None:
+            continue
+        at = int(at_ms) / 1000.0
+        found[pk] = LiveFix(pk, float(lon), float(lat), datetime.fromtimestamp(at, dt_timezone.utc),
+                            float(speed) if speed else None, at < stale_before)
+    return found
+
+
+def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:
+    """Units in the GEO set within `radius_m` of a point, nearest first, as (unit id, metres)."""
+    found = redis_client().geosearch(key("units"), longitude=lon, latitude=lat, radius=radius_m, unit="m",
+                                     sort="ASC", count=count, withdist=True)
+    return [(int(member), float(distance)) for member, distance in found]
+
+
+def avl_forget(unit_ids) -> None:
+    """Take units off the live map (their shift ended); their last state stays until it expires."""
+    unit_ids = [int(pk) for pk in unit_ids]
+    if unit_ids:
+        redis_client().zrem(key("units"), *unit_ids)
+
+
+@dataclass(frozen=True)
+class StaleUnits:
+    checked_at: datetime | None
+    unit_ids: list[int]
+
+
+def stale_units() -> StaleUnits:
+    """Units on duty with no fix for STALE_FIX_AFTER_S (or none ever), as of the last sweep."""
+    raw = redis_client().get(key("stale"))
+    if raw is None:
+        return StaleUnits(None, [])
+    data = json.loads(raw)
+    return StaleUnits(datetime.fromtimestamp(data["checked_at"], dt_timezone.utc), data["unit_ids"])
+
+
+def avl_stats() -> dict:
+    """The counters since they were last wiped: accepted, each refusal reason, each source; and the
+    backlog of track entries waiting for PostgreSQL."""
+    client = redis_client()
+    counts = {name.decode(): int(value) for name, value in client.hgetall(key("stats")).items()}
+    return {
+        "accepted": counts.pop(ACCEPTED, 0),
+        "rejected": {reason: counts.get(reason, 0) for reason in REASONS},
+        "sources": {name.removeprefix("source:"): value for name, value in sorted(counts.items())
+                    if name.startswith("source:")},
+        "track_backlog": client.xlen(key("track")),
+    }
+
+
+def avl_wipe() -> None:
+    """Delete every AVL key under the prefix (tests, benchmarks): the live picture starts empty."""
+    client = redis_client()
+    names = list(client.scan_iter(match=f"{settings.AVL_KEY_PREFIX}*", count=1000))
+    for start in range(0, len(names), 1000):
+        client.delete(*names[start:start + 1000])
+
+
+# --- sweeps run by Celery beat -----------------------------------------------------------------
+
+def stale_sweep() -> StaleUnits:
+    """Record which units on duty have gone quiet, and take units off duty off the live map.
+
+    Unit status is left alone: a quiet tablet is flagged for the dispatcher, not decided about."""
+    client = redis_client()
+    on_duty = list(Unit.objects.filter(on_duty_now()).values_list("pk", flat=True))
+    positions = live_positions(on_duty)
+    quiet = sorted(pk for pk in on_duty if pk not in positions or positions[pk].stale)
+    on_map = {int(member) for member in client.zrange(key("units"), 0, -1)}
+    avl_forget(on_map - set(on_duty))
+    checked_at = time.time()
+    client.set(key("stale"), json.dumps({"checked_at": checked_at, "unit_ids": quiet}))
+    return StaleUnits(datetime.fromtimestamp(checked_at, dt_timezone.utc), quiet)
+
+
+def track_flush(*, batch: int | None = None, max_batches: int = 20) -> int:
+    """Move waiting track entries to TrackPoint, oldest first, and the units' last positions to
+    their rows. Read a batch, insert it, then trim it: a crash in between inserts the batch again,
+    which the unique (unit, at) constraint absorbs, so nothing is lost and nothing doubled."""
+    client, moved = redis_client(), 0
+    lock = client.lock(key("flush:lock"), timeout=120, blocking=False)
+    if not lock.acquire():
+        return 0  # another worker is flushing
+    try:
+        for _ in range(max_batches):
+            entries = client.xrange(key("track"), count=batch or settings.AVL_FLUSH_BATCH)
+            if not entries:
+                break
+            moved += _track_store(entries)
+            last_ms, last_seq = entries[-1][0].decode().split("-")
+            client.xtrim(key("track"), minid=f"{last_ms}-{int(last_seq) + 1}", approximate=False)
+            if len(entries) < (batch or settings.AVL_FLUSH_BATCH):
+                break
+    finally:
+        lock.release()
+    return moved
+
+
+def _track_store(entries) -> int:
+    points = [_track_point(fields) for _, fields in entries]
+    known = set(Unit.objects.filter(pk__in={p.unit_id for p in points}).values_list("pk", flat=True))
+    points = [p for p in points if p.unit_id in known]  # units deleted since: their fixes go with them
+    latest: dict[int, TrackPoint] = {}
+    for point in points:
+        if point.unit_id not in latest or point.at > latest[point.unit_id].at:
+            latest[point.unit_id] = point
+    with transaction.atomic():
+        TrackPoint.objects.bulk_create(points, batch_size=2000, ignore_conflicts=True)
+        _units_move(sorted(latest.values(), key=lambda p: p.unit_id))
+    return len(points)
+
+
+def _track_point(fields: dict) -> TrackPoint:
+    def number(name: bytes):
+        value = fields.get(name)
+        return float(value) if value else None
+
+    at = datetime.fromtimestamp(int(fields[b"t"]) / 1000.0, dt_timezone.utc)
+    return TrackPoint(unit_id=int(fields[b"u"]), at=at, lon=float(fields[b"x"]), lat=float(fields[b"y"]),
+                      speed_mps=number(b"s"), bearing=number(b"b"), accuracy_m=number(b"a"))
+
+
+def _units_move(points: list[TrackPoint]) -> None:
+    """One UPDATE for every unit that moved; a row already holding a newer fix is left alone."""
+    if not points:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE platforms_unit AS u SET lon = v.lon, lat = v.lat, last_fix_at = v.at"
+            " FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::timestamptz[]) AS v(id, lon, lat, at)"
+            " WHERE u.id = v.id AND (u.last_fix_at IS NULL OR u.last_fix_at < v.at)",
+            [[p.unit_id for p in points], [p.lon for p in points], [p.lat for p in points], [p.at for p in points]])
+
+
+def track_prune(*, keep_days: int | None = None, chunk: int = 20_000) -> int:
+    """Delete track points older than TRACK_KEEP_DAYS, in chunks so no lock is held for long."""
+    before = timezone.now() - timedelta(days=settings.TRACK_KEEP_DAYS if keep_days is None else keep_days)
+    deleted = 0
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM platforms_trackpoint WHERE id IN"
+                           " (SELECT id FROM platforms_trackpoint WHERE at < %s LIMIT %s)", [before, chunk])
+            deleted += cursor.rowcount
+        if cursor.rowcount < chunk:
+            return deleted
