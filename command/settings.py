@@ -114,6 +114,8 @@ CELERY_BEAT_SCHEDULE = {
     "avl-track-flush": {"task": "platforms.tasks.track_flush", "schedule": 2.0, "options": {"expires": 2.0}},
     "avl-stale-sweep": {"task": "platforms.tasks.stale_sweep", "schedule": 15.0, "options": {"expires": 15.0}},
     "avl-track-prune": {"task": "platforms.tasks.track_prune", "schedule": 86400.0, "options": {"expires": 3600.0}},
+    # dispatch: acknowledgement time-outs, arrivals by geofence, incidents the engine left behind.
+    "dispatch-sweep": {"task": "dispatch.tasks.dispatch_sweep_task", "schedule": 2.0, "options": {"expires": 2.0}},
 }
 
 
@@ -259,6 +261,13 @@ FALLBACK_DETOUR_FACTOR = env_float("FALLBACK_DETOUR_FACTOR", 1.4, minimum=1.0, m
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
 STALE_FIX_AFTER_S = env_int("STALE_FIX_AFTER_S", 60, minimum=5)
+# Rosters (platforms/roster_checks.py): more per week is a warning, more without a break refuses approval.
+ROSTER_MAX_WEEKLY_HOURS = env_float("ROSTER_MAX_WEEKLY_HOURS", 44.0, minimum=8.0, maximum=84.0)
+ROSTER_MAX_CONTINUOUS_HOURS = env_float("ROSTER_MAX_CONTINUOUS_HOURS", 12.0, minimum=4.0, maximum=24.0)
+# Patrol verification (platforms/patrol.py): a route counts as covered from this fraction on; fixes
+# further apart than the gap are not joined (the unit may have gone anywhere in between).
+PATROL_ROUTE_COVERED_FRACTION = env_float("PATROL_ROUTE_COVERED_FRACTION", 0.8, minimum=0.1, maximum=1.0)
+PATROL_MAX_FIX_GAP_S = env_float("PATROL_MAX_FIX_GAP_S", 300.0, minimum=10.0, maximum=3600.0)
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
 # Live positions (AVL, platforms/positions.py).
 AVL_KEY_PREFIX = env_str("AVL_KEY_PREFIX", "avl:")
