@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from command import views
 from command.rest import AnyRole
+from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
 docs_view = SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AnyRole])
@@ -26,4 +27,6 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[AnyRole]), name="schema"),
     path("api/v1/docs/", login_required(docs_view), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),
+    # OsmAnd / Traccar Client devices (no login, optional shared key): platforms.api.osmand_report.
+    re_path(r"^osmand/?$", platforms_api.osmand_report, name="osmand"),
 ]

@@ -3,16 +3,24 @@
 Rosters belong to the supervisors (their own platforms only: other platforms' rows answer 404)
 and the administrators; the command centre reads them all; an officer sees only their own units.
 """
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from command.models import Role
 from command.rest import EditableViewSet, scoped, validated_input
 from command.roles import access_of, roles
-from platforms import filters, serializers, services
+from platforms import filters, positions, serializers, services
 from platforms.models import District, Officer, Platform, Shift, Squad, Unit, Vehicle
 
 ADMIN, DISPATCHER, SUPERVISOR = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR
@@ -132,3 +140,88 @@ class UnitViewSet(RosterViewSet):
         data = validated_input(serializers.UnitStatusChangeSerializer, request)
         unit = services.unit_set_status(unit=unit, status=data["status"], actor=request.user)
         return Response(self.get_serializer(unit).data)
+
+
+# --- live positions (AVL) ----------------------------------------------------------------------
+
+class PositionBatchView(APIView):
+    """Position fixes from tablets and the simulator, batched: an officer reports only for a unit
+    they crew, the command centre for any. Refused fixes are counted by reason; a malformed item
+    refuses the whole batch (400 with its index) and nothing is written."""
+
+    permission_classes = [roles(ADMIN, DISPATCHER, Role.OFFICER)]
+
+    @extend_schema(operation_id="positions_report", request=serializers.PositionBatchSerializer,
+                   responses=serializers.IngestResultSerializer)
+    def post(self, request):
+        fixes = serializers.fixes_from_batch(request.data, limit=settings.AVL_BATCH_MAX)
+        access = access_of(request)
+        if access.role == Role.OFFICER:
+            own = set(Unit.objects.filter(officers=access.officer).values_list("pk", flat=True)) if access.officer else set()
+            if any(fix.unit_id not in own for fix in fixes):
+                raise PermissionDenied(_("You may report positions only for a unit you crew."))
+        result = positions.fixes_accept(fixes=fixes, source="batch")
+        return Response(serializers.IngestResultSerializer(result).data)
+
+
+class LivePositionsView(APIView):
+    """Where the units on duty are now, with a stale flag: the console's snapshot. Supervisors see
+    their own platforms' units."""
+
+    permission_classes = [roles(ADMIN, DISPATCHER, SUPERVISOR)]
+
+    @extend_schema(operation_id="positions_live", responses=serializers.LivePositionSerializer(many=True))
+    def get(self, request):
+        units = scoped(Unit.objects.filter(filters.on_duty_now()), access_of(request).platform_ids)
+        rows = {pk: (call_sign, platform, status) for pk, call_sign, platform, status
+                in units.values_list("pk", "call_sign", "platform_id", "status")}
+        live = positions.live_positions(rows)
+        answer = [{**vars_of(fix), "call_sign": rows[pk][0], "platform": rows[pk][1], "status": rows[pk][2]}
+                  for pk, fix in sorted(live.items())]
+        return Response(serializers.LivePositionSerializer(answer, many=True).data)
+
+
+def vars_of(fix) -> dict:
+    return {name: getattr(fix, name) for name in ("unit_id", "lon", "lat", "at", "speed_mps", "stale")}
+
+
+class PositionStatsView(APIView):
+    """Counters of the position intake since the last wipe: accepted, refused by reason, by source;
+    the track backlog and the units on duty gone quiet (a supervisor sees their own)."""
+
+    permission_classes = [roles(ADMIN, DISPATCHER, SUPERVISOR)]
+
+    @extend_schema(operation_id="positions_stats", responses=serializers.PositionStatsSerializer)
+    def get(self, request):
+        stale = positions.stale_units()
+        quiet = scoped(Unit.objects.filter(pk__in=stale.unit_ids), access_of(request).platform_ids)
+        answer = {**positions.avl_stats(), "stale_checked_at": stale.checked_at,
+                  "stale_units": sorted(quiet.values_list("pk", flat=True))}
+        return Response(serializers.PositionStatsSerializer(answer).data)
+
+
+# Fixes the interface does not answer with 400: a device retries every refused fix, and a retry of
+# a fix already stored (its first answer lost) must be acknowledged, or it would be resent forever.
+OSMAND_OK = {positions.ACCEPTED, positions.DUPLICATE, positions.OUT_OF_ORDER}
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def osmand_report(request):
+    """The OsmAnd / Traccar Client protocol, so stock phone tracking apps report a vehicle: query or
+    form parameters, `id` is the vehicle's GPS device id. Devices cannot log in (as in Traccar): an
+    optional shared key (AVL_DEVICE_KEY) guards it. 200 with an empty body, or 4xx with a reason."""
+    params = {**request.GET.dict(), **request.POST.dict()}
+    if settings.AVL_DEVICE_KEY and not constant_time_compare(params.get("key", ""), settings.AVL_DEVICE_KEY):
+        positions.refusal_count(positions.BAD_KEY, source="osmand")
+        return HttpResponse("bad key", status=401, content_type="text/plain")
+    try:
+        fix = serializers.fix_from_osmand(params)
+    except ValueError as error:
+        positions.refusal_count(positions.INVALID, source="osmand")
+        return HttpResponse(str(error), status=400, content_type="text/plain")
+    outcome = positions.fixes_accept(fixes=[fix], source="osmand").outcomes[0]
+    if outcome in OSMAND_OK:
+        return HttpResponse(status=200)
+    return HttpResponse(outcome, status=400, content_type="text/plain")

@@ -36,7 +36,9 @@ INVALID, FROM_FUTURE = "invalid", "from_future"
 UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA = "unknown_device", "unit_off_duty", "out_of_area"
 # Ignored by the script: not newer than the unit's last accepted fix (a retry, or a late packet).
 DUPLICATE, OUT_OF_ORDER = "duplicate", "out_of_order"
-REASONS = (INVALID, FROM_FUTURE, UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA, DUPLICATE, OUT_OF_ORDER)
+# A device request without the shared key (AVL_DEVICE_KEY): refused before it is read.
+BAD_KEY = "bad_key"
+REASONS = (INVALID, FROM_FUTURE, UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA, DUPLICATE, OUT_OF_ORDER, BAD_KEY)
 _SCRIPT_OUTCOMES = {"A": ACCEPTED, "D": DUPLICATE, "O": OUT_OF_ORDER}
 _GEOADD_CHUNK = 300  # units per GEOADD inside the script: Lua's unpack() has a stack limit
 
@@ -228,6 +230,14 @@ def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
     codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track")], args=args)
     for i, code in zip(valid, codes.decode()):
         outcomes[i] = _SCRIPT_OUTCOMES[code]
+
+
+def refusal_count(reason: str, *, source: str) -> None:
+    """Count a report refused before it could be read as a fix (bad key, unreadable parameters)."""
+    pipe = redis_client().pipeline(transaction=False)
+    pipe.hincrby(key("stats"), reason, 1)
+    pipe.hincrby(key("stats"), f"source:{source}", 1)
+    pipe.execute()
 
 
 def _text(value: float | None) -> str:

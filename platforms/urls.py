@@ -1,3 +1,5 @@
+from django.urls import re_path
+
 from command.rest import Router
 from platforms import api
 
@@ -10,4 +12,10 @@ router.register("vehicles", api.VehicleViewSet, basename="vehicle")
 router.register("shifts", api.ShiftViewSet, basename="shift")
 router.register("units", api.UnitViewSet, basename="unit")
 
-urlpatterns = router.urls
+urlpatterns = [
+    re_path(r"^positions/?$", api.PositionBatchView.as_view(), name="positions"),
+    re_path(r"^positions/live/?$", api.LivePositionsView.as_view(), name="positions-live"),
+    re_path(r"^positions/stats/?$", api.PositionStatsView.as_view(), name="positions-stats"),
+    re_path(r"^positions/osmand/?$", api.osmand_report, name="positions-osmand"),
+    *router.urls,
+]
