@@ -1,0 +1,69 @@
+"""The AVL tasks run by Celery beat: registered under the names the schedule gives, idempotent,
+quiet when there is nothing to do."""
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from command.celery import app
+from platforms import positions, tasks
+from platforms.models import TrackPoint
+from platforms.positions import Fix
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def avl():
+    positions.avl_wipe()
+    yield
+    positions.avl_wipe()
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    app.loader.import_default_modules()
+    avl = {name: entry for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if name.startswith("avl-")}
+    assert {name: (entry["task"], entry["schedule"]) for name, entry in avl.items()} == {
+        "avl-track-flush": ("platforms.tasks.track_flush", 2.0),
+        "avl-stale-sweep": ("platforms.tasks.stale_sweep", 15.0),
+        "avl-track-prune": ("platforms.tasks.track_prune", 86400.0),
+    }
+    assert all(entry["task"] in app.tasks for entry in avl.values())
+
+
+def test_flush_task_twice_and_with_nothing_waiting():
+    unit = f.UnitFactory()
+    stamp = (timezone.now() - timedelta(seconds=3)).replace(microsecond=0)
+    positions.fixes_accept(fixes=[Fix(unit_id=unit.pk, lon=121.48, lat=31.235, at=stamp)], source="ws")
+    assert [tasks.track_flush.apply().get() for _ in range(2)] == [1, 0]
+    assert list(TrackPoint.objects.values_list("unit", "at")) == [(unit.pk, stamp)]
+
+
+def test_flush_task_returns_quietly_while_another_worker_flushes():
+    unit = f.UnitFactory()
+    positions.fixes_accept(fixes=[Fix(unit_id=unit.pk, lon=121.48, lat=31.235, at=timezone.now())], source="ws")
+    held = positions.redis_client().lock(positions.key("flush:lock"), timeout=10)
+    assert held.acquire(blocking=False)
+    try:
+        assert tasks.track_flush.apply().get() == 0
+    finally:
+        held.release()
+    assert tasks.track_flush.apply().get() == 1
+
+
+def test_prune_task_with_its_days():
+    unit = f.UnitFactory()
+    now = timezone.now()
+    TrackPoint.objects.create(unit=unit, at=now - timedelta(days=3), lon=121.48, lat=31.235)
+    TrackPoint.objects.create(unit=unit, at=now - timedelta(hours=1), lon=121.48, lat=31.235)
+    assert tasks.track_prune.apply(kwargs={"keep_days": 2}).get() == 1
+    assert tasks.track_prune.apply(kwargs={"keep_days": 2}).get() == 0
+    assert TrackPoint.objects.count() == 1
+
+
+def test_stale_sweep_task_names_the_quiet_units():
+    quiet = f.UnitFactory(lon=None, lat=None)
+    assert tasks.stale_sweep.apply().get() == [quiet.pk]
+    assert positions.stale_units().unit_ids == [quiet.pk]
