@@ -300,6 +300,9 @@ ARRIVAL_RADIUS_M = env_float("ARRIVAL_RADIUS_M", 60.0, minimum=10.0, maximum=500
 # An incident still without a decision this long after the call is picked up again by the sweeper
 # (a worker died mid-dispatch); a waiting one is retried this often.
 DISPATCH_RETRY_AFTER_S = env_float("DISPATCH_RETRY_AFTER_S", 10.0, minimum=1.0, maximum=600.0)
+# Fault injection for tests only: a pause between ranking and deciding, so a test can kill the
+# worker in the middle of a dispatch. Refused in production.
+DISPATCH_FAULT_PAUSE_S = 0.0 if PRODUCTION else env_float("DISPATCH_FAULT_PAUSE_S", 0.0, minimum=0.0, maximum=600.0)
 # How many alternatives a recommendation lists beside the units it proposes.
 RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=0, maximum=20)
 

@@ -6,7 +6,9 @@ The caller's name and phone are personal data: only the roles that take calls se
 from rest_framework import serializers
 
 from command.roles import access_of
-from dispatch.models import Assignment, AssignmentStatus, Category, Incident, IncidentEvent, Priority
+from dispatch.models import (
+    Alert, Assignment, AssignmentStatus, Category, Incident, IncidentEvent, Mobilization, Priority, Recommendation,
+)
 from dispatch.services import STEP_EFFECTS
 from platforms.models import Unit
 
@@ -21,11 +23,18 @@ def sees_caller(context) -> bool:
 class IncidentSerializer(serializers.ModelSerializer):
     caller_name = serializers.CharField(required=False, help_text="Only for dispatchers and administrators.")
     caller_phone = serializers.CharField(required=False, help_text="Only for dispatchers and administrators.")
+    call_to_dispatch_s = serializers.FloatField(read_only=True, allow_null=True)
+    dispatch_to_scene_s = serializers.FloatField(read_only=True, allow_null=True,
+                                                 help_text="First order to first unit on scene: judged against target_s.")
+    call_to_scene_s = serializers.FloatField(read_only=True, allow_null=True)
+    met_target = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Incident
         fields = ["id", "number", "received_at", "category", "priority", "status", "at_risk", "lon", "lat", "address",
-                  "description", "zone", "key_site", "target_s", "disposition", "closed_at", "version", *CALLER_FIELDS]
+                  "description", "zone", "key_site", "target_s", "units_needed", "disposition", "dispatched_at",
+                  "on_scene_at", "closed_at", "call_to_dispatch_s", "dispatch_to_scene_s", "call_to_scene_s",
+                  "met_target", "version", *CALLER_FIELDS]
         read_only_fields = [name for name in fields if name not in CALLER_FIELDS]
 
     def to_representation(self, incident):
@@ -91,3 +100,59 @@ class AssignmentProgressSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(step, AssignmentStatus(step).label) for step in STEP_EFFECTS])
     disposition = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
                                         help_text="How the incident was resolved: required when clearing.")
+    expected_version = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1,
+        help_text="The assignment's version the update was made against (a tablet's queued update): a "
+                  "stale one is refused with 409.")
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Recommendation
+        fields = ["id", "incident", "created_at", "options", "proposed", "at_risk", "auto", "accepted_at"]
+        read_only_fields = fields
+
+
+class AcceptSerializer(serializers.Serializer):
+    """Accept the proposal as it stands, or pick other ranked units."""
+
+    units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_null=True,
+                                  default=None, min_length=1, max_length=50)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alert
+        fields = ["id", "kind", "incident", "unit", "message", "created_at", "closed_at", "closed_by"]
+        read_only_fields = fields
+
+
+class MobilizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Mobilization
+        fields = ["id", "lon", "lat", "head_count", "deadline_s", "reason", "status", "proposal", "incident",
+                  "created_at", "confirmed_at"]
+        read_only_fields = fields
+
+
+class MobilizationOrderSerializer(serializers.Serializer):
+    """A muster: where, how many officers, within how long."""
+
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    head_count = serializers.IntegerField(min_value=1, max_value=5000)
+    deadline_s = serializers.IntegerField(min_value=60, max_value=7200)
+    reason = serializers.CharField(max_length=200)
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    until = serializers.DateTimeField(required=False, allow_null=True, default=None)

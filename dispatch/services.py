@@ -3,17 +3,23 @@
 Locks are always taken in one order — incident, then unit, then assignment — so two services
 running at once can wait for each other but never deadlock.
 """
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dispatch import events
+from dispatch.engine import units_needed
 from dispatch.models import (
-    ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, INCIDENT_TRANSITIONS, Assignment, AssignmentStatus, EventKind,
-    Incident, IncidentEvent, IncidentStatus,
+    ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, INCIDENT_TRANSITIONS, Alert, Assignment, AssignmentStatus,
+    EventKind, Incident, IncidentEvent, IncidentStatus,
 )
 from grid.models import check_point_served
 from grid.selectors import locate
+from platforms.events import unit_status_changed
 from platforms.models import Unit, UnitStatus
 from platforms.services import unit_move
 
@@ -33,6 +39,7 @@ def incident_create(*, actor, category, priority, lon, lat, caller_name="", call
         category=category, priority=priority, lon=lon, lat=lat, caller_name=caller_name, caller_phone=caller_phone,
         description=description, address=address, idempotency_key=idempotency_key or None, created_by=actor,
         zone_id=where.zone_id, key_site_id=where.key_site_id, target_s=where.target_s, number="pending",
+        units_needed=units_needed(category, priority),
     )
     incident.full_clean(exclude=["number"])
     try:
@@ -49,7 +56,16 @@ def _incident_store(incident: Incident, actor) -> Incident:
     incident.number = _next_incident_number()
     incident.save()
     _record(incident, EventKind.CREATED, actor=actor, data={"target_s": incident.target_s})
+    events.incident_changed(incident, created=True)
+    queue_dispatch(incident.pk)
     return incident
+
+
+def queue_dispatch(incident_id: int, *, reason: str = "new") -> None:
+    """Hand the incident to the engine once the call is committed (a rollback queues nothing)."""
+    from dispatch.tasks import incident_dispatch_task
+
+    transaction.on_commit(lambda: incident_dispatch_task.delay(incident_id, reason))
 
 
 def _next_incident_number() -> str:
@@ -63,6 +79,30 @@ def _record(incident: Incident, kind: str, *, actor=None, unit=None, data=None) 
     return IncidentEvent.objects.create(incident=incident, kind=kind, actor=actor, unit=unit, data=data or {})
 
 
+def record(incident: Incident, kind: str, *, actor=None, unit=None, data=None) -> IncidentEvent:
+    return _record(incident, kind, actor=actor, unit=unit, data=data)
+
+
+@transaction.atomic
+def alert_close(*, actor, alert: Alert) -> Alert:
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    if alert.closed_at is None:
+        alert.closed_at, alert.closed_by = timezone.now(), actor
+        alert.save(update_fields=["closed_at", "closed_by"])
+    return alert
+
+
+def alert_raise(*, kind: str, message: str, incident: Incident | None = None, unit: Unit | None = None) -> Alert:
+    alert = Alert.objects.create(kind=kind, message=message, incident=incident, unit=unit)
+    events.alert_raised(alert)
+    return alert
+
+
+def incident_move(incident: Incident, status: str) -> None:
+    """Change an incident's status in memory, through the transition table; the caller saves."""
+    _incident_move(incident, status)
+
+
 def _incident_move(incident: Incident, status: str) -> None:
     if incident.status == status:
         return
@@ -74,23 +114,38 @@ def _incident_move(incident: Incident, status: str) -> None:
 
 
 @transaction.atomic
-def assignment_create(*, actor, incident: Incident, unit: Unit, eta_s: float | None = None) -> Assignment:
+def assignment_create(*, actor, incident: Incident, unit: Unit, eta_s: float | None = None,
+                      preempted_from: Assignment | None = None) -> Assignment:
     """Send `unit` to `incident`. One wins a race for a unit; the loser gets AssignmentConflict."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     unit = Unit.objects.select_for_update(of=("self",)).select_related("shift").get(pk=unit.pk)
     _check_assignable(incident, unit)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            assignment = Assignment.objects.create(incident=incident, unit=unit, assigned_by=actor, eta_s=eta_s)
+            assignment = Assignment.objects.create(
+                incident=incident, unit=unit, assigned_by=actor, eta_s=eta_s, assigned_at=now,
+                ack_due_at=now + timedelta(seconds=settings.ACK_TIMEOUT_S), preempted_from=preempted_from)
     except IntegrityError:
         raise _conflict(unit) from None
     unit_move(unit, UnitStatus.DISPATCHED)
     unit.save()
+    _incident_on_assignment(incident, now)
+    _record(incident, EventKind.ASSIGNED, actor=actor, unit=unit,
+            data={"assignment": assignment.pk, "eta_s": eta_s, **({"auto": True} if actor is None else {})})
+    events.assignment_changed(assignment, created=True)
+    unit_status_changed(unit)
+    return assignment
+
+
+def _incident_on_assignment(incident: Incident, now) -> None:
     if incident.status in (IncidentStatus.RECEIVED, IncidentStatus.WAITING):  # a backup unit leaves it where it is
         _incident_move(incident, IncidentStatus.DISPATCHED)
-        incident.save()
-    _record(incident, EventKind.ASSIGNED, actor=actor, unit=unit, data={"assignment": assignment.pk, "eta_s": eta_s})
-    return assignment
+    if incident.dispatched_at is None:
+        incident.dispatched_at = now
+    incident.version += 1
+    incident.save()
+    events.incident_changed(incident)
 
 
 def _check_assignable(incident: Incident, unit: Unit) -> None:
@@ -122,8 +177,12 @@ STEP_EFFECTS = {
 
 
 @transaction.atomic
-def assignment_advance(*, actor, assignment: Assignment, status: str, disposition: str = "") -> Assignment:
-    """Move an assignment one step: acknowledged, en route, on scene, cleared (with a disposition)."""
+def assignment_advance(*, actor, assignment: Assignment, status: str, disposition: str = "", at=None,
+                       detected: str = "", expected_version: int | None = None) -> Assignment:
+    """Move an assignment one step: acknowledged, en route, on scene, cleared (with a disposition).
+
+    `at` is when it happened (a fix's time for an arrival detected by geofence); `expected_version`
+    refuses a step sent against an assignment that changed since (a tablet's queued, stale update)."""
     if status not in STEP_EFFECTS:
         raise ValidationError({"status": _("Choose one of: %(steps)s.") % {"steps": ", ".join(STEP_EFFECTS)}})
     if status == AssignmentStatus.CLEARED and not disposition.strip():
@@ -131,17 +190,37 @@ def assignment_advance(*, actor, assignment: Assignment, status: str, dispositio
     incident = Incident.objects.select_for_update().get(pk=assignment.incident_id)
     unit = Unit.objects.select_for_update().get(pk=assignment.unit_id)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_current(assignment, expected_version)
     ASSIGNMENT_TRANSITIONS.check(assignment.status, status)
     unit_status, incident_status, event, stamp = STEP_EFFECTS[status]
-    now = timezone.now()
+    now = min(at or timezone.now(), timezone.now())
     _assignment_step(assignment, status, stamp, now)
     if unit_status:
         unit_move(unit, unit_status)
         unit.save()
-    _incident_step(incident, incident_status, assignment, disposition)
-    details = {"assignment": assignment.pk, **({"disposition": disposition} if disposition else {})}
+        unit_status_changed(unit)
+    _incident_step(incident, incident_status, assignment, disposition, now)
+    details = {"assignment": assignment.pk, **({"disposition": disposition} if disposition else {}),
+               **({"detected": detected} if detected else {})}
     _record(incident, event, actor=actor, unit=unit, data=details)
+    events.assignment_changed(assignment)
+    if status == AssignmentStatus.CLEARED:
+        queue_waiting_retry()
     return assignment
+
+
+def _check_current(assignment: Assignment, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != assignment.version:
+        raise ValidationError(
+            _("This assignment changed since your update was made (now %(status)s): reload it.")
+            % {"status": assignment.get_status_display()}, code="conflict")
+
+
+def queue_waiting_retry() -> None:
+    """A unit came free: incidents waiting for one are tried again at once."""
+    from dispatch.tasks import incidents_retry_task
+
+    transaction.on_commit(lambda: incidents_retry_task.delay())
 
 
 def _assignment_step(assignment: Assignment, status: str, stamp: str, now) -> None:
@@ -153,9 +232,13 @@ def _assignment_step(assignment: Assignment, status: str, stamp: str, now) -> No
     assignment.save()
 
 
-def _incident_step(incident: Incident, status: str | None, assignment: Assignment, disposition: str) -> None:
+def _incident_step(incident: Incident, status: str | None, assignment: Assignment, disposition: str, now) -> None:
     if status is None:
         return
+    if status == IncidentStatus.ON_SCENE and incident.on_scene_at is None:
+        incident.on_scene_at = now
+        incident.version += 1
+        incident.save()
     others_active = incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).exclude(pk=assignment.pk).exists()
     if status == IncidentStatus.CLEARED and others_active:
         return  # the incident clears with its last unit
@@ -165,3 +248,48 @@ def _incident_step(incident: Incident, status: str | None, assignment: Assignmen
     if disposition:
         incident.disposition = disposition
     incident.save()
+    events.incident_changed(incident)
+
+
+@transaction.atomic
+def incident_close(*, actor, incident: Incident, note: str = "") -> Incident:
+    """The dispatcher closes a cleared incident: its response figures are final from here on."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _incident_move(incident, IncidentStatus.CLOSED)
+    incident.save()
+    _record(incident, EventKind.CLOSED, actor=actor, data={"note": note} if note else {})
+    events.incident_changed(incident)
+    return incident
+
+
+@transaction.atomic
+def incident_cancel(*, actor, incident: Incident, reason: str) -> Incident:
+    """A call that needs no unit after all (a duplicate, a hoax): its units are released."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling the incident.")})
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    INCIDENT_TRANSITIONS.check(incident.status, IncidentStatus.CANCELLED)
+    for assignment in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES):
+        assignment_end(assignment, AssignmentStatus.CANCELLED)
+    _incident_move(incident, IncidentStatus.CANCELLED)
+    incident.save()
+    _record(incident, EventKind.CANCELLED, actor=actor, data={"reason": reason.strip()})
+    events.incident_changed(incident)
+    queue_waiting_retry()
+    return incident
+
+
+def assignment_end(assignment: Assignment, status: str, *, unit_status: str = UnitStatus.AVAILABLE) -> Assignment:
+    """End an active assignment before it is done (cancelled, timed out, pre-empted); frees or benches the
+    unit. The caller holds the incident lock; this takes the unit's, then the assignment's."""
+    unit = Unit.objects.select_for_update().get(pk=assignment.unit_id)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    ASSIGNMENT_TRANSITIONS.check(assignment.status, status)
+    assignment.status, assignment.ended_at = status, timezone.now()
+    assignment.version += 1
+    assignment.save()
+    unit_move(unit, unit_status)
+    unit.save()
+    unit_status_changed(unit)
+    events.assignment_changed(assignment)
+    return assignment

@@ -1,0 +1,59 @@
+"""What the console and the tablets hear about incidents, assignments, recommendations and alerts.
+
+Payloads are full objects with their version, minus the caller's name and phone: district
+consoles are watched by supervisors, who may not see them (they load details over REST).
+"""
+from dispatch.models import Alert, Assignment, Incident, Recommendation
+from platforms.events import CITY, district_group, publish, unit_group
+
+INCIDENT_FIELDS = ("number", "category", "priority", "status", "at_risk", "lon", "lat", "address", "zone_id",
+                   "key_site_id", "target_s", "units_needed", "disposition", "version")
+
+
+def incident_groups(incident: Incident) -> list[str]:
+    district = incident.zone.platform.district_id if incident.zone_id and incident.zone.platform_id else None
+    return [CITY, district_group(district) if district else None]
+
+
+def incident_payload(incident: Incident) -> dict:
+    data = {"id": incident.pk, **{name: getattr(incident, name) for name in INCIDENT_FIELDS}}
+    for stamp in ("received_at", "dispatched_at", "on_scene_at", "closed_at"):
+        value = getattr(incident, stamp)
+        data[stamp] = value.isoformat() if value else None
+    return data
+
+
+def incident_changed(incident: Incident, *, created: bool = False) -> None:
+    name = "incident.created" if created else "incident.updated"
+    publish(name, incident_payload(incident), incident_groups(incident))
+
+
+def assignment_payload(assignment: Assignment) -> dict:
+    data = {"id": assignment.pk, "incident": assignment.incident_id, "unit": assignment.unit_id,
+            "status": assignment.status, "eta_s": assignment.eta_s, "version": assignment.version,
+            "preempted_from": assignment.preempted_from_id}
+    for stamp in ("assigned_at", "ack_due_at", "acknowledged_at", "en_route_at", "on_scene_at", "ended_at"):
+        value = getattr(assignment, stamp)
+        data[stamp] = value.isoformat() if value else None
+    return data
+
+
+def assignment_changed(assignment: Assignment, *, created: bool = False) -> None:
+    """The unit's own group gets it too: that is how the tablet learns of a new order at once."""
+    name = "assignment.created" if created else "assignment.updated"
+    groups = [*incident_groups(assignment.incident), unit_group(assignment.unit_id)]
+    publish(name, assignment_payload(assignment), groups)
+
+
+def recommendation_published(recommendation: Recommendation) -> None:
+    data = {"id": recommendation.pk, "incident": recommendation.incident_id, "options": recommendation.options,
+            "proposed": recommendation.proposed, "at_risk": recommendation.at_risk, "auto": recommendation.auto,
+            "created_at": recommendation.created_at.isoformat()}
+    publish("incident.recommended", data, incident_groups(recommendation.incident))
+
+
+def alert_raised(alert: Alert) -> None:
+    data = {"id": alert.pk, "kind": alert.kind, "incident": alert.incident_id, "unit": alert.unit_id,
+            "message": alert.message, "created_at": alert.created_at.isoformat()}
+    groups = incident_groups(alert.incident) if alert.incident_id else [CITY]
+    publish("alert.raised", data, groups)

@@ -1,0 +1,57 @@
+"""Real-time events for resources, sent after commit (DESIGN §4).
+
+`publish` is the one door to the channel layer for this app and for `dispatch` (which may import
+us, not the other way round). Delivery through the layer is at most once; clients recover from the
+REST snapshot, so a failed send is logged and never undoes or fails the committed write.
+"""
+import logging
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from platforms.models import Unit
+
+log = logging.getLogger(__name__)
+
+CITY = "console.city"
+
+
+def district_group(district_id) -> str:
+    return f"console.district.{district_id}"
+
+
+def unit_group(unit_id) -> str:
+    return f"unit.{unit_id}"
+
+
+def publish(event: str, data: dict, groups) -> None:
+    """Send `event` with `data` to `groups` once the current transaction commits."""
+    groups = [group for group in dict.fromkeys(groups) if group]
+    transaction.on_commit(lambda: send_now(event, data, groups))
+
+
+def send_now(event: str, data: dict, groups) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = {"type": "event.relay", "event": event, "data": data, "sent_at": time.time()}
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, message)
+        except Exception:  # the write is committed; clients resync from the snapshot
+            log.exception("could not publish %s to %s", event, group)
+
+
+def unit_groups(unit: Unit) -> list[str]:
+    return [CITY, district_group(unit.platform.district_id), unit_group(unit.pk)]
+
+
+def unit_payload(unit: Unit) -> dict:
+    return {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "platform": unit.platform_id,
+            "version": unit.version}
+
+
+def unit_status_changed(unit: Unit) -> None:
+    publish("unit.status", unit_payload(unit), unit_groups(unit))

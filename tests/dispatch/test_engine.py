@@ -1,0 +1,113 @@
+"""Ranking: who could go, and who is there first by road (not by straight line)."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from dispatch import engine
+from dispatch.models import Category, Priority
+from grid import travel
+from platforms.models import UnitStatus
+from tests import factories as f
+from tests.dispatch.conftest import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE, place
+
+pytestmark = pytest.mark.usefixtures("demo_network")
+
+
+def incident_at(point, **fields):
+    return f.IncidentFactory(lon=point[0], lat=point[1], **fields)
+
+
+def road_s(point, target):
+    return travel.durations_to(target, [point])[0].duration_s
+
+
+@pytest.mark.django_db
+def test_the_unit_first_there_by_road_wins_over_the_nearest_in_a_straight_line(settings):
+    near = place(f.UnitFactory(call_sign="南京东01"), NANJING_EAST)
+    across = place(f.UnitFactory(call_sign="浦东01"), PUDONG_RIVERSIDE)
+    options = engine.rank(incident_at(BUND, target_s=180))
+    assert [o.unit for o in options] == [across.pk, near.pk]
+    assert options[0].eta_s == round(road_s(PUDONG_RIVERSIDE, BUND) + settings.TURNOUT_PARKED_S, 1)
+    assert [o.meets_target for o in options] == [True, False]
+    assert options[0].estimated is False
+
+
+@pytest.mark.django_db
+def test_a_moving_unit_turns_out_faster_than_a_parked_one(settings):
+    unit = place(f.UnitFactory(), PUDONG_RIVERSIDE, speed_mps=8.0)
+    [option] = engine.rank(incident_at(BUND))
+    assert option.unit == unit.pk
+    assert option.eta_s == round(road_s(PUDONG_RIVERSIDE, BUND) + settings.TURNOUT_MOVING_S, 1)
+
+
+@pytest.mark.django_db
+def test_only_available_capable_units_on_an_approved_shift_are_candidates():
+    capable = place(f.UnitFactory(capabilities=["patrol", "traffic"]), FAR_WEST)
+    place(f.UnitFactory(capabilities=["patrol"]), PUDONG_RIVERSIDE)             # no traffic capability
+    busy = place(f.UnitFactory(), PUDONG_RIVERSIDE)
+    busy.status = UnitStatus.EN_ROUTE
+    busy.save()
+    unapproved = f.UnitFactory(shift__approved=False)
+    unapproved.lon, unapproved.lat = PUDONG_RIVERSIDE
+    unapproved.save()
+    options = engine.rank(incident_at(BUND, category=Category.TRAFFIC_ACCIDENT))
+    assert [o.unit for o in options] == [capable.pk]
+
+
+@pytest.mark.django_db
+def test_a_unit_known_only_by_its_last_saved_position_is_still_ranked():
+    unit = f.UnitFactory(lon=PUDONG_RIVERSIDE[0], lat=PUDONG_RIVERSIDE[1], last_fix_at=timezone.now())
+    [option] = engine.rank(incident_at(BUND))
+    assert (option.unit, option.stale) == (unit.pk, False)
+
+
+@pytest.mark.django_db
+def test_a_stale_position_is_flagged(settings):
+    unit = f.UnitFactory()
+    place(unit, PUDONG_RIVERSIDE, at=timezone.now() - timedelta(seconds=settings.STALE_FIX_AFTER_S + 5))
+    [option] = engine.rank(incident_at(BUND))
+    assert (option.unit, option.stale) == (unit.pk, True)
+
+
+@pytest.mark.django_db
+def test_equal_etas_go_to_the_unit_with_less_work_today():
+    worked = place(f.UnitFactory(call_sign="A01"), PEOPLES_SQUARE)
+    rested = place(f.UnitFactory(call_sign="B01"), PEOPLES_SQUARE)
+    f.AssignmentFactory(unit=worked, status="cleared")
+    options = engine.rank(incident_at(BUND))
+    assert [(o.unit, o.workload) for o in options] == [(rested.pk, 0), (worked.pk, 1)]
+
+
+@pytest.mark.django_db
+def test_foot_patrols_are_ranked_on_the_foot_network(settings):
+    walker = f.UnitFactory(vehicle=None)
+    place(walker, NANJING_EAST)
+    [option] = engine.rank(incident_at(PEOPLES_SQUARE))
+    walk = travel.durations_to(PEOPLES_SQUARE, [NANJING_EAST], profile="foot")[0].duration_s
+    assert walk > road_s(NANJING_EAST, PEOPLES_SQUARE)
+    assert option.eta_s == round(walk + settings.TURNOUT_PARKED_S, 1)
+
+
+@pytest.mark.django_db
+def test_a_scene_off_the_road_network_is_ranked_by_a_labelled_estimate():
+    unit = place(f.UnitFactory(), PEOPLES_SQUARE)
+    in_the_river = (121.492, 31.236)
+    [option] = engine.rank(incident_at(in_the_river))
+    assert (option.unit, option.estimated) == (unit.pk, True)
+
+
+@pytest.mark.parametrize(("category", "priority", "needed"), [
+    (Category.MASS_EVENT, Priority.P3, 3), (Category.CRIMINAL, Priority.P1, 2), (Category.CRIMINAL, Priority.P2, 1),
+    (Category.DISPUTE, Priority.P1, 1),
+])
+def test_units_needed_by_category_and_priority(category, priority, needed):
+    assert engine.units_needed(category, priority) == needed
+
+
+@pytest.mark.parametrize(("category", "capability"), [
+    (Category.TRAFFIC_ACCIDENT, "traffic"), (Category.TRAFFIC_CONGESTION, "traffic"), (Category.RESCUE, "rescue"),
+    (Category.CRIMINAL, "patrol"), (Category.MASS_EVENT, "patrol"),
+])
+def test_capability_by_category(category, capability):
+    assert engine.capability_for(category) == capability
