@@ -16,7 +16,10 @@ from command.demo import city, staffing
 from command.models import Membership, Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import forget_spatial_index
-from platforms.models import District, Officer, Platform, Shift, Squad, Unit, UnitStatus, Vehicle
+from platforms import rosters
+from platforms.models import (
+    District, Officer, Platform, RosterPeriod, RosterStatus, Shift, Squad, Unit, UnitStatus, Vehicle,
+)
 from services.models import ServiceType
 
 PUBLIC_SERVICES = [
@@ -40,8 +43,7 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
     with transaction.atomic():
         _seed_space()
         platforms = _seed_resources()
-        shifts = _seed_shifts(platforms, now, days_before, days_after)
-        units = _seed_units(shifts)
+        units = _seed_rosters(platforms, now, days_before, days_after)
         _bring_units_on_duty(now)
         _seed_services(platforms)
         users = _seed_users(password, now)
@@ -125,43 +127,30 @@ def _seed_vehicles(platform: Platform, index: int, counts: dict) -> None:
 
 # --- the rota ---------------------------------------------------------------------------------
 
-def _seed_shifts(platforms: list[Platform], now, days_before: int, days_after: int) -> list[Shift]:
+def _seed_rosters(platforms: list[Platform], now, days_before: int, days_after: int) -> int:
+    """An approved roster (platforms.rosters) for every week, Monday to Sunday, that the days touch."""
     today = timezone.localdate(now)
-    days = [today + timedelta(days=d) for d in range(-days_before, days_after + 1)]
-    shifts = []
-    for platform in platforms:
-        for squad in platform.squads.all():
-            shifts += [_shift(squad, day) for day in days if staffing.shift_of(squad.number, day.toordinal())]
-    return shifts
+    first, last = today - timedelta(days=days_before), today + timedelta(days=days_after)
+    units_before = Unit.objects.count()
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        for platform in platforms:
+            _seed_week(platform, monday, now)
+        monday += timedelta(days=7)
+    return Unit.objects.count() - units_before
 
 
-def _shift(squad: Squad, day) -> Shift:
-    kind = staffing.shift_of(squad.number, day.toordinal())
-    starts_at, ends_at = staffing.shift_window(day, kind)
-    return Shift.objects.get_or_create(squad=squad, starts_at=starts_at,
-                                       defaults={"kind": kind, "ends_at": ends_at, "approved": True})[0]
-
-
-def _seed_units(shifts: list[Shift]) -> int:
-    created = 0
-    for shift in shifts:
-        if not shift.units.exists():
-            created += _crew_shift(shift)
-    return created
-
-
-def _crew_shift(shift: Shift) -> int:
-    platform = shift.squad.platform
-    people = {kind: list(shift.squad.officers.filter(kind=kind).order_by("badge_number"))
-              for kind in ("police", "auxiliary", "traffic_assistant")}
-    fleet = {}
-    for vehicle in platform.vehicles.order_by("call_number"):
-        fleet.setdefault(vehicle.kind, []).append(vehicle)
-    for n, crew in enumerate(staffing.crews(people, fleet), start=1):
-        unit = Unit.objects.create(call_sign=f"{platform.code}-{crew['vehicle'].call_number.split('-')[1]}", shift=shift,
-                                   platform=platform, vehicle=crew["vehicle"], capabilities=crew["capabilities"])
-        unit.officers.set(crew["officers"])
-    return shift.units.count()
+def _seed_week(platform: Platform, monday, now) -> None:
+    sunday = monday + timedelta(days=6)
+    if platform.roster_periods.filter(starts_on=monday).exists():
+        return
+    if rosters.shifts_of(RosterPeriod(platform=platform, starts_on=monday, ends_on=sunday)).exists():
+        # A database seeded before rosters existed: its shifts become that week's approved roster.
+        RosterPeriod.objects.create(platform=platform, starts_on=monday, ends_on=sunday, status=RosterStatus.APPROVED,
+                                    approved_at=now, pattern=rosters.DEFAULT_PATTERN.to_json())
+        return
+    period = rosters.roster_generate(platform=platform, starts_on=monday, ends_on=sunday)
+    rosters.roster_approve(period=period, actor=None)  # a demo roster with a hard violation fails loudly
 
 
 def _bring_units_on_duty(now) -> None:

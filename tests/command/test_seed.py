@@ -1,5 +1,6 @@
 """seed_demo builds the demo city at the Xiangyang figures, and a second run changes nothing."""
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from django.utils import timezone
 from command.models import Membership
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import locate
-from platforms.models import District, Officer, Platform, Shift, Squad, Unit, UnitStatus
+from platforms.models import District, Officer, Platform, RosterPeriod, Shift, Squad, Unit, UnitStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -56,11 +57,22 @@ def test_every_crew_is_led_by_a_sworn_officer_and_units_are_on_duty_now(seeded):
     assert on_duty.filter(lon=None).count() == 0
 
 
-def test_five_squads_three_shifts_each_day(seeded):
+def test_five_squads_three_shifts_each_day_and_secondary_squads_at_the_peaks(seeded):
     today = timezone.localdate()
     for platform in Platform.objects.all():
-        kinds = sorted(Shift.objects.filter(squad__platform=platform, starts_at__date=today).values_list("kind", flat=True))
-        assert kinds == ["day", "evening", "night"], platform.code
+        shifts = Shift.objects.filter(squad__platform=platform, starts_at__date=today)
+        assert sorted(shifts.filter(secondary=False).values_list("kind", flat=True)) == ["day", "evening", "night"], platform.code
+        peaks = shifts.filter(secondary=True).order_by("starts_at")
+        assert [(timezone.localtime(s.starts_at).hour, s.kind) for s in peaks] == [(7, "peak"), (17, "peak")], platform.code
+
+
+def test_the_current_week_has_an_approved_roster(seeded):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    periods = RosterPeriod.objects.filter(starts_on=monday)
+    assert sorted(periods.values_list("platform__code", "status", "ends_on")) == [
+        (code, "approved", monday + timedelta(days=6)) for code in sorted(Platform.objects.values_list("code", flat=True))]
+    assert not Shift.objects.filter(approved=False).exists()
 
 
 def test_demo_logins_have_their_roles_and_the_officer_is_on_duty(seeded):

@@ -1,0 +1,450 @@
+"""Duty rosters: the five-squad three-shift rotation (五班三运转), its crews, adjustments and approval.
+
+A roster period covers a platform's days; its shifts are the shifts of the platform's squads that
+start on those days. Generating it lays the rotation over the days, adds the secondary squads of the
+peak windows (主副双班) and crews every shift. Any edit of an approved period withdraws the approval
+of its shifts still to come and is recorded; approving runs the checks (platforms.roster_checks)
+and refuses a roster with a hard violation.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from platforms.models import (
+    Absence, AbsenceKind, Officer, Overtime, PatrolPlan, Platform, RosterChange, RosterChangeKind, RosterPeriod,
+    RosterStatus, Shift, ShiftKind, Squad, Unit,
+)
+
+MAX_PERIOD_DAYS = 42
+MAIN_KINDS = (ShiftKind.DAY, ShiftKind.EVENING, ShiftKind.NIGHT)
+
+
+# --- the rotation pattern ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PeakWindow:
+    """A daily window in which the squad on its `rest_day`-th rest day (1 = first) works as secondary squad."""
+
+    starts: time
+    ends: time
+    rest_day: int
+
+
+@dataclass(frozen=True)
+class RotationPattern:
+    """Shift times and the squads' cycle. The default is what a Chinese platform runs: three
+    eight-hour shifts 00–08, 08–16, 16–24 and five squads cycling night → day → evening → rest →
+    rest (each next shift starts 32 hours after the last one did: never two shifts back to back),
+    with the resting squads as secondary squads at the 07–09 and 17–19 peaks."""
+
+    cycle: tuple = ("night", "day", "evening", None, None)
+    starts: dict = field(default_factory=lambda: {"night": time(0), "day": time(8), "evening": time(16)})
+    shift_hours: float = 8.0
+    peaks: tuple = (PeakWindow(time(7), time(9), 2), PeakWindow(time(17), time(19), 1))
+
+    @property
+    def squads(self) -> int:
+        return len(self.cycle)
+
+    def shift_of(self, squad_number: int, day: date) -> str | None:
+        """The main shift squad `squad_number` (1-based) works on `day`, or None on a rest day."""
+        return self.cycle[(day.toordinal() - squad_number) % self.squads]
+
+    def rest_day_of(self, squad_number: int, day: date) -> int | None:
+        """Which rest day (1 = first) `day` is for the squad, or None when it works a main shift."""
+        position = (day.toordinal() - squad_number) % self.squads
+        rests = [n for n, kind in enumerate(self.cycle) if kind is None]
+        return rests.index(position) + 1 if position in rests else None
+
+    def window(self, day: date, kind: str) -> tuple[datetime, datetime]:
+        start = local_datetime(day, self.starts[kind])
+        return start, start + timedelta(hours=self.shift_hours)
+
+    def to_json(self) -> dict:
+        return {
+            "cycle": [kind or "rest" for kind in self.cycle],
+            "starts": {kind: at.strftime("%H:%M") for kind, at in self.starts.items()},
+            "shift_hours": self.shift_hours,
+            "peaks": [{"starts": p.starts.strftime("%H:%M"), "ends": p.ends.strftime("%H:%M"), "rest_day": p.rest_day}
+                      for p in self.peaks],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "RotationPattern":
+        """A pattern from a supervisor's settings; anything left out keeps the default."""
+        data, default = data or {}, cls()
+        cycle = tuple(None if kind in (None, "rest") else kind for kind in data.get("cycle", default.cycle))
+        starts = {kind: _parse_time(value, f"starts.{kind}") for kind, value in data.get("starts", {}).items()}
+        pattern = cls(cycle=cycle, starts={**default.starts, **starts},
+                      shift_hours=_parse_hours(data.get("shift_hours", default.shift_hours)),
+                      peaks=tuple(_parse_peak(p) for p in data["peaks"]) if "peaks" in data else default.peaks)
+        pattern.validate()
+        return pattern
+
+    def validate(self) -> None:
+        working = [kind for kind in self.cycle if kind is not None]
+        if not 3 <= self.squads <= 20 or not working or any(kind not in MAIN_KINDS for kind in working):
+            raise ValidationError({"pattern": _("The cycle must list 3 to 20 days, each a shift (day, evening, night) or rest.")})
+        rest_days = self.squads - len(working)
+        for peak in self.peaks:
+            if peak.ends <= peak.starts:
+                raise ValidationError({"pattern": _("A peak window must end after it starts.")})
+            if not 1 <= peak.rest_day <= rest_days:
+                raise ValidationError({"pattern": _("A peak window's squad must be on one of the cycle's %(count)d rest days.")
+                                       % {"count": rest_days}})
+
+
+def _parse_time(value, name: str) -> time:
+    try:
+        return value if isinstance(value, time) else time.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({"pattern": _("%(name)s is not a time of day (HH:MM).") % {"name": name}}) from None
+
+
+def _parse_hours(value) -> float:
+    try:
+        hours = float(value)
+    except (TypeError, ValueError):
+        hours = 0.0
+    if not 0 < hours <= 12:
+        raise ValidationError({"pattern": _("A shift must end after it starts and last at most 12 hours.")})
+    return hours
+
+
+def _parse_peak(value) -> PeakWindow:
+    if not isinstance(value, dict):
+        raise ValidationError({"pattern": _("A peak window needs starts, ends and rest_day.")})
+    try:
+        rest_day = int(value.get("rest_day", 1))
+    except (TypeError, ValueError):
+        rest_day = 0
+    return PeakWindow(_parse_time(value.get("starts"), "peaks.starts"), _parse_time(value.get("ends"), "peaks.ends"), rest_day)
+
+
+DEFAULT_PATTERN = RotationPattern()
+
+
+def local_datetime(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+
+
+def period_window(period: RosterPeriod) -> tuple[datetime, datetime]:
+    """From the first day's local midnight to the midnight after the last day."""
+    return local_datetime(period.starts_on, time(0)), local_datetime(period.ends_on + timedelta(days=1), time(0))
+
+
+def shifts_of(period: RosterPeriod):
+    start, end = period_window(period)
+    return Shift.objects.filter(squad__platform_id=period.platform_id, starts_at__gte=start, starts_at__lt=end)
+
+
+def planned_shifts(pattern: RotationPattern, squads: dict[int, Squad], days: list[date]) -> list[Shift]:
+    """The rotation over `days`: each day's main shifts and the peaks' secondary squads, unsaved."""
+    shifts = []
+    for day in days:
+        for number, squad in squads.items():
+            kind = pattern.shift_of(number, day)
+            if kind:
+                starts_at, ends_at = pattern.window(day, kind)
+                shifts.append(Shift(squad=squad, kind=kind, starts_at=starts_at, ends_at=ends_at))
+            rest_day = pattern.rest_day_of(number, day)
+            shifts += [Shift(squad=squad, kind=ShiftKind.PEAK, secondary=True, starts_at=local_datetime(day, peak.starts),
+                             ends_at=local_datetime(day, peak.ends)) for peak in pattern.peaks if peak.rest_day == rest_day]
+    return sorted(shifts, key=lambda shift: (shift.starts_at, shift.squad.number))
+
+
+# --- crews ------------------------------------------------------------------------------------
+
+def crews(officers_by_kind: dict[str, list], vehicles_by_kind: dict[str, list]) -> list[dict]:
+    """Crews for one squad's main shift, each led by a sworn officer: cars with 1 officer + 2
+    auxiliaries (the 1:2 staffing), motorcycles with an officer and an auxiliary, foot posts with an
+    officer and traffic assistants; everyone left staffs the platform truck. Vehicles beyond the
+    people stay parked."""
+    police, aux, assistants = (list(officers_by_kind.get(k, [])) for k in ("police", "auxiliary", "traffic_assistant"))
+    trucks = vehicles_by_kind.get("platform_truck", [])
+    truck_lead = [police.pop()] if trucks and police else []
+    result = []
+    for car in vehicles_by_kind.get("patrol_car", []):
+        if not police or len(aux) < 2:
+            break
+        result.append(_crew(car, [police.pop(), aux.pop(), aux.pop()], ["patrol", "traffic", "rescue"]))
+    for bike in vehicles_by_kind.get("motorcycle", []):
+        if not police:
+            break
+        result.append(_crew(bike, [police.pop()] + ([aux.pop()] if aux else []), ["patrol", "traffic"]))
+    for tracker in vehicles_by_kind.get("on_foot", []):
+        if not police or not assistants:
+            break
+        result.append(_crew(tracker, [police.pop(), assistants.pop()], ["patrol", "traffic"]))
+    if truck_lead:
+        result.append(_crew(trucks[0], truck_lead + police + aux + assistants, ["patrol", "crowd"]))
+    return result
+
+
+def post_crews(officers_by_kind: dict[str, list]) -> list[dict]:
+    """Crews of a secondary squad at a peak: on foot at fixed posts (the main squad has the
+    vehicles), one sworn officer with up to two auxiliaries or traffic assistants each."""
+    police = list(officers_by_kind.get("police", []))
+    helpers = list(officers_by_kind.get("auxiliary", [])) + list(officers_by_kind.get("traffic_assistant", []))
+    posts = [[officer] for officer in police]
+    for n, helper in enumerate(helpers[: 2 * len(posts)]):
+        posts[n % len(posts)].append(helper)
+    return [_crew(None, people, ["patrol", "traffic"]) for people in posts]
+
+
+def _crew(vehicle, officers: list, capabilities: list[str]) -> dict:
+    return {"vehicle": vehicle, "officers": officers, "capabilities": capabilities}
+
+
+def crew_shifts(shifts: list[Shift]) -> int:
+    """Create the units of the given (saved, uncrewed) shifts; returns how many."""
+    units, members = [], []
+    fleets: dict[int, dict] = {}
+    for shift in shifts:
+        platform = shift.squad.platform
+        fleet = fleets.setdefault(platform.pk, _fleet(platform))
+        people = _available_people(shift)
+        found = post_crews(people) if shift.secondary else crews(people, fleet)
+        for n, crew in enumerate(found, start=1):
+            suffix = crew["vehicle"].call_number.split("-")[-1] if crew["vehicle"] else f"G{n:02d}"
+            units.append(Unit(call_sign=f"{platform.code}-{suffix}", shift=shift, platform=platform,
+                              vehicle=crew["vehicle"], capabilities=crew["capabilities"]))
+            members.append(crew["officers"])
+    Unit.objects.bulk_create(units)
+    Unit.officers.through.objects.bulk_create([Unit.officers.through(unit_id=unit.pk, officer_id=officer.pk)
+                                               for unit, people in zip(units, members) for officer in people])
+    return len(units)
+
+
+def _fleet(platform: Platform) -> dict[str, list]:
+    fleet: dict[str, list] = {}
+    for vehicle in platform.vehicles.order_by("call_number"):
+        fleet.setdefault(vehicle.kind, []).append(vehicle)
+    return fleet
+
+
+def _available_people(shift: Shift) -> dict[str, list]:
+    away = Absence.objects.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).values("officer_id")
+    people: dict[str, list] = {"police": [], "auxiliary": [], "traffic_assistant": []}
+    for officer in shift.squad.officers.filter(active=True).exclude(pk__in=away).order_by("badge_number"):
+        people[officer.kind].append(officer)
+    return people
+
+
+# --- generation -------------------------------------------------------------------------------
+
+@transaction.atomic
+def roster_generate(*, platform: Platform, starts_on: date, ends_on: date, pattern: dict | None = None,
+                    actor=None) -> RosterPeriod:
+    """Lay the rotation over the days and crew every shift: a draft period for the supervisor."""
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The last day comes before the first.")})
+    if (ends_on - starts_on).days >= MAX_PERIOD_DAYS:
+        raise ValidationError({"ends_on": _("A roster covers at most %(days)d days.") % {"days": MAX_PERIOD_DAYS}})
+    rotation = RotationPattern.from_json(pattern)
+    platform = Platform.objects.select_for_update().get(pk=platform.pk)  # one generation per platform at a time
+    squads = _squads_for(platform, rotation)
+    _refuse_overlap(platform, starts_on, ends_on)
+    period = RosterPeriod.objects.create(platform=platform, starts_on=starts_on, ends_on=ends_on,
+                                         pattern=rotation.to_json(), created_by=_user(actor))
+    days = [starts_on + timedelta(days=n) for n in range((ends_on - starts_on).days + 1)]
+    shifts = Shift.objects.bulk_create(planned_shifts(rotation, squads, days))
+    units = crew_shifts(shifts)
+    _record(period, RosterChangeKind.GENERATED, _("Generated %(shifts)d shifts with %(units)d units.")
+            % {"shifts": len(shifts), "units": units}, {"shifts": len(shifts), "units": units}, actor)
+    return period
+
+
+def _squads_for(platform: Platform, rotation: RotationPattern) -> dict[int, Squad]:
+    squads = {squad.number: squad for squad in platform.squads.select_related("platform")}
+    missing = [n for n in range(1, rotation.squads + 1) if n not in squads]
+    if missing:
+        raise ValidationError({"platform": _("%(platform)s has no squad number %(numbers)s: the rotation needs squads 1 to %(count)d.")
+                               % {"platform": platform.name, "numbers": ", ".join(map(str, missing)), "count": rotation.squads}})
+    return {n: squads[n] for n in range(1, rotation.squads + 1)}
+
+
+def _refuse_overlap(platform: Platform, starts_on: date, ends_on: date) -> None:
+    other = platform.roster_periods.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).first()
+    if other:
+        raise ValidationError(_("These days overlap the roster %(first)s to %(last)s.")
+                              % {"first": other.starts_on.isoformat(), "last": other.ends_on.isoformat()}, code="conflict")
+    start, end = local_datetime(starts_on, time(0)), local_datetime(ends_on + timedelta(days=1), time(0))
+    if Shift.objects.filter(squad__platform=platform, starts_at__gte=start, starts_at__lt=end).exists():
+        raise ValidationError(_("Shifts outside any roster already start on these days."), code="conflict")
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _record(period: RosterPeriod, kind: str, summary: str, detail: dict, actor) -> RosterChange:
+    return RosterChange.objects.create(period=period, kind=kind, summary=summary[:300], detail=detail,
+                                       version=period.version, actor=_user(actor))
+
+
+# --- approval ---------------------------------------------------------------------------------
+
+class RosterRefused(Exception):
+    """Approval refused: the hard violations found, and the warnings beside them."""
+
+    def __init__(self, violations: list, warnings: list):
+        super().__init__("; ".join(v.message for v in violations))
+        self.violations, self.warnings = violations, warnings
+
+
+def lock_period(period: RosterPeriod) -> RosterPeriod:
+    return RosterPeriod.objects.select_for_update().select_related("platform").get(pk=period.pk)
+
+
+@transaction.atomic
+def roster_approve(*, period: RosterPeriod, actor, version: int | None = None) -> tuple[RosterPeriod, list]:
+    """Approve the period when no check finds a hard violation; returns it and the warnings."""
+    from platforms.roster_checks import roster_checks
+
+    period = lock_period(period)
+    if version is not None and version != period.version:
+        raise ValidationError(_("The roster changed since you checked it (now version %(version)d): review it again.")
+                              % {"version": period.version}, code="conflict")
+    findings = roster_checks(period)
+    violations, warnings = [f for f in findings if f.hard], [f for f in findings if not f.hard]
+    if violations:
+        raise RosterRefused(violations, warnings)
+    if not period.approved:
+        period.status, period.approved_at, period.approved_by = RosterStatus.APPROVED, timezone.now(), _user(actor)
+        period.save(update_fields=["status", "approved_at", "approved_by"])
+        shifts_of(period).update(approved=True)
+        _record(period, RosterChangeKind.APPROVED, _("Approved with %(count)d warnings.") % {"count": len(warnings)},
+                {"warnings": [w.message for w in warnings]}, actor)
+    return period, warnings
+
+
+def _edited(period: RosterPeriod, kind: str, summary: str, detail: dict, actor) -> RosterPeriod:
+    """Bump the version, record the edit, and withdraw an approval: the shifts still to come wait
+    for re-approval. Shifts under way keep theirs, so an edit never pulls crews off the street."""
+    period.version += 1
+    was_approved = period.approved
+    if was_approved:
+        period.status, period.approved_at, period.approved_by = RosterStatus.DRAFT, None, None
+        shifts_of(period).filter(starts_at__gt=timezone.now()).update(approved=False)
+    period.save(update_fields=["version", "status", "approved_at", "approved_by"])
+    _record(period, kind, summary, detail, actor)
+    if was_approved:
+        _record(period, RosterChangeKind.UNAPPROVED, _("The edit withdrew the approval: approve the roster again."), {}, actor)
+    return period
+
+
+# --- adjustments ------------------------------------------------------------------------------
+
+def _shift_in(period: RosterPeriod, shift_id, name: str) -> Shift:
+    shift = shifts_of(period).select_related("squad__platform").select_for_update(of=("self",)).filter(pk=shift_id).first()
+    if shift is None:
+        raise ValidationError({name: _("No such shift in this roster.")})
+    return shift
+
+
+@transaction.atomic
+def roster_swap(*, period: RosterPeriod, shift_a: int, shift_b: int, actor) -> RosterPeriod:
+    """Two shifts exchange their squads; both are crewed afresh (their patrol plans go with the old crews)."""
+    period = lock_period(period)
+    a, b = _shift_in(period, shift_a, "shift_a"), _shift_in(period, shift_b, "shift_b")
+    _check_swappable(a, b)
+    for shift, squad in ((a, b.squad), (b, a.squad)):
+        _refuse_double_booking(squad, shift, ignore=(a.pk, b.pk))
+    PatrolPlan.objects.filter(shift__in=(a, b)).delete()
+    Unit.objects.filter(shift__in=(a, b)).delete()
+    a.squad, b.squad = b.squad, a.squad
+    a.save(update_fields=["squad"])
+    b.save(update_fields=["squad"])
+    units = crew_shifts([a, b])
+    summary = _("%(a)s and %(b)s swapped squads.") % {"a": _shift_label(a), "b": _shift_label(b)}
+    return _edited(period, RosterChangeKind.SWAPPED, summary, {"shifts": [a.pk, b.pk], "units": units}, actor)
+
+
+def _check_swappable(a: Shift, b: Shift) -> None:
+    now = timezone.now()
+    if a.pk == b.pk or a.squad_id == b.squad_id:
+        raise ValidationError({"shift_b": _("Choose two shifts of different squads.")})
+    if a.starts_at == b.starts_at:
+        raise ValidationError({"shift_b": _("The two shifts start together: swapping them changes nothing.")})
+    if min(a.starts_at, b.starts_at) <= now:
+        raise ValidationError({"shift_a": _("Only shifts still to come can be swapped.")})
+
+
+def _refuse_double_booking(squad: Squad, shift: Shift, ignore: tuple) -> None:
+    clash = (squad.shifts.exclude(pk__in=ignore).filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).first())
+    if clash:
+        raise ValidationError({"shift_b": _("%(squad)s would work two shifts at once: %(first)s and %(second)s.")
+                               % {"squad": squad.name, "first": _shift_label(clash), "second": _shift_label(shift)}})
+
+
+def _shift_label(shift: Shift) -> str:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return f"{shift.get_kind_display()} {start:%m-%d %H:%M}–{end:%H:%M}"
+
+
+@transaction.atomic
+def roster_mark_absence(*, period: RosterPeriod, officer: Officer, kind: str, starts_at: datetime, ends_at: datetime,
+                        note: str = "", actor) -> Absence:
+    """Leave or sickness: the officer comes off every crew whose shift the absence overlaps."""
+    period = lock_period(period)
+    _check_absence(period, officer, kind, starts_at, ends_at)
+    absence = Absence.objects.create(officer=officer, kind=kind, starts_at=starts_at, ends_at=ends_at,
+                                     note=note.strip(), recorded_by=_user(actor))
+    units = list(Unit.objects.filter(officers=officer, shift__starts_at__lt=ends_at, shift__ends_at__gt=starts_at))
+    for unit in units:
+        unit.officers.remove(officer)
+    Overtime.objects.filter(officer=officer, unit__in=units).delete()
+    summary = _("%(officer)s: %(kind)s from %(start)s to %(end)s, taken off %(count)d crews.") % {
+        "officer": officer.name, "kind": absence.get_kind_display(), "start": f"{timezone.localtime(starts_at):%m-%d %H:%M}",
+        "end": f"{timezone.localtime(ends_at):%m-%d %H:%M}", "count": len(units)}
+    _edited(period, RosterChangeKind.ABSENCE, summary, {"absence": absence.pk, "units": [u.pk for u in units]}, actor)
+    return absence
+
+
+def _check_absence(period, officer, kind, starts_at, ends_at) -> None:
+    if kind not in AbsenceKind.values:
+        raise ValidationError({"kind": _("Unknown kind of absence.")})
+    if officer.platform_id != period.platform_id:
+        raise ValidationError({"officer": _("%(officer)s is not on this roster's platform.") % {"officer": officer.name}})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The absence must end after it starts.")})
+    start, end = period_window(period)
+    if ends_at <= start or starts_at >= end:
+        raise ValidationError({"starts_at": _("The absence falls outside this roster's days.")})
+    if officer.absences.filter(starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationError({"starts_at": _("%(officer)s is already recorded away at that time.") % {"officer": officer.name}})
+
+
+@transaction.atomic
+def roster_add_overtime(*, period: RosterPeriod, officer: Officer, unit: Unit, reason: str = "", actor) -> Overtime:
+    """An officer joins another crew for its whole shift, as overtime."""
+    period = lock_period(period)
+    unit = Unit.objects.select_related("shift").filter(pk=unit.pk, shift__in=shifts_of(period)).first()
+    if unit is None:
+        raise ValidationError({"unit": _("No such unit in this roster.")})
+    _check_overtime(period, officer, unit)
+    hours = round((unit.shift.ends_at - unit.shift.starts_at).total_seconds() / 3600, 2)
+    overtime = Overtime.objects.create(officer=officer, unit=unit, hours=hours, reason=reason.strip(), recorded_by=_user(actor))
+    unit.officers.add(officer)
+    summary = _("%(officer)s works overtime in %(unit)s (%(shift)s), %(hours)s hours.") % {
+        "officer": officer.name, "unit": unit.call_sign, "shift": _shift_label(unit.shift), "hours": f"{hours:g}"}
+    _edited(period, RosterChangeKind.OVERTIME, summary, {"overtime": overtime.pk, "unit": unit.pk}, actor)
+    return overtime
+
+
+def _check_overtime(period: RosterPeriod, officer: Officer, unit: Unit) -> None:
+    shift = unit.shift
+    if officer.platform_id != period.platform_id or not officer.active:
+        raise ValidationError({"officer": _("%(officer)s is not an active officer of this roster's platform.") % {"officer": officer.name}})
+    busy = (Unit.objects.filter(officers=officer, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
+            .select_related("shift").first())
+    if busy:
+        raise ValidationError({"officer": _("%(officer)s is already on duty at that time, in %(unit)s (%(shift)s).")
+                               % {"officer": officer.name, "unit": busy.call_sign, "shift": _shift_label(busy.shift)}})
+    if officer.absences.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).exists():
+        raise ValidationError({"officer": _("%(officer)s is recorded away at that time.") % {"officer": officer.name}})
