@@ -199,3 +199,299 @@ class TestGenerationRefusals:
             generate(staffed)
         assert (error.value.code, error.value.messages) == ("conflict", ["Shifts outside any roster already start on these days."])
         assert (RosterPeriod.objects.count(), Shift.objects.count()) == (0, 1)
+
+
+# --- checks and approval ----------------------------------------------------------------------
+
+def shift_at(period, day, hour, secondary=False):
+    return rosters.shifts_of(period).select_related("squad").get(starts_at=at(day, hour), secondary=secondary)
+
+
+def police_of(shift):
+    return shift.squad.officers.filter(kind="police").order_by("badge_number")
+
+
+def findings_of(period, check):
+    return [finding for finding in roster_checks(period) if finding.check == check]
+
+
+class TestChecks:
+    def test_a_generated_roster_is_clean_and_is_approved(self, staffed, supervisor):
+        period = generate(staffed)
+        assert roster_checks(period) == []
+        period, warnings = rosters.roster_approve(period=period, actor=supervisor)
+        assert (period.status, period.approved_by, warnings) == ("approved", supervisor, [])
+        assert rosters.shifts_of(period).filter(approved=False).count() == 0
+        assert list(period.changes.values_list("kind", flat=True)) == ["generated", "approved"]
+
+    def test_units_count_as_on_duty_only_once_approved(self, staffed, supervisor):
+        period = generate(staffed)
+        unit = shift_at(period, MONDAY, 8).units.first()
+        assert not unit.is_on_duty(at(MONDAY, 9))
+        rosters.roster_approve(period=period, actor=supervisor)
+        unit.refresh_from_db()
+        assert unit.is_on_duty(at(MONDAY, 9))
+        assert not unit.is_on_duty(at(MONDAY, 17))
+
+    def test_a_gap_below_the_platforms_minimum(self, staffed, supervisor):
+        staffed.min_units_on_duty = 4  # three crews a shift; six at the peaks
+        staffed.save()
+        period = generate(staffed)
+        gaps = findings_of(period, "gap")
+        assert len(gaps) == 15  # Monday 00–07, then 09–17 and 19–07 each day
+        assert gaps[0].message == "Gap: from 03-04 00:00 to 03-04 07:00 only 3 units are on duty; the platform needs at least 4."
+        assert gaps[1].message == "Gap: from 03-04 09:00 to 03-04 17:00 only 3 units are on duty; the platform needs at least 4."
+        assert gaps[-1].message == "Gap: from 03-10 19:00 to 03-11 00:00 only 3 units are on duty; the platform needs at least 4."
+        assert {g.hard for g in gaps} == {True}
+        self.assert_refused(period, supervisor, gaps[0].message, count=15)
+
+    def test_a_crew_emptied_of_officers_leaves_a_gap(self, staffed, supervisor):
+        night = shift_at(period := generate(staffed), MONDAY, 0)
+        for unit in night.units.all()[:2]:
+            unit.officers.clear()
+        gaps = findings_of(period, "gap")
+        assert [g.message for g in gaps] == [
+            "Gap: from 03-04 00:00 to 03-04 07:00 only 1 units are on duty; the platform needs at least 2."]
+
+    def test_a_crew_without_a_sworn_officer(self, staffed, supervisor):
+        period = generate(staffed)
+        unit = shift_at(period, MONDAY, 8).units.get(call_sign="P01-C01")
+        unit.officers.remove(*unit.officers.filter(kind="police"))
+        crews = findings_of(period, "crew")
+        assert [(c.message, c.hard) for c in crews] == [("Crew P01-C01 (03-04 08:00) has no sworn police officer.", True)]
+        self.assert_refused(period, supervisor, crews[0].message)
+
+    def test_fewer_than_one_officer_to_two_auxiliaries_is_a_warning(self, staffed, supervisor):
+        period = generate(staffed)
+        day = shift_at(period, MONDAY, 8)
+        truck = day.units.get(call_sign="P01-T01")
+        truck.officers.add(*[f.OfficerFactory(platform=staffed, squad=day.squad, kind="auxiliary") for _ in range(3)])
+        ratio = findings_of(period, "ratio")
+        assert [(r.message, r.hard) for r in ratio] == [
+            (f"{day.squad.name} 03-04 08:00: 3 police officers for 9 auxiliaries, fewer than one officer to two auxiliaries.", False)]
+        period, warnings = rosters.roster_approve(period=period, actor=supervisor)
+        assert period.status == "approved"
+        assert [w.message for w in warnings] == [ratio[0].message]
+        assert period.changes.get(kind="approved").detail == {"warnings": [ratio[0].message]}
+
+    def test_a_person_in_two_places_at_once(self, staffed, supervisor):
+        period = generate(staffed)
+        officer = police_of(shift_at(period, MONDAY, 8)).first()
+        shift_at(period, MONDAY, 7, secondary=True).units.first().officers.add(officer)
+        clashes = findings_of(period, "two_places")
+        assert [(c.message, c.hard) for c in clashes] == [
+            (f"{officer.name} is in two places at once: P01-G01 and P01-C02 from 03-04 08:00.", True)]
+        self.assert_refused(period, supervisor, clashes[0].message)
+
+    def test_too_long_without_a_break(self, staffed, supervisor):
+        period = generate(staffed)
+        officer = police_of(shift_at(period, MONDAY, 8)).first()
+        shift_at(period, MONDAY, 16).units.first().officers.add(officer)
+        runs = findings_of(period, "continuous_hours")
+        assert [(r.message, r.hard) for r in runs] == [
+            (f"{officer.name} works 16 hours without a break from 03-04 08:00, over the limit of 12.", True)]
+        self.assert_refused(period, supervisor, runs[0].message)
+
+    def test_over_the_weekly_hours_is_a_warning(self, staffed, supervisor, settings):
+        settings.ROSTER_MAX_WEEKLY_HOURS = 40
+        period = generate(staffed)
+        weekly = findings_of(period, "weekly_hours")
+        worked = Counter()
+        for unit in Unit.objects.filter(shift__in=rosters.shifts_of(period)).prefetch_related("officers").select_related("shift"):
+            for officer in unit.officers.all():
+                worked[officer] += (unit.shift.ends_at - unit.shift.starts_at).total_seconds() / 3600
+        over = sorted(officer.name for officer, hours in worked.items() if hours > 40)
+        assert over and sorted(w.message.split(" is rostered")[0] for w in weekly) == over
+        assert {w.hard for w in weekly} == {False}
+        first = next(o for o in worked if o.name == over[0])
+        assert f"{first.name} is rostered {worked[first]:g} hours in the week from 03-04, over the limit of 40." in [
+            w.message for w in weekly]
+        assert rosters.roster_approve(period=period, actor=supervisor)[0].status == "approved"
+
+    def test_approval_of_a_version_no_longer_current_is_refused(self, staffed, supervisor):
+        period = generate(staffed)
+        period.version = 3
+        period.save()
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_approve(period=period, actor=supervisor, version=2)
+        assert (error.value.code, error.value.messages) == (
+            "conflict", ["The roster changed since you checked it (now version 3): review it again."])
+        assert RosterPeriod.objects.get().status == "draft"
+
+    def assert_refused(self, period, supervisor, message, count=1):
+        with pytest.raises(rosters.RosterRefused) as refused:
+            rosters.roster_approve(period=period, actor=supervisor)
+        assert message in [v.message for v in refused.value.violations]
+        assert len(refused.value.violations) == count
+        period.refresh_from_db()
+        assert period.status == "draft"
+        assert not rosters.shifts_of(period).filter(approved=True).exists()
+        assert not period.changes.filter(kind="approved").exists()
+
+
+# --- adjustments ------------------------------------------------------------------------------
+
+@pytest.fixture
+def approved(staffed, supervisor):
+    return rosters.roster_approve(period=generate(staffed), actor=supervisor)[0]
+
+
+class TestSwap:
+    def test_two_shifts_exchange_squads_and_are_crewed_afresh(self, approved, supervisor):
+        day, evening = shift_at(approved, MONDAY, 8), shift_at(approved, MONDAY, 16)
+        day_squad, evening_squad = day.squad, evening.squad
+        period = rosters.roster_swap(period=approved, shift_a=day.pk, shift_b=evening.pk, actor=supervisor)
+        day.refresh_from_db()
+        evening.refresh_from_db()
+        assert (day.squad, evening.squad) == (evening_squad, day_squad)
+        assert {o.squad_id for u in day.units.all() for o in u.officers.all()} == {evening_squad.pk}
+        assert sorted(day.units.values_list("call_sign", flat=True)) == ["P01-C01", "P01-C02", "P01-T01"]
+        assert (period.status, period.version) == ("draft", 2)
+        assert list(period.changes.values_list("kind", "version")) == [
+            ("generated", 1), ("approved", 1), ("swapped", 2), ("unapproved", 2)]
+        assert rosters.shifts_of(period).filter(approved=True).count() == 0  # all still to come
+        assert roster_checks(period) == []
+
+    def test_a_squad_on_two_shifts_at_once_is_refused(self, approved, supervisor):
+        day, peak = shift_at(approved, MONDAY, 8), shift_at(approved, MONDAY, 7, secondary=True)
+        later = rosters.shifts_of(approved).exclude(pk=day.pk).filter(squad=day.squad).order_by("starts_at").first()
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_swap(period=approved, shift_a=peak.pk, shift_b=later.pk, actor=supervisor)
+        assert error.value.message_dict == {"shift_b": [
+            f"{day.squad.name} would work two shifts at once: Day shift 03-04 08:00–16:00 and "
+            f"Peak (secondary squad) 03-04 07:00–09:00."]}
+        self.assert_unchanged(approved, peak, later)
+
+    @pytest.mark.parametrize(("pick", "message"), [
+        (lambda p: (shift_at(p, MONDAY, 8), shift_at(p, MONDAY, 8)), {"shift_b": ["Choose two shifts of different squads."]}),
+        (lambda p: (shift_at(p, MONDAY, 8), None), {"shift_b": ["No such shift in this roster."]}),
+    ])
+    def test_bad_pairs(self, approved, supervisor, pick, message):
+        a, b = pick(approved)
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_swap(period=approved, shift_a=a.pk, shift_b=b.pk if b else 0, actor=supervisor)
+        assert error.value.message_dict == message
+        self.assert_unchanged(approved, a, a)
+
+    def test_a_shift_of_another_platform_is_unknown(self, approved, supervisor, other_platform):
+        stranger = f.ShiftFactory(squad__platform=other_platform, starts_at=at(MONDAY, 8))
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_swap(period=approved, shift_a=shift_at(approved, MONDAY, 16).pk, shift_b=stranger.pk,
+                                actor=supervisor)
+        assert error.value.message_dict == {"shift_b": ["No such shift in this roster."]}
+
+    def test_a_shift_under_way_cannot_be_swapped(self, staffed, supervisor):
+        today = timezone.localdate()
+        period = generate(staffed, starts_on=today)
+        night, day = shift_at(period, today, 0), shift_at(period, today, 8)
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_swap(period=period, shift_a=night.pk, shift_b=day.pk, actor=supervisor)
+        assert error.value.message_dict == {"shift_a": ["Only shifts still to come can be swapped."]}
+
+    def assert_unchanged(self, period, *shifts):
+        fresh = RosterPeriod.objects.get(pk=period.pk)
+        assert (fresh.status, fresh.version, fresh.changes.count()) == ("approved", 1, 2)
+        for shift in shifts:
+            assert Shift.objects.get(pk=shift.pk).squad_id == shift.squad_id
+            assert shift.units.count() > 0
+
+
+class TestAbsence:
+    def test_sickness_takes_the_officer_off_every_crew_it_overlaps(self, approved, supervisor):
+        day = shift_at(approved, MONDAY, 8)
+        officer = day.squad.officers.filter(kind="auxiliary").order_by("badge_number").first()
+        before = set(officer.units.values_list("pk", flat=True))
+        absence = rosters.roster_mark_absence(period=approved, officer=officer, kind="sick", starts_at=at(MONDAY, 0),
+                                              ends_at=at(MONDAY + timedelta(days=2), 0), note="发烧", actor=supervisor)
+        gone = {pk for pk in before if Unit.objects.get(pk=pk).shift.starts_at < absence.ends_at}
+        assert gone and set(officer.units.values_list("pk", flat=True)) == before - gone
+        period = RosterPeriod.objects.get(pk=approved.pk)
+        assert (period.status, period.version) == ("draft", 2)
+        change = period.changes.get(kind="absence")
+        assert change.summary == f"{officer.name}: Sickness from 03-04 00:00 to 03-06 00:00, taken off {len(gone)} crews."
+        assert (change.detail["absence"], sorted(change.detail["units"])) == (absence.pk, sorted(gone))
+
+    def test_leave_of_the_only_sworn_officer_of_a_crew_then_overtime_fills_it(self, approved, supervisor):
+        day = shift_at(approved, MONDAY, 8)
+        car = day.units.get(call_sign="P01-C01")
+        leader = car.officers.get(kind="police")
+        rosters.roster_mark_absence(period=approved, officer=leader, kind="leave", starts_at=at(MONDAY, 8),
+                                    ends_at=at(MONDAY, 16), actor=supervisor)
+        assert [c.message for c in findings_of(approved, "crew")] == ["Crew P01-C01 (03-04 08:00) has no sworn police officer."]
+        with pytest.raises(rosters.RosterRefused):
+            rosters.roster_approve(period=approved, actor=supervisor)
+        resting = police_of(shift_at(approved, MONDAY, 17, secondary=True)).first()
+        overtime = rosters.roster_add_overtime(period=approved, officer=resting, unit=car, reason="顶岗", actor=supervisor)
+        assert (overtime.hours, overtime.reason, overtime.recorded_by) == (8.0, "顶岗", supervisor)
+        assert set(car.officers.values_list("kind", flat=True)) == {"police", "auxiliary"}
+        assert findings_of(approved, "crew") == []
+        period, _warnings = rosters.roster_approve(period=approved, actor=supervisor)
+        assert period.status == "approved"
+        assert list(period.changes.values_list("kind", flat=True)) == [
+            "generated", "approved", "absence", "unapproved", "overtime", "approved"]
+
+    @pytest.mark.parametrize(("hours", "field", "message"), [
+        ((8, 8), "ends_at", "The absence must end after it starts."),
+        ((16, 8), "ends_at", "The absence must end after it starts."),
+    ])
+    def test_an_absence_ending_before_it_starts(self, approved, supervisor, hours, field, message):
+        officer = police_of(shift_at(approved, MONDAY, 8)).first()
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_mark_absence(period=approved, officer=officer, kind="leave", starts_at=at(MONDAY, hours[0]),
+                                        ends_at=at(MONDAY, hours[1]), actor=supervisor)
+        assert error.value.message_dict == {field: [message]}
+        self.assert_unchanged(approved)
+
+    def test_overlapping_absences_and_strangers_are_refused(self, approved, supervisor, other_platform):
+        officer = police_of(shift_at(approved, MONDAY, 8)).first()
+        rosters.roster_mark_absence(period=approved, officer=officer, kind="leave", starts_at=at(MONDAY, 8),
+                                    ends_at=at(MONDAY, 16), actor=supervisor)
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_mark_absence(period=approved, officer=officer, kind="sick", starts_at=at(MONDAY, 12),
+                                        ends_at=at(MONDAY, 20), actor=supervisor)
+        assert error.value.message_dict == {"starts_at": [f"{officer.name} is already recorded away at that time."]}
+        stranger = f.OfficerFactory(platform=other_platform, name="外人")
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_mark_absence(period=approved, officer=stranger, kind="sick", starts_at=at(MONDAY, 8),
+                                        ends_at=at(MONDAY, 9), actor=supervisor)
+        assert error.value.message_dict == {"officer": ["外人 is not on this roster's platform."]}
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_mark_absence(period=approved, officer=officer, kind="sick", starts_at=at(MONDAY, 0) - timedelta(days=3),
+                                        ends_at=at(MONDAY, 0), actor=supervisor)
+        assert error.value.message_dict == {"starts_at": ["The absence falls outside this roster's days."]}
+        assert Absence.objects.count() == 1
+
+    def assert_unchanged(self, period):
+        fresh = RosterPeriod.objects.get(pk=period.pk)
+        assert (fresh.status, fresh.version, Absence.objects.count()) == ("approved", 1, 0)
+
+
+class TestOvertime:
+    def test_someone_already_on_duty_then_is_refused(self, approved, supervisor):
+        day = shift_at(approved, MONDAY, 8)
+        busy = police_of(shift_at(approved, MONDAY, 7, secondary=True)).first()
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_add_overtime(period=approved, officer=busy, unit=day.units.first(), actor=supervisor)
+        assert error.value.message_dict == {"officer": [
+            f"{busy.name} is already on duty at that time, in P01-G01 (Peak (secondary squad) 03-04 07:00–09:00)."]}
+        self.assert_unchanged(approved)
+
+    def test_someone_away_then_is_refused(self, approved, supervisor):
+        resting = police_of(shift_at(approved, MONDAY, 17, secondary=True)).first()
+        Absence.objects.create(officer=resting, kind="leave", starts_at=at(MONDAY, 0), ends_at=at(MONDAY, 12))
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_add_overtime(period=approved, officer=resting, unit=shift_at(approved, MONDAY, 8).units.first(),
+                                        actor=supervisor)
+        assert error.value.message_dict == {"officer": [f"{resting.name} is recorded away at that time."]}
+        self.assert_unchanged(approved)
+
+    def test_a_unit_outside_the_roster_is_unknown(self, approved, supervisor):
+        resting = police_of(shift_at(approved, MONDAY, 17, secondary=True)).first()
+        with pytest.raises(ValidationError) as error:
+            rosters.roster_add_overtime(period=approved, officer=resting, unit=f.UnitFactory(), actor=supervisor)
+        assert error.value.message_dict == {"unit": ["No such unit in this roster."]}
+        self.assert_unchanged(approved)
+
+    def assert_unchanged(self, period):
+        fresh = RosterPeriod.objects.get(pk=period.pk)
+        assert (fresh.status, fresh.version, Overtime.objects.count()) == ("approved", 1, 0)
