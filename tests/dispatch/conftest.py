@@ -22,10 +22,12 @@ def _empty_live_picture():
 
 
 @pytest.fixture
-def eager_tasks(monkeypatch):
+def eager_tasks():
     """Tasks queued on commit run in this process (the worker tests run a real worker)."""
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", True)
-    monkeypatch.setattr(celery_app.conf, "task_eager_propagates", True)
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    celery_app.conf.update(task_always_eager=saved[0], task_eager_propagates=saved[1])
 
 
 def place(unit, point, *, at=None, speed_mps=None):
