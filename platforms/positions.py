@@ -22,11 +22,12 @@ from datetime import timezone as dt_timezone
 from functools import cache
 
 import redis
+import shapely
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from grid.selectors import served_area_contains
+from grid.selectors import served_area
 from platforms.filters import on_duty_now
 from platforms.models import TrackPoint, Unit, Vehicle
 
@@ -97,42 +98,40 @@ def unit_key(unit_id) -> str:
 
 _ACCEPT_LUA = """
 -- KEYS: GEO set, stats hash, track stream. ARGV: unit key prefix, state TTL (s), track max length,
--- number of fixes, then 8 values per fix (unit, at ms, lon, lat, speed, bearing, accuracy, battery),
+-- units per GEOADD, the fixes packed as 'unit,at_ms,lon,lat,speed,bearing,accuracy,battery;' each
+-- (one argument, not eight per fix: packing thousands of arguments cost more than the script),
 -- then reason/count pairs refused before the script, counted in the same call.
-local prefix, ttl, maxlen, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local prefix, ttl, maxlen, chunk = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local outcomes, latest, order = {}, {}, {}
 local accepted, duplicates, late = 0, 0, 0
-for i = 0, n - 1 do
-  local b = 5 + i * 8
-  local unit, at = ARGV[b], tonumber(ARGV[b + 1])
+local pattern = '([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^;]*);'
+for unit, at, lon, lat, speed, bearing, accuracy, battery in string.gmatch(ARGV[5], pattern) do
   local ukey = prefix .. unit
   local last = tonumber(redis.call('HGET', ukey, 'at'))
-  if last and at <= last then
-    if at == last then outcomes[i + 1] = 'D'; duplicates = duplicates + 1
-    else outcomes[i + 1] = 'O'; late = late + 1 end
+  local now = tonumber(at)
+  if last and now <= last then
+    if now == last then outcomes[#outcomes + 1] = 'D'; duplicates = duplicates + 1
+    else outcomes[#outcomes + 1] = 'O'; late = late + 1 end
   else
-    redis.call('HSET', ukey, 'lon', ARGV[b + 2], 'lat', ARGV[b + 3], 'at', ARGV[b + 1], 'speed', ARGV[b + 4],
-               'bearing', ARGV[b + 5], 'accuracy', ARGV[b + 6], 'battery', ARGV[b + 7])
+    redis.call('HSET', ukey, 'lon', lon, 'lat', lat, 'at', at, 'speed', speed, 'bearing', bearing,
+               'accuracy', accuracy, 'battery', battery)
     redis.call('EXPIRE', ukey, ttl)
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'u', unit, 't', ARGV[b + 1], 'x', ARGV[b + 2],
-               'y', ARGV[b + 3], 's', ARGV[b + 4], 'b', ARGV[b + 5], 'a', ARGV[b + 6])
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'u', unit, 't', at, 'x', lon, 'y', lat,
+               's', speed, 'b', bearing, 'a', accuracy)
     if not latest[unit] then order[#order + 1] = unit end
-    latest[unit] = b
-    outcomes[i + 1] = 'A'; accepted = accepted + 1
+    latest[unit] = {lon, lat}
+    outcomes[#outcomes + 1] = 'A'; accepted = accepted + 1
   end
 end
 local geo = {}
 for j, unit in ipairs(order) do
-  local b = latest[unit]
-  geo[#geo + 1] = ARGV[b + 2]; geo[#geo + 1] = ARGV[b + 3]; geo[#geo + 1] = unit
-  if #geo >= 3 * tonumber(ARGV[5 + n * 8] or 0) or j == #order then
-    redis.call('GEOADD', KEYS[1], unpack(geo)); geo = {}
-  end
+  geo[#geo + 1] = latest[unit][1]; geo[#geo + 1] = latest[unit][2]; geo[#geo + 1] = unit
+  if #geo >= 3 * chunk or j == #order then redis.call('GEOADD', KEYS[1], unpack(geo)); geo = {} end
 end
 if accepted > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', accepted) end
 if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicate', duplicates) end
 if late > 0 then redis.call('HINCRBY', KEYS[2], 'out_of_order', late) end
-for p = 6 + n * 8, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[p], ARGV[p + 1]) end
+for p = 6, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[p], ARGV[p + 1]) end
 return table.concat(outcomes)
 """
 
@@ -152,10 +151,7 @@ def fixes_accept(*, fixes: list[Fix], source: str) -> IngestResult:
     now_ms = time.time() * 1000.0
     outcomes: list[str | None] = [_number_problem(fix, now_ms) for fix in fixes]
     units = _resolve_units(fixes, outcomes)
-    served = [i for i, outcome in enumerate(outcomes) if outcome is None]
-    for i in served:
-        if not served_area_contains(fixes[i].lon, fixes[i].lat):
-            outcomes[i] = OUT_OF_AREA
+    _check_served(fixes, outcomes)
     _write(fixes, units, outcomes, source)
     rejected = Counter(outcome for outcome in outcomes if outcome != ACCEPTED)
     return IngestResult(accepted=len(fixes) - sum(rejected.values()), rejected=dict(rejected), outcomes=outcomes)
@@ -174,6 +170,20 @@ def _number_problem(fix: Fix, now_ms: float) -> str | None:
     if fix.at.timestamp() * 1000.0 > now_ms + settings.AVL_MAX_CLOCK_SKEW_S * 1000.0:
         return FROM_FUTURE
     return None
+
+
+def _check_served(fixes: list[Fix], outcomes: list) -> None:
+    """One vectorised test for the batch (a point on the edge counts as inside, as `covers` has it)."""
+    open_ = [i for i, outcome in enumerate(outcomes) if outcome is None]
+    if not open_:
+        return
+    area = served_area()
+    if not shapely.is_prepared(area):
+        shapely.prepare(area)
+    inside = shapely.intersects_xy(area, [fixes[i].lon for i in open_], [fixes[i].lat for i in open_])
+    for i, ok in zip(open_, inside):
+        if not ok:
+            outcomes[i] = OUT_OF_AREA
 
 
 def _resolve_units(fixes: list[Fix], outcomes: list) -> list[int | None]:
@@ -196,10 +206,13 @@ def _resolve_units(fixes: list[Fix], outcomes: list) -> list[int | None]:
 def _on_duty_units(unit_ids: set[int]) -> dict[int, int | str]:
     if not unit_ids:
         return {}
-    now = timezone.now()
-    rows = Unit.objects.filter(pk__in=unit_ids).values_list(
-        "pk", "shift__approved", "shift__starts_at", "shift__ends_at")
-    return {pk: pk if approved and starts <= now < ends else UNIT_OFF_DUTY for pk, approved, starts, ends in rows}
+    # Raw SQL with one array parameter: at hundreds of ids a batch, building and parsing `IN (...)`
+    # and loading two timestamps a row cost more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT u.id, s.approved AND s.starts_at <= %(now)s AND %(now)s < s.ends_at"
+                       " FROM platforms_unit u JOIN platforms_shift s ON s.id = u.shift_id WHERE u.id = ANY(%(ids)s)",
+                       {"now": timezone.now(), "ids": list(unit_ids)})
+        return {pk: pk if on_duty else UNIT_OFF_DUTY for pk, on_duty in cursor.fetchall()}
 
 
 def _device_units(device_ids: set[str]) -> dict[str, int | str]:
@@ -217,12 +230,11 @@ def _device_units(device_ids: set[str]) -> dict[str, int | str]:
 def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
     """One script call: the valid fixes oldest first (a batch may come in any order), the counts."""
     valid = sorted((i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: fixes[i].at)
-    args = [settings.AVL_KEY_PREFIX + "unit:", settings.AVL_STATE_TTL_S, settings.AVL_TRACK_BACKLOG_MAX, len(valid)]
-    for i in valid:
-        fix = fixes[i]
-        args += [units[i], int(round(fix.at.timestamp() * 1000)), repr(float(fix.lon)), repr(float(fix.lat)),
-                 _text(fix.speed_mps), _text(fix.bearing), _text(fix.accuracy_m), _text(fix.battery)]
-    args.append(_GEOADD_CHUNK)
+    packed = "".join(
+        f"{units[i]},{round(fix.at.timestamp() * 1000)},{float(fix.lon)!r},{float(fix.lat)!r},{_text(fix.speed_mps)},"
+        f"{_text(fix.bearing)},{_text(fix.accuracy_m)},{_text(fix.battery)};" for i, fix in ((i, fixes[i]) for i in valid))
+    args = [settings.AVL_KEY_PREFIX + "unit:", settings.AVL_STATE_TTL_S, settings.AVL_TRACK_BACKLOG_MAX,
+            _GEOADD_CHUNK, packed]
     refused = Counter(outcome for outcome in outcomes if outcome is not None)
     refused[f"source:{source}"] = len(fixes)
     for reason, count in refused.items():

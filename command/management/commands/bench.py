@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap."
+    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
@@ -18,7 +18,15 @@ class Command(BaseCommand):
         routing.add_argument("--no-build", action="store_true", help="report the recorded build time instead")
         basemap = sub.add_parser("basemap", help="every basemap tile of the network: vector JSON (PNG if Pillow is there)")
         basemap.add_argument("--zooms", type=int, nargs="+", default=[13, 15, 17])
-        for sub_parser in (routing, basemap):
+        ingest = sub.add_parser("ingest", help="position fixes accepted per second into the live map, and their latency")
+        ingest.add_argument("--units", type=int, default=2000)
+        ingest.add_argument("--seconds", type=float, default=20.0, help="through the service")
+        ingest.add_argument("--batch", type=int, default=250, help="fixes per call to the service")
+        ingest.add_argument("--http-seconds", type=float, default=5.0, help="through the HTTP endpoint, per batch size")
+        ingest.add_argument("--http-batches", type=int, nargs="+", default=[250, 5])
+        ingest.add_argument("--baseline-seconds", type=float, default=5.0)
+        ingest.add_argument("--seed", type=int, default=1)
+        for sub_parser in (routing, basemap, ingest):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -36,4 +44,13 @@ class Command(BaseCommand):
             if not all(11 <= z <= 18 for z in options["zooms"]):
                 raise CommandError("--zooms must be 11-18")
             result = basemap.run(zooms=options["zooms"])
+        elif what == "ingest":
+            from command.bench import ingest
+
+            if not (1 <= options["units"] <= 50_000 and 1 <= options["batch"] <= 10_000
+                    and all(1 <= size <= 10_000 for size in options["http_batches"])):
+                raise CommandError("--units must be 1-50000, --batch and --http-batches 1-10000")
+            result = ingest.run(units=options["units"], seconds=options["seconds"], batch=options["batch"],
+                                http_seconds=options["http_seconds"], http_batches=options["http_batches"],
+                                baseline_seconds=options["baseline_seconds"], seed=options["seed"])
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
