@@ -1,7 +1,7 @@
 """110 incidents, their append-only timeline, and assignments of units to them."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -315,8 +315,8 @@ class MobilizationStatus(models.TextChoices):
 class Mobilization(Located):
     """A mass muster (集结): a head count of officers at a point within a deadline."""
 
-    head_count = models.PositiveIntegerField(_("officers wanted"))
-    deadline_s = models.PositiveIntegerField(_("deadline (s)"))
+    head_count = models.PositiveIntegerField(_("officers wanted"), validators=[MinValueValidator(1), MaxValueValidator(5000)])
+    deadline_s = models.PositiveIntegerField(_("deadline (s)"), validators=[MinValueValidator(60), MaxValueValidator(7200)])
     reason = models.CharField(_("reason"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=MobilizationStatus.choices,
                               default=MobilizationStatus.PROPOSED)
