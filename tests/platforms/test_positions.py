@@ -201,7 +201,7 @@ def test_a_flush_interrupted_before_the_trim_inserts_nothing_twice(unit, monkeyp
         with pytest.raises(ConnectionError):
             positions.track_flush()
     assert TrackPoint.objects.filter(unit=unit).count() == 2
-    assert positions.track_flush() == 2   # read again, absorbed by the unique (unit, at)
+    assert positions.track_flush() == 0   # read again, absorbed by the unique (unit, at)
     assert TrackPoint.objects.filter(unit=unit).count() == 2
     assert positions.avl_stats()["track_backlog"] == 0
 
@@ -254,3 +254,8 @@ def test_timestamps_keep_milliseconds(unit):
     stamp = datetime(2026, 11, 23, 5, 0, 0, 123000, tzinfo=dt_timezone.utc)
     positions.fixes_accept(fixes=[Fix(unit_id=unit.pk, lon=SQUARE[0], lat=SQUARE[1], at=stamp)], source="b")
     assert positions.live_positions([unit.pk])[unit.pk].at == stamp
+
+
+def test_an_empty_list_accepts_nothing_and_counts_nothing():
+    assert positions.fixes_accept(fixes=[], source="ws") == positions.IngestResult(0, {}, [])
+    assert positions.avl_stats()["sources"] == {}
