@@ -1,7 +1,7 @@
 """Rosters: the five-squad three-shift rotation over a month, peak double shifts, crews, checks
 and approval, adjustments (swap, leave and sickness, overtime) and their refusals."""
 from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,10 +13,9 @@ from platforms.models import (
 )
 from platforms.roster_checks import roster_checks
 from tests import factories as f
+from tests.platforms.roster_support import MONDAY, at, generate, staff
 
 pytestmark = pytest.mark.django_db
-
-MONDAY = date(2030, 3, 4)  # far enough ahead that every shift is still to come
 
 
 @pytest.fixture(autouse=True)
@@ -26,31 +25,9 @@ def english():
         yield
 
 
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return rosters.local_datetime(day, time(hour, minute))
-
-
-def staff(platform, *, police=3, auxiliaries=6, assistants=2, cars=2, bikes=1, trucks=1, squads=5):
-    """Five squads of `police` officers, `auxiliaries` and `assistants`, and a small fleet."""
-    for number in range(1, squads + 1):
-        squad = f.SquadFactory(platform=platform, number=number, name=f"{number}班")
-        for kind, count in (("police", police), ("auxiliary", auxiliaries), ("traffic_assistant", assistants)):
-            for n in range(count):
-                f.OfficerFactory(platform=platform, squad=squad, kind=kind, badge_number=f"{number}{kind[0]}{n:03d}",
-                                 name=f"{number}班{kind[0]}{n}")
-    for kind, count, letter in (("patrol_car", cars, "C"), ("motorcycle", bikes, "M"), ("platform_truck", trucks, "T")):
-        for n in range(1, count + 1):
-            f.VehicleFactory(platform=platform, kind=kind, call_number=f"{platform.code}-{letter}{n:02d}")
-    return platform
-
-
 @pytest.fixture
 def staffed(platform):
     return staff(platform)
-
-
-def generate(platform, days=7, starts_on=MONDAY, **kwargs):
-    return rosters.roster_generate(platform=platform, starts_on=starts_on, ends_on=starts_on + timedelta(days=days - 1), **kwargs)
 
 
 def main_shifts(period):

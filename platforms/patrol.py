@@ -1,0 +1,302 @@
+"""Patrol plans (高峰站点、平峰巡线、低峰下片) and their verification from the units' GPS tracks.
+
+A plan splits a shift into time bands by the hour's mode: fixed posts at the must-patrol points in
+the peaks, the must-patrol routes off-peak, the platform's zones (community areas) when quiet; the
+tasks go round the shift's crews, and every point and route gets a unit in every shift.
+
+Verification works on plain lists of (at, lon, lat) fixes, so it is testable on synthetic tracks:
+a point is visited when the track stays within its radius for its dwell time in one go (the
+track is taken as straight between fixes, fixes further apart than PATROL_MAX_FIX_GAP_S are not
+joined); a route's coverage is the fraction of its length within its corridor of the track.
+"""
+import math
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import LineString, Point, shape
+from shapely.ops import unary_union
+
+from grid.models import PatrolPoint, PatrolRoute, Zone
+from platforms.models import PatrolBand, PatrolMode, PatrolPlan, PatrolTask, Platform, Shift, TrackPoint, Unit
+
+# The day's modes by the hour: the morning and evening peaks at fixed posts, routes through the day
+# and evening, the communities at night.
+DAY_BANDS = (
+    (time(0), time(7), PatrolMode.COMMUNITY),
+    (time(7), time(9), PatrolMode.POSTS),
+    (time(9), time(17), PatrolMode.ROUTES),
+    (time(17), time(19), PatrolMode.POSTS),
+    (time(19), time(22), PatrolMode.ROUTES),
+    (time(22), None, PatrolMode.COMMUNITY),  # None: midnight at the end of the day
+)
+EARTH_RADIUS_M = 6_371_008.8
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+def bands_between(start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]:
+    """The day bands that fall in [start, end), cut to it, neighbours of one mode merged."""
+    tz = timezone.get_default_timezone()
+    day, found = timezone.localtime(start, tz).date(), []
+    while _at(day, time(0)) < end:
+        for starts, ends, mode in DAY_BANDS:
+            lo = max(_at(day, starts), start)
+            hi = min(_at(day + timedelta(days=1), time(0)) if ends is None else _at(day, ends), end)
+            if lo >= hi:
+                continue
+            if found and found[-1][2] == mode and found[-1][1] == lo:
+                found[-1] = (found[-1][0], hi, mode)
+            else:
+                found.append((lo, hi, mode))
+        day += timedelta(days=1)
+    return found
+
+
+def _at(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+
+
+@transaction.atomic
+def patrol_plan_generate(*, shift: Shift, actor=None, replace: bool = False) -> PatrolPlan:
+    """The shift's plan: its bands and the tasks round its crews. An existing plan is kept unless `replace`."""
+    existing = PatrolPlan.objects.filter(shift=shift).first()
+    if existing and not replace:
+        return existing
+    if existing:
+        existing.delete()
+    plan = PatrolPlan.objects.create(shift=shift, created_by=actor if getattr(actor, "is_authenticated", False) else None)
+    bands = PatrolBand.objects.bulk_create([PatrolBand(plan=plan, starts_at=lo, ends_at=hi, mode=mode)
+                                            for lo, hi, mode in bands_between(shift.starts_at, shift.ends_at)])
+    units = list(shift.units.filter(officers__isnull=False).distinct().order_by("call_sign"))
+    if units and bands:
+        PatrolTask.objects.bulk_create(_tasks(shift.squad.platform, bands, units, every_target=not shift.secondary))
+    return plan
+
+
+def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, every_target: bool) -> list[PatrolTask]:
+    points = list(PatrolPoint.objects.filter(platform=platform).order_by("code"))
+    routes = list(PatrolRoute.objects.filter(platform=platform).order_by("code"))
+    zones = list(Zone.objects.filter(platform=platform).order_by("code"))
+    targets = {PatrolMode.POSTS: ("point", points), PatrolMode.ROUTES: ("route", routes), PatrolMode.COMMUNITY: ("zone", zones)}
+    tasks, given = [], set()
+    for band in bands:
+        name, rows = targets[band.mode]
+        tasks += _round(band, units, name, rows)
+        given.add(name)
+    # Must-patrol points and routes are every main shift's duty: a shift with no band of their mode
+    # takes them in its longest band. A secondary squad only reinforces the peak's posts.
+    longest = max(bands, key=lambda band: band.ends_at - band.starts_at)
+    for name, rows in (("point", points), ("route", routes)):
+        if every_target and name not in given:
+            tasks += _round(longest, units, name, rows)
+    return tasks
+
+
+def _round(band: PatrolBand, units: list[Unit], name: str, rows: list) -> list[PatrolTask]:
+    return [PatrolTask(band=band, unit=units[n % len(units)], **{name: row}) for n, row in enumerate(rows)]
+
+
+def patrol_plans_for_day(*, platform: Platform, day: date, actor=None, replace: bool = False) -> list[PatrolPlan]:
+    """Plans for every shift of the platform that starts on `day`."""
+    shifts = Shift.objects.filter(squad__platform=platform, starts_at__gte=_at(day, time(0)),
+                                  starts_at__lt=_at(day + timedelta(days=1), time(0))).select_related("squad__platform")
+    return [patrol_plan_generate(shift=shift, actor=actor, replace=replace) for shift in shifts.order_by("starts_at", "pk")]
+
+
+# --- verification on plain tracks -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PointVisit:
+    visited: bool
+    dwell_s: float  # the longest single stay within the radius
+    closest_m: float | None
+    first_at: datetime | None  # when the qualifying stay began
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "first_at": self.first_at.isoformat() if self.first_at else None}
+
+
+class _Flat:
+    """Metres east and north of an origin (equirectangular: exact enough within a city)."""
+
+    def __init__(self, lon: float, lat: float):
+        self.lon, self.lat = lon, lat
+        self.kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat))
+        self.ky = math.radians(1) * EARTH_RADIUS_M
+
+    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+        return (lon - self.lon) * self.kx, (lat - self.lat) * self.ky
+
+
+def _pieces(track, max_gap_s: float):
+    """Consecutive fix pairs close enough in time to join, as (t0, t1, fix0, fix1)."""
+    fixes = sorted(track)
+    return [(a[0], b[0], a, b) for a, b in zip(fixes, fixes[1:]) if (b[0] - a[0]).total_seconds() <= max_gap_s]
+
+
+def point_visit(track, lon: float, lat: float, *, radius_m: float, dwell_s: float, max_gap_s: float | None = None) -> PointVisit:
+    """Whether `track` ((at, lon, lat) fixes) stays within `radius_m` of the point for `dwell_s` in one go."""
+    max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
+    flat = _Flat(lon, lat)
+    closest = min((math.hypot(*flat.xy(x, y)) for _t, x, y in track), default=None)
+    stays = []
+    for t0, t1, (_a, x0, y0), (_b, x1, y1) in _pieces(track, max_gap_s):
+        p0, p1 = flat.xy(x0, y0), flat.xy(x1, y1)
+        closest = min(closest, _segment_distance(p0, p1))
+        inside = _inside_fraction(p0, p1, radius_m)
+        if inside:
+            span = t1 - t0
+            stays.append((t0 + span * inside[0], t0 + span * inside[1]))
+    best_s, best_from = 0.0, None
+    for start, end in _merged(stays):
+        if (end - start).total_seconds() > best_s:
+            best_s, best_from = (end - start).total_seconds(), start
+    visited = best_s >= dwell_s and (dwell_s > 0 or closest is not None and closest <= radius_m)
+    return PointVisit(visited, round(best_s, 1), None if closest is None else round(closest, 1), best_from if visited else None)
+
+
+def _inside_fraction(p0, p1, radius: float) -> tuple[float, float] | None:
+    """The part [u0, u1] of the segment p0→p1 within `radius` of the origin, or None."""
+    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
+    a, b, c = dx * dx + dy * dy, 2 * (p0[0] * dx + p0[1] * dy), p0[0] ** 2 + p0[1] ** 2 - radius ** 2
+    if a == 0:
+        return (0.0, 1.0) if c <= 0 else None
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return None
+    root = math.sqrt(disc)
+    u0, u1 = max((-b - root) / (2 * a), 0.0), min((-b + root) / (2 * a), 1.0)
+    return (u0, u1) if u0 <= u1 else None
+
+
+def _segment_distance(p0, p1) -> float:
+    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
+    length2 = dx * dx + dy * dy
+    u = 0.0 if length2 == 0 else min(max(-(p0[0] * dx + p0[1] * dy) / length2, 0.0), 1.0)
+    return math.hypot(p0[0] + u * dx, p0[1] + u * dy)
+
+
+def _merged(spans):
+    merged = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1] + timedelta(milliseconds=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def route_coverage(coordinates, *tracks, corridor_m: float, max_gap_s: float | None = None) -> float:
+    """The fraction (0–1) of the route (a list of [lon, lat]) lying within `corridor_m` of any track."""
+    max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
+    flat = _Flat(*coordinates[0])
+    route = LineString([flat.xy(lon, lat) for lon, lat in coordinates])
+    if route.length == 0:
+        return 0.0
+    shapes = []
+    for track in tracks:
+        fixes = sorted(track)
+        shapes += [Point(flat.xy(x, y)) for _t, x, y in fixes]  # fixes alone (across a gap) still count where they are
+        shapes += [LineString([flat.xy(x0, y0), flat.xy(x1, y1)]) for _t0, _t1, (_a, x0, y0), (_b, x1, y1) in _pieces(fixes, max_gap_s)]
+    if not shapes:
+        return 0.0
+    corridor = unary_union(shapes).buffer(corridor_m)
+    return round(min(route.intersection(corridor).length / route.length, 1.0), 4)
+
+
+def time_inside(track, polygon: dict, *, max_gap_s: float | None = None) -> float:
+    """Seconds of the track spent inside a GeoJSON polygon (a community task's zone), by joined fix pairs."""
+    max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
+    area = shape(polygon)
+    return sum((t1 - t0).total_seconds() for t0, t1, (_a, x0, y0), (_b, x1, y1) in _pieces(track, max_gap_s)
+               if area.covers(Point(x0, y0)) and area.covers(Point(x1, y1)))
+
+
+# --- verification from the stored tracks ------------------------------------------------------
+
+def unit_track(unit_id: int, start: datetime, end: datetime) -> list[tuple[datetime, float, float]]:
+    return list(TrackPoint.objects.filter(unit_id=unit_id, at__gte=start, at__lt=end).order_by("at")
+                .values_list("at", "lon", "lat"))
+
+
+def shift_coverage(shift: Shift, *, now: datetime | None = None) -> dict:
+    """Every must-patrol point and route of the shift's platform: visited or covered by any of the
+    shift's crews during the shift; and each patrol task, judged on its own unit in its band."""
+    now = now or timezone.now()
+    platform = shift.squad.platform
+    units = list(shift.units.order_by("call_sign"))
+    tracks = {unit.pk: unit_track(unit.pk, shift.starts_at, shift.ends_at) for unit in units}
+    signs = {unit.pk: unit.call_sign for unit in units}
+    tasks = list(_tasks_of(shift))
+    points, routes = PatrolPoint.objects.filter(platform=platform), PatrolRoute.objects.filter(platform=platform)
+    if shift.secondary:  # a secondary squad answers only for the posts it was given
+        points = points.filter(pk__in=[t.point_id for t in tasks])
+        routes = routes.filter(pk__in=[t.route_id for t in tasks])
+    return {
+        "shift": shift.pk, "squad": shift.squad.name, "kind": shift.kind, "secondary": shift.secondary,
+        "starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat(), "complete": now >= shift.ends_at,
+        "points": [_point_result(point, tracks, signs) for point in points.order_by("code")],
+        "routes": [_route_result(route, tracks) for route in routes.order_by("code")],
+        "tasks": [task_result(task, tracks.get(task.unit_id, [])) for task in tasks],
+    }
+
+
+def _point_result(point: PatrolPoint, tracks: dict, signs: dict) -> dict:
+    visits = {unit_id: point_visit(track, point.lon, point.lat, radius_m=point.radius_m, dwell_s=point.dwell_s)
+              for unit_id, track in tracks.items()}
+    by = sorted(signs[unit_id] for unit_id, visit in visits.items() if visit.visited)
+    dwell = max((visit.dwell_s for visit in visits.values()), default=0.0)
+    return {"id": point.pk, "code": point.code, "name": point.name, "lon": point.lon, "lat": point.lat,
+            "radius_m": point.radius_m, "dwell_s": point.dwell_s, "visited": bool(by), "by": by, "longest_stay_s": dwell}
+
+
+def _route_result(route: PatrolRoute, tracks: dict) -> dict:
+    coverage = route_coverage(route.line["coordinates"], *tracks.values(), corridor_m=route.corridor_m)
+    return {"id": route.pk, "code": route.code, "name": route.name, "line": route.line, "length_m": route.length_m,
+            "coverage": coverage, "covered": coverage >= settings.PATROL_ROUTE_COVERED_FRACTION}
+
+
+def _tasks_of(shift: Shift):
+    return (PatrolTask.objects.filter(band__plan__shift=shift).select_related("band", "unit", "point", "route", "zone")
+            .order_by("band__starts_at", "unit__call_sign", "pk"))
+
+
+def task_result(task: PatrolTask, track) -> dict:
+    """A task judged on its own unit's fixes inside its band."""
+    band = task.band
+    fixes = [fix for fix in track if band.starts_at <= fix[0] < band.ends_at]
+    result = {"task": task.pk, "unit": task.unit.call_sign, "mode": band.mode}
+    if task.point:
+        visit = point_visit(fixes, task.point.lon, task.point.lat, radius_m=task.point.radius_m, dwell_s=task.point.dwell_s)
+        return {**result, "point": task.point.code, "done": visit.visited, "longest_stay_s": visit.dwell_s}
+    if task.route:
+        coverage = route_coverage(task.route.line["coordinates"], fixes, corridor_m=task.route.corridor_m)
+        return {**result, "route": task.route.code, "done": coverage >= settings.PATROL_ROUTE_COVERED_FRACTION, "coverage": coverage}
+    return {**result, "zone": task.zone.code, "done": time_inside(fixes, task.zone.polygon) > 0,
+            "inside_s": time_inside(fixes, task.zone.polygon)}
+
+
+def platform_coverage(*, platform: Platform, day: date, now: datetime | None = None) -> dict:
+    """The coverage report of a platform's day: each shift starting that day, and the gaps (points
+    not visited, routes under the covered fraction) of the shifts already over or under way."""
+    shifts = (Shift.objects.filter(squad__platform=platform, starts_at__gte=_at(day, time(0)),
+                                   starts_at__lt=_at(day + timedelta(days=1), time(0)))
+              .select_related("squad__platform").order_by("starts_at", "pk"))
+    now = now or timezone.now()
+    reports = [shift_coverage(shift, now=now) for shift in shifts if shift.starts_at <= now]
+    gaps = [{"shift": r["shift"], "squad": r["squad"], "kind": "point", **_pick(p, "code", "name", "lon", "lat")}
+            for r in reports for p in r["points"] if not p["visited"]]
+    gaps += [{"shift": r["shift"], "squad": r["squad"], "kind": "route", "coverage": x["coverage"], **_pick(x, "code", "name", "line")}
+             for r in reports for x in r["routes"] if not x["covered"]]
+    points = [p for r in reports for p in r["points"]]
+    routes = [x for r in reports for x in r["routes"]]
+    return {"platform": platform.pk, "date": day.isoformat(), "shifts": reports, "gaps": gaps,
+            "points_visited": sum(p["visited"] for p in points), "points_due": len(points),
+            "routes_covered": sum(x["covered"] for x in routes), "routes_due": len(routes)}
+
+
+def _pick(row: dict, *keys) -> dict:
+    return {key: row[key] for key in keys}
