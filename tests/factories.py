@@ -8,7 +8,9 @@ from django.utils import timezone
 from command.models import Membership, Role
 from dispatch.models import Assignment, Category, Incident
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ResponseClass, Zone
-from platforms.models import District, Officer, OfficerKind, Platform, Shift, ShiftKind, Squad, Unit, UnitStatus, Vehicle
+from platforms.models import (
+    District, Officer, OfficerKind, Platform, Shift, ShiftKind, Squad, TrackPoint, Unit, UnitStatus, Vehicle,
+)
 
 PEOPLES_SQUARE = (121.4737, 31.2304)
 
@@ -167,6 +169,17 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
 
     incident = factory.SubFactory(IncidentFactory)
     unit = factory.SubFactory(UnitFactory)
+
+
+class TrackPointFactory(factory.django.DjangoModelFactory):
+    """A stored fix of a unit's track (patrol verification reads these by unit and time range)."""
+
+    class Meta:
+        model = TrackPoint
+
+    unit = factory.SubFactory(UnitFactory)
+    at = factory.Sequence(lambda n: timezone.now() - timedelta(minutes=30) + timedelta(seconds=5 * n))
+    lon, lat = PEOPLES_SQUARE
 
 
 def membership(user, role: str, **scope) -> Membership:

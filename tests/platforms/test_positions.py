@@ -259,3 +259,11 @@ def test_timestamps_keep_milliseconds(unit):
 def test_an_empty_list_accepts_nothing_and_counts_nothing():
     assert positions.fixes_accept(fixes=[], source="ws") == positions.IngestResult(0, {}, [])
     assert positions.avl_stats()["sources"] == {}
+
+
+def test_track_points_read_by_unit_and_time_range(unit):
+    points = f.TrackPointFactory.create_batch(3, unit=unit)
+    other = f.TrackPointFactory(unit=f.UnitFactory(), at=points[1].at)
+    window = TrackPoint.objects.filter(unit=unit, at__gte=points[1].at, at__lte=points[2].at)
+    assert list(window) == points[1:]
+    assert other.at == points[1].at   # the same time on another unit is no conflict
