@@ -1,0 +1,314 @@
+"""A lower bound on OSRM's car travel time to one target, for every unit at once, read from OSRM's own
+dataset. `travel.fastest_to` routes units in order of their bound and stops once no remaining unit can
+beat the k-th ETA found: the tighter the bound, the fewer units are routed (the straight line at the
+top speed admitted ~670 of 2,000 at p99; this bound, a few dozen).
+
+What is read, once per process and network (about 0.2 s on the demo city), from the files the
+engine itself serves (OSRM 26's tar-packed containers; a missing or foreign layout raises
+DatasetLayoutError and the caller falls back to the straight-line bound):
+- `network.osrm.nbg_nodes`: every graph node's (lon, lat) in 1e-6 degrees;
+- `network.osrm.geometry`: each compressed way as a chain of nodes, and each segment's duration in
+  deciseconds in each direction (22-bit packed; all ones: closed that way, e.g. against a oneway);
+- `network.osrm.fileIndex`: the snapping R-tree's leaves, i.e. every segment a point can snap to,
+  with its forward and reverse edge-based nodes and whether it may be a start point;
+- `network.osrm.ebg_nodes`: each edge-based node's connected component, flagged when tiny.
+
+Why the bound never exceeds OSRM's duration (proof):
+1. OSRM routes between phantom nodes: P on a segment s_P near the unit, Q on a segment s_Q near the
+   target. Any route is P -> an end node of s_P -> whole segments, each in a direction open to it ->
+   an end node of s_Q -> Q (or P -> Q within one compressed way, which passes only the nodes between
+   them). Its duration is the sum of those segments' stored durations (the two partial ones a
+   fraction of theirs) plus turn, signal and U-turn penalties, all >= 0. (The CH minimises a weight,
+   not the duration, but whatever path it picks is a path, so its duration is at least the shortest.)
+2. Let D(x) be the shortest time from node x to either end node of s_Q over all segments with their
+   directional durations (one Dijkstra on the reversed graph, seeded at those end nodes with 0).
+   Dropping the partial segments and the penalties, the route's duration >= D(an end node of s_P),
+   so >= min(D(u), D(v)) for s_P = (u, v); P and Q on one segment gives D = 0, still below.
+3. Which s_P? OSRM snaps to the nearest start-point segments; only if all of them lie in tiny
+   components does it also try the nearest ones in a big component, at whatever distance. A unit
+   whose position OSRM moves at most `slack` metres therefore starts on a segment within R1 of it;
+   and if some big-component start-point segment lies within R1, the nearest big one lies within R2.
+   R1 and R2 widen the slack for this module's flat projection (its scale error over the network's
+   extent, plus 1 %) and 1 m for fixed-point rounding: see `_widen`. The bound is the minimum of D
+   over the end nodes of every segment within R2; with no such big segment within R1 it is 0 (the
+   unit is simply routed). The same holds for the target: with no big segment near it, no bound.
+4. Travel times are multiplied by the destination's congestion factor, and the unit's extra time is
+   added, the same on both sides of the inequality.
+"""
+import logging
+import math
+import tarfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import dijkstra
+
+from grid.osrm_build import DATASET
+
+DURATION_BITS = 22
+CLOSED = (1 << DURATION_BITS) - 1       # a segment's duration when it cannot be driven that way
+ENABLED = np.uint32(1 << 31)            # SegmentID / GeometryID / ComponentID: the top bit is a flag
+ID_MASK = np.uint32((1 << 31) - 1)
+STARTPOINT = 1 << 15                    # EdgeBasedNodeSegment: fwd_segment_position:15, is_startpoint:1
+LEAF = np.dtype([("forward", "<u4"), ("reverse", "<u4"), ("u", "<u4"), ("v", "<u4"), ("position", "<u4")])
+OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping distances on
+ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
+NEAR_CACHE_SIZE = 200_000                # positions remembered with their nearby nodes
+
+logger = logging.getLogger(__name__)
+
+
+class DatasetLayoutError(RuntimeError):
+    """The OSRM dataset is not laid out as this module reads it (another OSRM version?)."""
+
+
+@dataclass(eq=False)
+class RoadTimes:
+    """One network's segments, ready for a Dijkstra per target and a nearest-segment lookup per unit."""
+
+    towards: object            # csr: towards[v, u] = seconds of segment u -> v (the graph reversed)
+    seg_u: np.ndarray          # the snappable segments' end nodes
+    seg_v: np.ndarray
+    seg_big: np.ndarray        # a start point, and in no tiny component in any open direction
+    lines: np.ndarray          # the snappable segments in local metres
+    tree: shapely.STRtree
+    exit_a: np.ndarray         # the node a route starting on the segment leaves it by: v if open
+    exit_b: np.ndarray         #   forwards, u if open backwards (the same node twice if one-way)
+    entry_a: np.ndarray        # the node a route ending on the segment enters it by: u if open
+    entry_b: np.ndarray        #   forwards, v if open backwards
+    big: np.ndarray            # the indexes of the big segments, and their tree
+    big_tree: shapely.STRtree
+    origin: tuple[float, float]
+    scale: tuple[float, float]  # metres per degree of longitude, of latitude
+    eps: float                  # relative scale error of the projection over the network, plus 1 %
+    _near: dict = field(default_factory=dict)
+
+    def _widen(self, metres):
+        return metres * (1 + self.eps) + ROUNDING_M
+
+    def reach(self, big_gap_m):
+        """The radius of the proof, step 3: every segment OSRM may put a point on lies within it, for a
+        point whose nearest big-component start segment is `big_gap_m` away in this projection."""
+        return self._widen(self._widen(big_gap_m))
+
+    def project(self, lon, lat) -> np.ndarray:
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return np.column_stack([(lon - self.origin[0]) * self.scale[0], (lat - self.origin[1]) * self.scale[1]])
+
+    def near_segments(self, keys: list[tuple[float, float]]) -> list[np.ndarray | None]:
+        """For each (lon, lat): the segments OSRM may put the point on (proof, step 3), or None if the
+        network has no big component. Remembered per position (units' fixes repeat)."""
+        found = [self._near.get(key, False) for key in keys]
+        missing = [i for i, value in enumerate(found) if value is False]
+        if missing:
+            if len(self._near) + len(missing) > NEAR_CACHE_SIZE:
+                self._near.clear()
+            for i, segments in zip(missing, self._lookup([keys[i] for i in missing])):
+                found[i] = self._near[keys[i]] = segments
+        return found
+
+    def _lookup(self, keys) -> list[np.ndarray | None]:
+        if not len(self.big):
+            return [None] * len(keys)
+        lon, lat = (np.array(column, dtype=float) for column in zip(*keys))
+        points = shapely.points(self.project(lon, lat))
+        which, nearest_big = self.big_tree.query_nearest(points, return_distance=True)
+        big_gap = np.full(len(keys), np.inf)
+        np.minimum.at(big_gap, which[0], nearest_big)
+        which, segment = self.tree.query(points, predicate="dwithin", distance=self.reach(big_gap))
+        order = np.argsort(which, kind="stable")
+        which, segment = which[order], segment[order]
+        cuts = np.searchsorted(which, np.arange(len(keys) + 1))
+        return [segment[cuts[i]:cuts[i + 1]] if cuts[i + 1] > cuts[i] else None for i in range(len(keys))]
+
+    def seconds_to(self, seeds: np.ndarray, limit: float = np.inf) -> np.ndarray:
+        """D(x) of the proof for every node: the shortest time from x to any of `seeds` (inf beyond `limit`)."""
+        return dijkstra(self.towards, directed=True, indices=seeds, min_only=True, limit=limit)
+
+    def bounds(self, target, units: list[tuple[float, float]]) -> np.ndarray | None:
+        """Seconds no route from each unit (lon, lat) to `target` can undercut (0: none known); None
+        when the target itself cannot be bounded."""
+        target_segments = self.near_segments([(float(target[0]), float(target[1]))])[0]
+        if target_segments is None:
+            return None
+        times = self.seconds_to(np.unique(np.concatenate([self.entry_a[target_segments], self.entry_b[target_segments]])))
+        shared = np.zeros(len(self.seg_u), dtype=bool)
+        shared[target_segments] = True
+        near = self.near_segments(units)
+        known = np.array([segments is not None for segments in near])
+        result = np.zeros(len(units))
+        if known.any():
+            chosen = [segments for segments in near if segments is not None]
+            starts = np.concatenate([[0], np.cumsum([len(segments) for segments in chosen])[:-1]])
+            flat = np.concatenate(chosen)
+            best = np.minimum.reduceat(np.minimum(times[self.exit_a[flat]], times[self.exit_b[flat]]), starts)
+            # Proof, step 2: on a segment the target may be on too, a route need not pass any node.
+            result[known] = np.where(np.logical_or.reduceat(shared[flat], starts), 0.0, best)
+        return result
+
+
+# --- reading the dataset ------------------------------------------------------------------------
+
+def read(dataset_dir: Path) -> RoadTimes:
+    """The car dataset under `dataset_dir` (the network's folder) as RoadTimes."""
+    base = Path(dataset_dir) / "car"
+    try:
+        return _read(base)
+    except (OSError, KeyError, ValueError, tarfile.TarError) as error:
+        raise DatasetLayoutError(f"cannot read the OSRM dataset in {base}: {error}") from error
+
+
+def _read(base: Path) -> RoadTimes:
+    with tarfile.open(base / f"{DATASET}.nbg_nodes") as nbg:
+        coordinates = np.frombuffer(_member(nbg, "/common/nbn_data/coordinates"), "<i4").reshape(-1, 2) / 1e6
+    with tarfile.open(base / f"{DATASET}.geometry") as geometry:
+        index = np.frombuffer(_member(geometry, "/common/segment_data/index"), "<u4").astype(np.int64)
+        chain = np.frombuffer(_member(geometry, "/common/segment_data/nodes"), "<u4").astype(np.int64)
+        forward = _unpack(geometry, "forward_durations", len(chain))
+        reverse = _unpack(geometry, "reverse_durations", len(chain))
+    with tarfile.open(base / f"{DATASET}.ebg_nodes") as ebg:
+        components = np.frombuffer(_member(ebg, "/common/ebg_node_data/nodes"), "<u4").reshape(-1, 3)[:, 1]
+    leaves = np.fromfile(base / f"{DATASET}.fileIndex", LEAF)
+    nodes = len(coordinates)
+    if index[0] != 0 or index[-1] != len(chain) or (np.diff(index) < 1).any() or chain.max(initial=0) >= nodes:
+        raise DatasetLayoutError("the geometry index does not describe the node chains")
+    if leaves["u"].max(initial=0) >= nodes or leaves["v"].max(initial=0) >= nodes:
+        raise DatasetLayoutError("the snapping index names nodes the network does not have")
+    towards = _reversed_graph(index, chain, forward, reverse, leaves, nodes)
+    seg_u, seg_v = leaves["u"].astype(np.int64), leaves["v"].astype(np.int64)
+    seg_big = (leaves["position"] & STARTPOINT).astype(bool)
+    for column in ("forward", "reverse"):
+        open_ = (leaves[column] & ENABLED).astype(bool)
+        ids = (leaves[column] & ID_MASK).astype(np.int64)
+        if (ids[open_] >= len(components)).any():
+            raise DatasetLayoutError("the snapping index names edge-based nodes the network does not have")
+        tiny = np.zeros(len(leaves), dtype=bool)
+        tiny[open_] = (components[ids[open_]] & ENABLED).astype(bool)
+        seg_big &= ~tiny
+    ahead = (leaves["forward"] & ENABLED).astype(bool)
+    back = (leaves["reverse"] & ENABLED).astype(bool)
+    if not (ahead | back).all():
+        raise DatasetLayoutError("a snappable segment is closed both ways")
+    ends = {"exit_a": np.where(ahead, seg_v, seg_u), "exit_b": np.where(back, seg_u, seg_v),
+            "entry_a": np.where(ahead, seg_u, seg_v), "entry_b": np.where(back, seg_v, seg_u)}
+    return _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends)
+
+
+def _member(archive: tarfile.TarFile, name: str) -> bytes:
+    for candidate in (name, name.lstrip("/")):
+        try:
+            return archive.extractfile(candidate).read()
+        except KeyError:
+            continue
+    raise KeyError(name)
+
+
+def _unpack(archive: tarfile.TarFile, name: str, count: int) -> np.ndarray:
+    """An OSRM PackedVector<_, 22>: blocks of 64 elements in 22 little-endian 64-bit words, which
+    makes the whole a plain little-endian bit stream."""
+    words = np.frombuffer(_member(archive, f"/common/segment_data/{name}/packed"), "<u8")
+    stored = int(np.frombuffer(_member(archive, f"/common/segment_data/{name}/number_of_elements.meta"), "<u8")[0])
+    if stored != count or len(words) * 64 < count * DURATION_BITS:
+        raise DatasetLayoutError(f"{name}: {stored} packed values for {count} chain positions")
+    bits = np.unpackbits(words.view(np.uint8), bitorder="little")[:count * DURATION_BITS]
+    weights = (1 << np.arange(DURATION_BITS, dtype=np.int64))
+    return bits.reshape(count, DURATION_BITS).astype(np.int64) @ weights
+
+
+def _reversed_graph(index, chain, forward, reverse, leaves, nodes: int):
+    """The road graph, each open direction reversed (so a Dijkstra from the target's nodes follows
+    routes backwards), in seconds.
+
+    Segment j of a chain runs chain[j] -> chain[j + 1], forward[j + 1] deciseconds that way and
+    reverse[j] back (OSRM 26 also stores a node's own penalty as a chain[j] -> chain[j] step: those
+    are left out, penalties only add time). Which ways a segment may be driven is what the snapping
+    index says (its forward / reverse edge-based node exists): OSRM 26 stores both durations even for
+    a oneway. Each segment takes the shorter of its two durations and of any parallel segment joining
+    the same two nodes; a segment missing from the snapping index is taken as two-way."""
+    position = np.arange(len(chain) - 1)
+    inside = np.ones(len(chain) - 1, dtype=bool)
+    inside[index[1:-1] - 1] = False  # the last node of a chain does not lead into the next chain
+    position = position[inside]
+    u, v = chain[position], chain[position + 1]
+    deciseconds = np.minimum(forward[position + 1], reverse[position])
+    real = (u != v) & (deciseconds != CLOSED)
+    pair = _pair_key(u[real], v[real], nodes)
+    order = np.lexsort((deciseconds[real], pair))
+    pair, deciseconds = pair[order], deciseconds[real][order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    pair, seconds = pair[first], deciseconds[first] / 10.0  # per node pair, the shortest
+
+    leaf_pair = _pair_key(leaves["u"].astype(np.int64), leaves["v"].astype(np.int64), nodes)
+    found = np.searchsorted(pair, leaf_pair)
+    if (found >= len(pair)).any() or (pair[np.minimum(found, len(pair) - 1)] != leaf_pair).any():
+        raise DatasetLayoutError("a snappable segment is missing from the geometry")
+    ahead = (leaves["forward"] & ENABLED).astype(bool)
+    back = (leaves["reverse"] & ENABLED).astype(bool)
+    lu, lv = leaves["u"].astype(np.int64), leaves["v"].astype(np.int64)
+    unindexed = ~np.isin(pair, leaf_pair)
+    nu, nv = pair[unindexed] // nodes, pair[unindexed] % nodes
+    rows = np.concatenate([lv[ahead], lu[back], nv, nu])          # towards[to, from] = time from -> to
+    cols = np.concatenate([lu[ahead], lv[back], nu, nv])
+    weights = np.concatenate([seconds[found[ahead]], seconds[found[back]], seconds[unindexed], seconds[unindexed]])
+    order = np.lexsort((weights, cols, rows))
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    keep = np.ones(len(rows), dtype=bool)
+    keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    # A zero-duration segment stays an edge: csgraph takes a sparse matrix's stored zeros as edges.
+    return coo_matrix((weights[keep], (rows[keep], cols[keep])), shape=(nodes, nodes)).tocsr()
+
+
+def _pair_key(u, v, nodes: int):
+    return np.minimum(u, v) * nodes + np.maximum(u, v)
+
+
+def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> RoadTimes:
+    min_lon, min_lat = coordinates.min(axis=0)
+    max_lon, max_lat = coordinates.max(axis=0)
+    origin = ((min_lon + max_lon) / 2, (min_lat + max_lat) / 2)
+    per_degree = OSRM_EARTH_RADIUS_M * math.pi / 180
+    scale = (per_degree * math.cos(math.radians(origin[1])), per_degree)
+    # East-west distances are scaled by cos(origin) instead of cos(lat): off by at most these ratios.
+    farthest = min(max(abs(min_lat), abs(max_lat)), 89.0)
+    nearest = 0.0 if min_lat <= 0 <= max_lat else min(abs(min_lat), abs(max_lat))
+    middle = math.cos(math.radians(origin[1]))
+    eps = max(middle / math.cos(math.radians(farthest)), math.cos(math.radians(nearest)) / middle) - 1 + 0.01
+    times = RoadTimes(towards=towards, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big, lines=np.empty(0, object),
+                      tree=None, **ends, big=np.flatnonzero(seg_big), big_tree=None, origin=origin, scale=scale, eps=eps)
+    ends = np.stack([times.project(coordinates[seg_u, 0], coordinates[seg_u, 1]),
+                     times.project(coordinates[seg_v, 0], coordinates[seg_v, 1])], axis=1)
+    times.lines = shapely.linestrings(ends)
+    times.tree = shapely.STRtree(times.lines)
+    times.big_tree = shapely.STRtree(times.lines[times.big])
+    return times
+
+
+# --- one per network per process ----------------------------------------------------------------
+
+_loaded: dict = {"key": None, "times": None}
+_lock = threading.Lock()
+
+
+def for_dataset(dataset_dir: Path) -> RoadTimes | None:
+    """The network's RoadTimes, read on first use and kept; None when the dataset cannot be read.
+    A dataset rebuilt in the same folder (a re-import after a crash) is read again."""
+    try:
+        stamp = (dataset_dir / "car" / f"{DATASET}.fileIndex").stat()
+    except OSError:
+        return None
+    key = (str(dataset_dir), stamp.st_mtime_ns, stamp.st_size)
+    if _loaded["key"] != key:
+        with _lock:
+            if _loaded["key"] != key:
+                try:
+                    times = read(dataset_dir)
+                except DatasetLayoutError:
+                    logger.warning("no road-time lower bound for %s: the straight-line bound serves", dataset_dir, exc_info=True)
+                    times = None
+                _loaded.update(key=key, times=times)
+    return _loaded["times"]
