@@ -167,12 +167,13 @@ def _check(fleet: Fleet) -> dict:
     return {"units_checked": len(ids), "lost": lost, "track_backlog": client.xlen(positions.key("track"))}
 
 
-def _flush() -> dict:
-    """Move the whole backlog into TrackPoint (inside the bench's transaction) and time it."""
+def _flush(seconds: float = 10.0) -> dict:
+    """Move the backlog into TrackPoint (inside the bench's transaction) for up to `seconds`, as the
+    beat task does: batches of AVL_FLUSH_BATCH."""
     backlog = positions.redis_client().xlen(positions.key("track"))
     started, moved = time.perf_counter(), 0
-    while True:
-        step = positions.track_flush(max_batches=1_000_000)
+    while time.perf_counter() - started < seconds:
+        step = positions.track_flush(max_batches=1)
         moved += step
         if step == 0:
             break
