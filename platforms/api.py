@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from command.models import Role
 from command.rest import EditableViewSet, scoped, validated_input
 from command.roles import access_of, roles
-from platforms import filters, positions, serializers, services
+from platforms import filters, positions, rosters, serializers, services
 from platforms.models import District, Officer, Platform, Shift, Squad, Unit, Vehicle
 
 ADMIN, DISPATCHER, SUPERVISOR = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR
@@ -116,6 +116,18 @@ class ShiftViewSet(RosterViewSet):
     platform_path = "squad__platform_id"
     ordering_fields = ["starts_at", "ends_at", "kind"]
 
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        rosters.refuse_approved_change(platform_id=data["squad"].platform_id, starts_at=data["starts_at"])
+        serializer.save()
+
+    def perform_update(self, serializer):
+        shift, data = serializer.instance, serializer.validated_data
+        rosters.refuse_approved_change(platform_id=shift.squad.platform_id, starts_at=shift.starts_at)
+        rosters.refuse_approved_change(platform_id=data.get("squad", shift.squad).platform_id,
+                                       starts_at=data.get("starts_at", shift.starts_at))
+        serializer.save()
+
 
 class UnitViewSet(RosterViewSet):
     """Deployable crews for one shift; an officer sees only their own."""
@@ -131,6 +143,16 @@ class UnitViewSet(RosterViewSet):
         if access.role == Role.OFFICER:
             return self.queryset.filter(officers=access.officer) if access.officer else Unit.objects.none()
         return super().get_queryset()
+
+    def perform_create(self, serializer):
+        shift = serializer.validated_data["shift"]
+        rosters.refuse_approved_change(platform_id=shift.squad.platform_id, starts_at=shift.starts_at)
+        serializer.save()
+
+    def perform_update(self, serializer):
+        for shift in {serializer.instance.shift, serializer.validated_data.get("shift", serializer.instance.shift)}:
+            rosters.refuse_approved_change(platform_id=shift.squad.platform_id, starts_at=shift.starts_at)
+        serializer.save()
 
     @extend_schema(request=serializers.UnitStatusChangeSerializer, responses=serializers.UnitSerializer)
     @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, DISPATCHER, SUPERVISOR)])

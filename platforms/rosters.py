@@ -448,3 +448,15 @@ def _check_overtime(period: RosterPeriod, officer: Officer, unit: Unit) -> None:
                                % {"officer": officer.name, "unit": busy.call_sign, "shift": _shift_label(busy.shift)}})
     if officer.absences.filter(starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at).exists():
         raise ValidationError({"officer": _("%(officer)s is recorded away at that time.") % {"officer": officer.name}})
+
+
+def refuse_approved_change(*, platform_id: int, starts_at: datetime) -> None:
+    """Shifts of an approved roster change only through its adjustments, which withdraw the
+    approval and are recorded: a plain edit (the shifts and units API) is refused."""
+    day = timezone.localdate(starts_at)
+    period = RosterPeriod.objects.filter(platform_id=platform_id, starts_on__lte=day, ends_on__gte=day,
+                                         status=RosterStatus.APPROVED).first()
+    if period:
+        raise ValidationError(_("This shift belongs to the approved roster %(first)s to %(last)s: change it through the "
+                                "roster's adjustments, which ask for approval again.")
+                              % {"first": period.starts_on.isoformat(), "last": period.ends_on.isoformat()}, code="conflict")

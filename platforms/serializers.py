@@ -92,6 +92,7 @@ class ShiftSerializer(CheckedModelSerializer):
     class Meta:
         model = Shift
         fields = ["id", "squad", "platform", "kind", "starts_at", "ends_at", "secondary", "approved"]
+        read_only_fields = ["approved"]  # approval goes through the roster's checks (roster-periods/{id}/approve)
 
 
 class UnitSerializer(CheckedModelSerializer):

@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from command.rest import Router
-from platforms import api
+from platforms import api, roster_api
 
 router = Router()
 router.register("districts", api.DistrictViewSet, basename="district")
@@ -11,11 +11,15 @@ router.register("officers", api.OfficerViewSet, basename="officer")
 router.register("vehicles", api.VehicleViewSet, basename="vehicle")
 router.register("shifts", api.ShiftViewSet, basename="shift")
 router.register("units", api.UnitViewSet, basename="unit")
+router.register("roster-periods", roster_api.RosterPeriodViewSet, basename="roster-period")
+router.register("patrol-plans", roster_api.PatrolPlanViewSet, basename="patrol-plan")
+router.register("patrol-tasks", roster_api.PatrolTaskViewSet, basename="patrol-task")
 
 urlpatterns = [
     re_path(r"^positions/?$", api.PositionBatchView.as_view(), name="positions"),
     re_path(r"^positions/live/?$", api.LivePositionsView.as_view(), name="positions-live"),
     re_path(r"^positions/stats/?$", api.PositionStatsView.as_view(), name="positions-stats"),
     re_path(r"^positions/osmand/?$", api.osmand_report, name="positions-osmand"),
+    re_path(r"^patrol-coverage/?$", roster_api.PatrolCoverageView.as_view(), name="patrol-coverage"),
     *router.urls,
 ]

@@ -2,6 +2,7 @@
 from datetime import date, datetime, time, timedelta
 
 from platforms import rosters
+from platforms.models import Squad
 from tests import factories as f
 
 MONDAY = date(2030, 3, 4)  # far enough ahead that every shift is still to come
@@ -14,7 +15,7 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def staff(platform, *, police=3, auxiliaries=6, assistants=2, cars=2, bikes=1, trucks=1, squads=5):
     """Five squads of `police` officers, `auxiliaries` and `assistants`, and a small fleet."""
     for number in range(1, squads + 1):
-        squad = f.SquadFactory(platform=platform, number=number, name=f"{number}班")
+        squad = Squad.objects.get_or_create(platform=platform, number=number, defaults={"name": f"{number}班"})[0]
         for kind, count in (("police", police), ("auxiliary", auxiliaries), ("traffic_assistant", assistants)):
             for n in range(count):
                 f.OfficerFactory(platform=platform, squad=squad, kind=kind, badge_number=f"{platform.code}{number}{kind[0]}{n:03d}",
