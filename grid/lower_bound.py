@@ -1,37 +1,43 @@
 """A lower bound on OSRM's car travel time to one target, for every unit at once, read from OSRM's own
 dataset. `travel.fastest_to` routes units in order of their bound and stops once no remaining unit can
-beat the k-th ETA found: the tighter the bound, the fewer units are routed (the straight line at the
-top speed admitted ~670 of 2,000 at p99; this bound, a few dozen).
+beat the k-th ETA found: the tighter the bound, the fewer units are routed (on the demo city the
+straight line at the top speed admitted ~670 of 2,000 units at p99; this bound is ~0.84 of the
+routed time at the median and admits a few dozen).
 
-What is read, once per process and network (about 0.2 s on the demo city), from the files the
-engine itself serves (OSRM 26's tar-packed containers; a missing or foreign layout raises
-DatasetLayoutError and the caller falls back to the straight-line bound):
+What is read, once per process and network (~0.1 s on the demo city), from the files the engine
+itself serves (OSRM 26's tar containers; a missing or foreign layout raises DatasetLayoutError, and
+`fastest_to` keeps the straight-line bound alone):
 - `network.osrm.nbg_nodes`: every graph node's (lon, lat) in 1e-6 degrees;
 - `network.osrm.geometry`: each compressed way as a chain of nodes, and each segment's duration in
-  deciseconds in each direction (22-bit packed; all ones: closed that way, e.g. against a oneway);
-- `network.osrm.fileIndex`: the snapping R-tree's leaves, i.e. every segment a point can snap to,
-  with its forward and reverse edge-based nodes and whether it may be a start point;
+  deciseconds both ways (22-bit packed vectors);
+- `network.osrm.fileIndex`: the snapping R-tree's leaves: every segment a point can snap to, with its
+  end nodes, its forward (u -> v) and reverse edge-based nodes (each flagged when it exists, i.e. the
+  segment can be driven that way) and whether a route may start on it;
 - `network.osrm.ebg_nodes`: each edge-based node's connected component, flagged when tiny.
 
-Why the bound never exceeds OSRM's duration (proof):
-1. OSRM routes between phantom nodes: P on a segment s_P near the unit, Q on a segment s_Q near the
-   target. Any route is P -> an end node of s_P -> whole segments, each in a direction open to it ->
-   an end node of s_Q -> Q (or P -> Q within one compressed way, which passes only the nodes between
-   them). Its duration is the sum of those segments' stored durations (the two partial ones a
-   fraction of theirs) plus turn, signal and U-turn penalties, all >= 0. (The CH minimises a weight,
-   not the duration, but whatever path it picks is a path, so its duration is at least the shortest.)
-2. Let D(x) be the shortest time from node x to either end node of s_Q over all segments with their
-   directional durations (one Dijkstra on the reversed graph, seeded at those end nodes with 0).
-   Dropping the partial segments and the penalties, the route's duration >= D(an end node of s_P),
-   so >= min(D(u), D(v)) for s_P = (u, v); P and Q on one segment gives D = 0, still below.
-3. Which s_P? OSRM snaps to the nearest start-point segments; only if all of them lie in tiny
-   components does it also try the nearest ones in a big component, at whatever distance. A unit
-   whose position OSRM moves at most `slack` metres therefore starts on a segment within R1 of it;
-   and if some big-component start-point segment lies within R1, the nearest big one lies within R2.
-   R1 and R2 widen the slack for this module's flat projection (its scale error over the network's
-   extent, plus 1 %) and 1 m for fixed-point rounding: see `_widen`. The bound is the minimum of D
-   over the end nodes of every segment within R2; with no such big segment within R1 it is 0 (the
-   unit is simply routed). The same holds for the target: with no big segment near it, no bound.
+Why the bound never exceeds OSRM's duration (the proof; `tests/grid/test_lower_bound.py` checks it
+against OSRM for thousands of pairs, and that a reversed reading of the one-way flags breaks it):
+1. OSRM routes from a phantom node P on a segment s_P near the unit to a phantom node Q on a segment
+   s_Q near the target. Unless it runs from P straight to Q along one segment, the route leaves s_P
+   through an end node x in a direction s_P is open to (v if driven forwards, u if backwards), then
+   follows whole segments, each in a direction open to it, to an end node y of s_Q through which it
+   enters s_Q in an open direction (u forwards, v backwards), then reaches Q. Its duration is the sum
+   of those segments' stored durations (the two partial ones: a fraction of theirs) plus turn,
+   signal and U-turn penalties, all >= 0. The CH minimises a weight, not the duration, but the path
+   it picks is still a path, so its duration is at least the shortest one.
+2. Let D(x) be the shortest time from node x to any entry node y of the segments the target may be
+   snapped to, over every segment in its open directions at the shorter of its two stored
+   durations (one Dijkstra on the reversed graph, seeded at those nodes with 0; the penalties OSRM 26
+   stores as zero-length steps at a node are left out). By step 1 the route takes at least D(x), so
+   at least the minimum of D over the exit nodes of the segments the unit may be snapped to; and 0
+   if one of those segments is also one the target may be snapped to.
+3. Which segments may a point be snapped to? OSRM takes the nearest start-point segments; only if
+   all of them lie in tiny components does it add the nearest ones in a big component. Either way
+   none is farther than the nearest big-component start-point segment. With g that segment's
+   distance in this module's flat projection, every candidate lies within reach(g) = w(w(g)), where
+   w(d) = d (1 + eps) + 1 m widens a distance for the projection's scale error over the network's
+   extent (plus 1 %) and for fixed-point rounding: all segments within reach(g) are taken. (A
+   unit's snap slack is not needed.) A network without a big component gets no bound.
 4. Travel times are multiplied by the destination's congestion factor, and the unit's extra time is
    added, the same on both sides of the inequality.
 """
@@ -57,7 +63,7 @@ STARTPOINT = 1 << 15                    # EdgeBasedNodeSegment: fwd_segment_posi
 LEAF = np.dtype([("forward", "<u4"), ("reverse", "<u4"), ("u", "<u4"), ("v", "<u4"), ("position", "<u4")])
 OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping distances on
 ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
-NEAR_CACHE_SIZE = 200_000                # positions remembered with their nearby nodes
+NEAR_CACHE_SIZE = 200_000                # positions remembered with their nearby segments
 
 logger = logging.getLogger(__name__)
 
@@ -126,16 +132,19 @@ class RoadTimes:
         return [segment[cuts[i]:cuts[i + 1]] if cuts[i + 1] > cuts[i] else None for i in range(len(keys))]
 
     def seconds_to(self, seeds: np.ndarray, limit: float = np.inf) -> np.ndarray:
-        """D(x) of the proof for every node: the shortest time from x to any of `seeds` (inf beyond `limit`)."""
+        """D(x) of the proof for every node: the shortest time from x to any of `seeds` (inf beyond `limit`:
+        the search stops there, ~0.1 ms for 2 minutes of road instead of ~1.7 ms for the whole city)."""
         return dijkstra(self.towards, directed=True, indices=seeds, min_only=True, limit=limit)
 
-    def bounds(self, target, units: list[tuple[float, float]]) -> np.ndarray | None:
-        """Seconds no route from each unit (lon, lat) to `target` can undercut (0: none known); None
-        when the target itself cannot be bounded."""
+    def bounds(self, target, units: list[tuple[float, float]], limit: float = np.inf) -> np.ndarray | None:
+        """Seconds no route from each unit (lon, lat) to `target` can undercut (0: none known; inf: no
+        route at all); None when the target itself cannot be bounded. With a `limit`, the Dijkstra
+        stops there and a unit farther gets `limit` (still a lower bound, only a weaker one)."""
         target_segments = self.near_segments([(float(target[0]), float(target[1]))])[0]
         if target_segments is None:
             return None
-        times = self.seconds_to(np.unique(np.concatenate([self.entry_a[target_segments], self.entry_b[target_segments]])))
+        seeds = np.unique(np.concatenate([self.entry_a[target_segments], self.entry_b[target_segments]]))
+        times = np.minimum(self.seconds_to(seeds, limit), limit)
         shared = np.zeros(len(self.seg_u), dtype=bool)
         shared[target_segments] = True
         near = self.near_segments(units)

@@ -27,7 +27,8 @@ from grid.geometry import EARTH_RADIUS_M, distance_m
 from grid.models import CongestionBand, RoadNetwork
 
 BATCH = 64              # the most units routed per OSRM table while pruning (~0.1 ms a unit)
-FIRST_BATCH_EXTRA = 5   # the first table routes k + this many; then those whose bound is below the k-th
+FIRST_BATCH_EXTRA = 5   # the first table routes k + this many, each next one twice as many
+FIRST_LIMIT_S = 180     # road bounds are searched this far first (the demo's 3rd-best ETA: p99 119 s)
 RECHECK_NETWORK_S = 5   # how often a process looks for a newly imported network
 
 
@@ -201,9 +202,9 @@ def _estimate(point, anchor) -> Leg:
 def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str = "car", at=None) -> list[tuple[Candidate, Leg]]:
     """The k candidates that reach `target` soonest (road time x congestion + extra_s), exactly.
 
-    Candidates are routed in order of a lower bound on their ETA: first the k + FIRST_BATCH_EXTRA
-    lowest, then all whose bound does not exceed the k-th best ETA found (batches double while fewer
-    than k are routable). Routing stops once the next bound exceeds the k-th ETA, so the answer equals what one table
+    Candidates are routed in order of a lower bound on their ETA, in tables of k + FIRST_BATCH_EXTRA,
+    then twice as many each time (up to BATCH), never past a unit whose bound exceeds the k-th best
+    ETA found. Routing stops once the next bound exceeds that ETA, so the answer equals what one table
     over every candidate would give (ties included: a unit whose bound equals the k-th ETA is still
     routed) — across the river too, where a unit close in a straight line is routed and found slow,
     and never wrongly preferred. The bound is the larger of two, each proven below OSRM's time:
@@ -217,47 +218,62 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
         return _rank_all(target, candidates, k, profile, at)
     factor = congestion_factor(*target, at)
     target_moved = snap(*target, profile)[2]
-    bounds = _lower_bounds(target, target_moved, candidates, network, factor)
-    road_s = _road_time_bounds(target, candidates, network, profile)
-    if road_s is not None:
-        bounds = np.maximum(bounds, road_s * factor + np.array([c.extra_s for c in candidates]))
+    bounds_within = _eta_bounds(target, target_moved, candidates, network, factor, profile)
+    bounds, capped = bounds_within(FIRST_LIMIT_S)
     order = np.argsort(bounds, kind="stable")
     ordered = bounds[order]
     found: list[tuple[float, int, Candidate, Leg]] = []
     start, size = 0, k + FIRST_BATCH_EXTRA
     while start < len(order):
+        end = start + size
         if len(found) >= k:
             kth = found[k - 1][0]
             if ordered[start] > kth:
                 break
-            # Every unit whose bound does not exceed the k-th ETA found so far may still win, and
-            # no other unit can: route exactly those (a table of BATCH at most, then look again).
-            end = min(int(np.searchsorted(ordered, kth, side="right")), start + BATCH)
-        else:
-            end, size = start + size, min(size * 2, BATCH)
+            # Only a unit whose bound does not exceed the k-th ETA found so far may still win.
+            end = min(end, start + int(np.searchsorted(ordered[start:], kth, side="right")))
         chosen = order[start:end]
+        if capped[chosen].any():
+            # Their bound stopped at the search limit: bound everyone in full, then reorder the rest.
+            bounds, capped = bounds_within(math.inf)
+            rest = order[start:]
+            order[start:] = rest[np.argsort(bounds[rest], kind="stable")]
+            ordered = bounds[order]
+            continue
         batch = [candidates[i] for i in chosen]
         legs = _table([(c.lon, c.lat) for c in batch], target, profile, towards=True)
         found += [(leg.duration_s * factor + c.extra_s, int(i), c, _scaled(leg, factor))
                   for i, c, leg in zip(chosen, batch, legs) if leg is not None]
         found.sort(key=lambda item: (item[0], item[1]))
-        start = end
+        start, size = end, min(size * 2, BATCH)
     return [(candidate, leg) for _, _, candidate, leg in found[:k]]
 
 
-def _road_time_bounds(target, candidates, network: RoadNetwork, profile: str) -> np.ndarray | None:
-    """Seconds of free-flow road time no candidate's route can undercut (grid.lower_bound), or None
-    when there is none to give (not the car profile, a dataset it cannot read, a target off it).
-    A hair is taken off for float summation order: the bound is often exactly OSRM's time."""
-    if profile != "car":
-        return None
-    from grid.roads import dataset_path
+def _eta_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
+    """A function of a search limit (seconds of road) giving each candidate's ETA lower bound and
+    whether it was cut short by the limit: the larger of the straight-line bound and, for the car,
+    the road-time bound of `grid.lower_bound` (free-flow time x congestion + extra time).
+    A hair is taken off the road time for float summation order: it is often exactly OSRM's."""
+    straight = _lower_bounds(target, target_moved, candidates, network, factor)
+    none_capped = np.zeros(len(candidates), dtype=bool)
+    times = None
+    if profile == "car":
+        from grid.roads import dataset_path
 
-    times = lower_bound.for_dataset(dataset_path(network))
+        times = lower_bound.for_dataset(dataset_path(network))
     if times is None:
-        return None
-    road = times.bounds(target, [(c.lon, c.lat) for c in candidates])
-    return None if road is None else np.maximum(road * (1 - 1e-9) - 1e-6, 0.0)
+        return lambda limit: (straight, none_capped)
+    units = [(c.lon, c.lat) for c in candidates]
+    extra = np.array([c.extra_s for c in candidates])
+
+    def within(limit: float):
+        road = times.bounds(target, units, limit)
+        if road is None:
+            return straight, none_capped
+        capped = road >= limit if math.isfinite(limit) else none_capped
+        return np.maximum(straight, np.maximum(road * (1 - 1e-9) - 1e-6, 0.0) * factor + extra), capped
+
+    return within
 
 
 def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float) -> np.ndarray:
