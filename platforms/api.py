@@ -232,14 +232,17 @@ OSMAND_OK = {positions.ACCEPTED, positions.DUPLICATE, positions.OUT_OF_ORDER}
 @require_http_methods(["GET", "POST"])
 def osmand_report(request):
     """The OsmAnd / Traccar Client protocol, so stock phone tracking apps report a vehicle: query or
-    form parameters, `id` is the vehicle's GPS device id. Devices cannot log in (as in Traccar): an
+    form parameters (or the JSON body of newer Traccar Client versions), `id` is the vehicle's GPS device id. Devices cannot log in (as in Traccar): an
     optional shared key (AVL_DEVICE_KEY) guards it. 200 with an empty body, or 4xx with a reason."""
     params = {**request.GET.dict(), **request.POST.dict()}
     if settings.AVL_DEVICE_KEY and not constant_time_compare(params.get("key", ""), settings.AVL_DEVICE_KEY):
         positions.refusal_count(positions.BAD_KEY, source="osmand")
         return HttpResponse("bad key", status=401, content_type="text/plain")
     try:
-        fix = serializers.fix_from_osmand(params)
+        if request.content_type == "application/json":
+            fix = serializers.fix_from_osmand_json(request.body)
+        else:
+            fix = serializers.fix_from_osmand(params)
     except ValueError as error:
         positions.refusal_count(positions.INVALID, source="osmand")
         return HttpResponse(str(error), status=400, content_type="text/plain")

@@ -3,6 +3,7 @@
 Related fields of roster rows are scoped (`scoped_relations`): a supervisor can only point at the
 squads, officers and vehicles of their own platforms.
 """
+import json
 import math
 import re
 from datetime import datetime, timedelta
@@ -233,6 +234,37 @@ def fix_from_osmand(params) -> Fix:
                battery=_param_number(params, "batt"))
 
 
+def fix_from_osmand_json(raw: bytes) -> Fix:
+    """The JSON body newer Traccar Client versions POST to the same address (the background
+    geolocation format): `{"device_id", "location": {"timestamp", "coords": {"latitude",
+    "longitude", "speed" (m/s), "heading", "accuracy"}, "battery": {"level" 0-1}}}`; -1 is unknown."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ValueError("bad json") from None
+    location = body.get("location") if isinstance(body, dict) else None
+    coords = location.get("coords") if isinstance(location, dict) else None
+    device = body.get("device_id") if isinstance(body, dict) else None
+    if not isinstance(device, str) or not device.strip():
+        raise ValueError("missing device_id")
+    if not isinstance(coords, dict) or coords.get("latitude") is None or coords.get("longitude") is None:
+        raise ValueError("missing location")
+    battery = location.get("battery") if isinstance(location.get("battery"), dict) else {}
+    level = _json_number(battery, "level")
+    stamp = location.get("timestamp")
+    return Fix(device_id=device.strip(), lat=_number(coords["latitude"], "lat"), lon=_number(coords["longitude"], "lon"),
+               at=timezone.now() if stamp in (None, "") else _param_time(stamp),
+               speed_mps=_json_number(coords, "speed"), bearing=_json_number(coords, "heading"),
+               accuracy_m=_json_number(coords, "accuracy"), battery=None if level is None else level * 100)
+
+
+def _json_number(values: dict, name: str) -> float | None:
+    value = values.get(name)
+    if value is None or (isinstance(value, (int, float)) and value < 0):
+        return None  # the background geolocation library sends -1 for "not known"
+    return _number(value, name)
+
+
 def _param_time(stamp: str) -> datetime:
     try:
         return fix_time(stamp, naive_utc=True)
@@ -247,7 +279,9 @@ def _param_number(params, *names: str) -> float | None:
     return None
 
 
-def _number(text: str, name: str) -> float:
+def _number(text, name: str) -> float:
+    if isinstance(text, bool):
+        raise ValueError(f"bad {name}")
     try:
         return float(text)
     except (TypeError, ValueError):

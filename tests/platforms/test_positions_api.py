@@ -1,5 +1,6 @@
 """The position interfaces: OsmAnd / Traccar Client requests, the batched POST with its permission
 matrix and malformed items, the live list and the counters."""
+import json
 import time
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
@@ -242,3 +243,34 @@ def test_the_unit_api_flags_stale_units(as_, officer_unit, settings):
     officer_unit.last_fix_at = timezone.now() - timedelta(seconds=10)
     officer_unit.save()
     assert as_("dispatcher").get(f"/api/v1/units/{officer_unit.pk}").json()["stale"] is False
+
+
+def traccar_json(unit, where=BUND, seconds_ago=5) -> dict:
+    """What newer Traccar Client versions POST: the background geolocation library's format."""
+    stamp = datetime.fromtimestamp(int(time.time() - seconds_ago), dt_timezone.utc).isoformat().replace("+00:00", "Z")
+    return {"device_id": unit.vehicle.gps_device_id,
+            "location": {"timestamp": stamp, "is_moving": True, "odometer": 1200,
+                         "coords": {"latitude": where[1], "longitude": where[0], "accuracy": 8, "speed": 6.5,
+                                    "heading": -1, "altitude": 4},
+                         "battery": {"level": 0.62, "is_charging": False}}}
+
+
+def test_a_newer_traccar_client_json_post_moves_the_unit(officer_unit, device):
+    body = traccar_json(officer_unit)
+    response = device.post("/osmand/", json.dumps(body), content_type="application/json")
+    assert (response.status_code, response.content) == (200, b"")
+    assert positions.track_flush() == 1
+    point = TrackPoint.objects.get(unit=officer_unit)
+    assert (point.lon, point.lat, point.speed_mps, point.bearing, point.accuracy_m) == (*BUND, 6.5, None, 8.0)
+    assert point.at == datetime.fromisoformat(body["location"]["timestamp"])
+    assert positions.redis_client().hget(positions.unit_key(officer_unit.pk), "battery") == b"62.0"
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"{not json", b"bad json"), (b'{"location": {}}', b"missing device_id"),
+    (b'{"device_id": "gps-x", "location": {"coords": {"latitude": 31.2}}}', b"missing location"),
+])
+def test_an_unreadable_json_report_gets_400(device, body, reason):
+    response = device.post("/osmand/", body, content_type="application/json")
+    assert (response.status_code, response.content) == (400, reason)
+    assert rejected("invalid") == 1
