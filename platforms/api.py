@@ -179,7 +179,8 @@ class PositionBatchView(APIView):
         fixes = serializers.fixes_from_batch(request.data, limit=settings.AVL_BATCH_MAX)
         access = access_of(request)
         if access.role == Role.OFFICER:
-            own = set(Unit.objects.filter(officers=access.officer).values_list("pk", flat=True)) if access.officer else set()
+            crewed = Unit.objects.filter(officers=access.officer) if access.officer else Unit.objects.none()
+            own = set(crewed.values_list("pk", flat=True))
             if any(fix.unit_id not in own for fix in fixes):
                 raise PermissionDenied(_("You may report positions only for a unit you crew."))
         result = positions.fixes_accept(fixes=fixes, source="batch")
@@ -232,8 +233,9 @@ OSMAND_OK = {positions.ACCEPTED, positions.DUPLICATE, positions.OUT_OF_ORDER}
 @require_http_methods(["GET", "POST"])
 def osmand_report(request):
     """The OsmAnd / Traccar Client protocol, so stock phone tracking apps report a vehicle: query or
-    form parameters (or the JSON body of newer Traccar Client versions), `id` is the vehicle's GPS device id. Devices cannot log in (as in Traccar): an
-    optional shared key (AVL_DEVICE_KEY) guards it. 200 with an empty body, or 4xx with a reason."""
+    form parameters (or the JSON body newer Traccar Client versions post), `id` is the vehicle's
+    GPS device id. Devices cannot log in (as in Traccar): an optional shared key (AVL_DEVICE_KEY)
+    guards it. 200 with an empty body, or 4xx with a reason."""
     params = {**request.GET.dict(), **request.POST.dict()}
     if settings.AVL_DEVICE_KEY and not constant_time_compare(params.get("key", ""), settings.AVL_DEVICE_KEY):
         positions.refusal_count(positions.BAD_KEY, source="osmand")

@@ -233,8 +233,9 @@ def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
     """One script call: the valid fixes oldest first (a batch may come in any order), the counts."""
     valid = sorted((i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: fixes[i].at)
     packed = "".join(
-        f"{units[i]},{round(fix.at.timestamp() * 1000)},{float(fix.lon)!r},{float(fix.lat)!r},{_text(fix.speed_mps)},"
-        f"{_text(fix.bearing)},{_text(fix.accuracy_m)},{_text(fix.battery)};" for i, fix in ((i, fixes[i]) for i in valid))
+        f"{units[i]},{round(fixes[i].at.timestamp() * 1000)},{float(fixes[i].lon)!r},{float(fixes[i].lat)!r},"
+        f"{_text(fixes[i].speed_mps)},{_text(fixes[i].bearing)},{_text(fixes[i].accuracy_m)},{_text(fixes[i].battery)};"
+        for i in valid)
     args = [settings.AVL_KEY_PREFIX + "unit:", settings.AVL_STATE_TTL_S, settings.AVL_TRACK_BACKLOG_MAX,
             _GEOADD_CHUNK, packed]
     refused = Counter(outcome for outcome in outcomes if outcome is not None)
@@ -395,10 +396,10 @@ _TRACK_INSERT = (
 )
 _UNITS_MOVE = (
     # One UPDATE for every unit that moved; a row already holding a newer fix is left alone.
-    "UPDATE platforms_unit AS u SET lon = v.lon, lat = v.lat,"
-    " last_fix_at = 'epoch'::timestamptz + v.at_ms * interval '1 millisecond'"
-    " FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::float8[]) AS v(id, at_ms, lon, lat)"
-    " WHERE u.id = v.id AND (u.last_fix_at IS NULL OR u.last_fix_at < 'epoch'::timestamptz + v.at_ms * interval '1 millisecond')"
+    "UPDATE platforms_unit AS u SET lon = v.lon, lat = v.lat, last_fix_at = v.at"
+    " FROM (SELECT id, lon, lat, 'epoch'::timestamptz + at_ms * interval '1 millisecond' AS at"
+    " FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::float8[]) AS f(id, at_ms, lon, lat)) AS v"
+    " WHERE u.id = v.id AND (u.last_fix_at IS NULL OR u.last_fix_at < v.at)"
 )
 
 

@@ -105,7 +105,7 @@ class UnitSerializer(CheckedModelSerializer):
     capabilities = serializers.ListField(child=serializers.ChoiceField(choices=Capability.choices), required=False)
     on_duty = serializers.SerializerMethodField(help_text="On an approved shift right now.")
     stale = serializers.SerializerMethodField(
-        help_text="No position fix for STALE_FIX_AFTER_S seconds (per the unit's row, a few seconds behind the live map).")
+        help_text="No position fix for STALE_FIX_AFTER_S seconds (per the unit's row: a few seconds behind the map).")
 
     class Meta:
         model = Unit
@@ -252,7 +252,8 @@ def fix_from_osmand_json(raw: bytes) -> Fix:
     battery = location.get("battery") if isinstance(location.get("battery"), dict) else {}
     level = _json_number(battery, "level")
     stamp = location.get("timestamp")
-    return Fix(device_id=device.strip(), lat=_number(coords["latitude"], "lat"), lon=_number(coords["longitude"], "lon"),
+    return Fix(device_id=device.strip(), lat=_number(coords["latitude"], "lat"),
+               lon=_number(coords["longitude"], "lon"),
                at=timezone.now() if stamp in (None, "") else _param_time(stamp),
                speed_mps=_json_number(coords, "speed"), bearing=_json_number(coords, "heading"),
                accuracy_m=_json_number(coords, "accuracy"), battery=None if level is None else level * 100)
