@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from command import views
+from command import roster_views, views
 from command.rest import AnyRole
 from platforms import api as platforms_api
 
@@ -20,6 +20,15 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("tablet/", views.tablet, name="tablet"),
     path("supervisor/", views.supervisor, name="supervisor"),
+    path("supervisor/roster/", roster_views.roster, name="supervisor-roster"),
+    path("supervisor/roster/generate/", roster_views.roster_generate, name="supervisor-roster-generate"),
+    path("supervisor/roster/<int:period_id>/approve/", roster_views.roster_approve, name="supervisor-roster-approve"),
+    path("supervisor/roster/<int:period_id>/swap/", roster_views.roster_swap, name="supervisor-roster-swap"),
+    path("supervisor/roster/<int:period_id>/absence/", roster_views.roster_absence, name="supervisor-roster-absence"),
+    path("supervisor/roster/<int:period_id>/overtime/", roster_views.roster_overtime, name="supervisor-roster-overtime"),
+    path("supervisor/roster/<int:period_id>.csv", roster_views.roster_csv, name="supervisor-roster-csv"),
+    path("supervisor/roster/<int:period_id>.ics", roster_views.roster_ics, name="supervisor-roster-ics"),
+    path("supervisor/coverage/", roster_views.coverage, name="supervisor-coverage"),
     path("desk/", views.desk, name="desk"),
     path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap-tile"),
     path("admin/", admin.site.urls),

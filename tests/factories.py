@@ -57,6 +57,7 @@ class PlatformFactory(factory.django.DjangoModelFactory):
 class SquadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Squad
+        django_get_or_create = ("platform", "number")  # a platform's squad N is one row, whoever asks first
 
     platform = factory.SubFactory(PlatformFactory)
     number = factory.Sequence(lambda n: n % 5 + 1)

@@ -23,11 +23,6 @@ def as_(request):
     return lambda persona: client_as(request, persona)
 
 
-@pytest.fixture(autouse=True)
-def _officer_unit_first(officer_unit):
-    """The officer persona's unit takes one of P01's squads 1–5; `staff` then finds it rather than clash."""
-
-
 @pytest.fixture
 def period(platform):
     return generate(staff(platform), days=1)
