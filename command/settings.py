@@ -303,6 +303,9 @@ DISPATCH_RETRY_AFTER_S = env_float("DISPATCH_RETRY_AFTER_S", 10.0, minimum=1.0, 
 # Fault injection for tests only: a pause between ranking and deciding, so a test can kill the
 # worker in the middle of a dispatch. Refused in production.
 DISPATCH_FAULT_PAUSE_S = 0.0 if PRODUCTION else env_float("DISPATCH_FAULT_PAUSE_S", 0.0, minimum=0.0, maximum=600.0)
+# How the engine ranks: "pruned" (route only units whose ETA lower bound could win: exact) or
+# "full_table" (route every candidate in one OSRM table: the benchmark's naive baseline).
+DISPATCH_RANKING = env_choice("DISPATCH_RANKING", "pruned", ("pruned", "full_table"))
 # How many alternatives a recommendation lists beside the units it proposes.
 RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=0, maximum=20)
 

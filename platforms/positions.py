@@ -292,6 +292,15 @@ def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, Live
     return found
 
 
+def units_placed(unit_ids) -> set[int]:
+    """Which of these units have a live position in the GEO set (one ZMSCORE for all of them)."""
+    unit_ids = [int(pk) for pk in unit_ids]
+    if not unit_ids:
+        return set()
+    scores = redis_client().zmscore(key("units"), unit_ids)
+    return {pk for pk, score in zip(unit_ids, scores) if score is not None}
+
+
 def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:
     """Units in the GEO set within `radius_m` of a point, nearest first, as (unit id, metres)."""
     found = redis_client().geosearch(key("units"), longitude=lon, latitude=lat, radius=radius_m, unit="m",

@@ -111,3 +111,30 @@ def test_units_needed_by_category_and_priority(category, priority, needed):
 ])
 def test_capability_by_category(category, capability):
     assert engine.capability_for(category) == capability
+
+
+@pytest.mark.django_db
+def test_the_live_radius_search_widens_until_its_answer_is_exact(monkeypatch):
+    near = place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
+    far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: outside the first radii
+    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1000.0,))
+    options = engine.rank(incident_at(BUND), k=2)
+    assert [o.unit for o in options] == [near.pk, far.pk]
+
+
+@pytest.mark.django_db
+def test_the_pruned_ranking_equals_a_full_table_over_every_unit(settings):
+    import random
+
+    from command.bench.routing import on_road_points
+
+    rng = random.Random(7)
+    for n, point in enumerate(on_road_points(40, rng)):
+        place(f.UnitFactory(call_sign=f"R{n:02d}"), point)
+    for target in on_road_points(8, rng):
+        incident = incident_at(target)
+        settings.DISPATCH_RANKING = "pruned"
+        pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=5)]
+        settings.DISPATCH_RANKING = "full_table"
+        full = [(o.unit, o.eta_s) for o in engine.rank(incident, k=5)]
+        assert pruned == full

@@ -1,4 +1,5 @@
 """`manage.py bench <what> [--json]`: speed is measured here, never by timed assertions in tests."""
+import argparse
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +27,14 @@ class Command(BaseCommand):
         ingest.add_argument("--http-batches", type=int, nargs="+", default=[250, 5])
         ingest.add_argument("--baseline-seconds", type=float, default=5.0)
         ingest.add_argument("--seed", type=int, default=1)
-        for sub_parser in (routing, basemap, ingest):
+        dispatch = sub.add_parser("dispatch", help="intake commit to recommendation on the channel layer, via Celery")
+        dispatch.add_argument("--units", type=int, default=2000)
+        dispatch.add_argument("--rate", type=float, default=5.0, help="calls per second")
+        dispatch.add_argument("--seconds", type=float, default=60.0)
+        dispatch.add_argument("--baseline-seconds", type=float, default=20.0, help="the naive full-table ranking")
+        dispatch.add_argument("--seed", type=int, default=1)
+        dispatch.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+        for sub_parser in (routing, basemap, ingest, dispatch):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -53,4 +61,15 @@ class Command(BaseCommand):
             result = ingest.run(units=options["units"], seconds=options["seconds"], batch=options["batch"],
                                 http_seconds=options["http_seconds"], http_batches=options["http_batches"],
                                 baseline_seconds=options["baseline_seconds"], seed=options["seed"])
+        elif what == "dispatch":
+            result = self._dispatch(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
+
+    def _dispatch(self, options) -> dict:
+        from command.bench import dispatch
+
+        if not (1 <= options["units"] <= 20_000 and 0.1 <= options["rate"] <= 100
+                and 1 <= options["seconds"] <= 3600 and 1 <= options["baseline_seconds"] <= 3600):
+            raise CommandError("--units must be 1-20000, --rate 0.1-100, --seconds and --baseline-seconds 1-3600")
+        arguments = {name: options[name] for name in ("units", "rate", "seconds", "baseline_seconds", "seed")}
+        return dispatch.child(**arguments) if options["child"] else dispatch.run(**arguments)
