@@ -16,7 +16,7 @@ from command.demo import city, staffing
 from command.models import Membership, Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import forget_spatial_index
-from platforms import rosters
+from platforms import patrol, rosters
 from platforms.models import (
     District, Officer, Platform, RosterPeriod, RosterStatus, Shift, Squad, Unit, UnitStatus, Vehicle,
 )
@@ -128,7 +128,8 @@ def _seed_vehicles(platform: Platform, index: int, counts: dict) -> None:
 # --- the rota ---------------------------------------------------------------------------------
 
 def _seed_rosters(platforms: list[Platform], now, days_before: int, days_after: int) -> int:
-    """An approved roster (platforms.rosters) for every week, Monday to Sunday, that the days touch."""
+    """An approved roster (platforms.rosters) and patrol plans (platforms.patrol) for every week,
+    Monday to Sunday, that the days touch."""
     today = timezone.localdate(now)
     first, last = today - timedelta(days=days_before), today + timedelta(days=days_after)
     units_before = Unit.objects.count()
@@ -141,9 +142,14 @@ def _seed_rosters(platforms: list[Platform], now, days_before: int, days_after: 
 
 
 def _seed_week(platform: Platform, monday, now) -> None:
+    if not platform.roster_periods.filter(starts_on=monday).exists():
+        _roster_week(platform, monday, now)
+    for day in range(7):
+        patrol.patrol_plans_for_day(platform=platform, day=monday + timedelta(days=day))  # keeps plans made already
+
+
+def _roster_week(platform: Platform, monday, now) -> None:
     sunday = monday + timedelta(days=6)
-    if platform.roster_periods.filter(starts_on=monday).exists():
-        return
     if rosters.shifts_of(RosterPeriod(platform=platform, starts_on=monday, ends_on=sunday)).exists():
         # A database seeded before rosters existed: its shifts become that week's approved roster.
         RosterPeriod.objects.create(platform=platform, starts_on=monday, ends_on=sunday, status=RosterStatus.APPROVED,

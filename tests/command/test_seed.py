@@ -1,6 +1,6 @@
 """seed_demo builds the demo city at the Xiangyang figures, and a second run changes nothing."""
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -10,7 +10,9 @@ from django.utils import timezone
 from command.models import Membership
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import locate
-from platforms.models import District, Officer, Platform, RosterPeriod, Shift, Squad, Unit, UnitStatus
+from platforms.models import (
+    District, Officer, PatrolPlan, PatrolTask, Platform, RosterPeriod, Shift, Squad, Unit, UnitStatus,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -73,6 +75,30 @@ def test_the_current_week_has_an_approved_roster(seeded):
     assert sorted(periods.values_list("platform__code", "status", "ends_on")) == [
         (code, "approved", monday + timedelta(days=6)) for code in sorted(Platform.objects.values_list("code", flat=True))]
     assert not Shift.objects.filter(approved=False).exists()
+
+
+def test_every_shift_today_has_a_patrol_plan_covering_the_platforms_points_and_routes(seeded):
+    today = timezone.localdate()
+    shifts = Shift.objects.filter(starts_at__date=today).select_related("squad__platform")
+    assert shifts.count() == 35 and PatrolPlan.objects.filter(shift__in=shifts).count() == 35
+    for shift in shifts.filter(secondary=False):
+        tasks = PatrolTask.objects.filter(band__plan__shift=shift)
+        platform = shift.squad.platform
+        assert set(tasks.exclude(point=None).values_list("point", flat=True)) == set(platform.patrol_points.values_list("pk", flat=True))
+        assert set(tasks.exclude(route=None).values_list("route", flat=True)) == set(platform.patrol_routes.values_list("pk", flat=True))
+    assert set(PatrolTask.objects.filter(band__plan__shift__in=shifts).values_list("band__mode", flat=True)) == {
+        "posts", "routes", "community"}
+
+
+def test_more_units_are_on_duty_at_the_peaks(seeded):
+    today = timezone.localdate()
+
+    def on_duty(hour):
+        moment = timezone.make_aware(datetime.combine(today, time(hour, 30)))
+        return Unit.objects.filter(shift__approved=True, shift__starts_at__lte=moment, shift__ends_at__gt=moment).count()
+    assert on_duty(7) > on_duty(10) and on_duty(17) > on_duty(20)
+    for hour, kind in ((10, "day"), (20, "evening"), (3, "night")):
+        assert on_duty(hour) == Unit.objects.filter(shift__starts_at__date=today, shift__kind=kind).count() > 50
 
 
 def test_demo_logins_have_their_roles_and_the_officer_is_on_duty(seeded):
