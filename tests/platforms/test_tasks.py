@@ -1,14 +1,22 @@
 """The AVL tasks run by Celery beat: registered under the names the schedule gives, idempotent,
 quiet when there is nothing to do."""
+import os
+import signal
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test import Client
 from django.utils import timezone
 
 from command.celery import app
 from platforms import positions, tasks
-from platforms.models import TrackPoint
+from platforms.models import TrackPoint, Unit
 from platforms.positions import Fix
 from tests import factories as f
 
@@ -67,3 +75,38 @@ def test_stale_sweep_task_names_the_quiet_units():
     quiet = f.UnitFactory(lon=None, lat=None)
     assert tasks.stale_sweep.apply().get() == [quiet.pk]
     assert positions.stale_units().unit_ids == [quiet.pk]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)   # the worker's own connection must see the unit
+def test_a_real_worker_and_beat_move_a_traccar_fix_into_postgresql(tmp_path):
+    """A Traccar Client request, then a real `celery worker -B`: beat's flush brings the fix to the
+    unit's row and the track with no call from the test."""
+    unit = f.UnitFactory(lon=None, lat=None)
+    sent = int(time.time()) - 2
+    response = Client().get("/osmand/", {"id": unit.vehicle.gps_device_id, "lat": "31.2400", "lon": "121.4903",
+                                         "timestamp": str(sent)})
+    assert response.status_code == 200
+    worker = _start_worker(tmp_path)
+    try:
+        deadline = time.monotonic() + 60   # a bound on waiting, not a speed assertion
+        while time.monotonic() < deadline and not Unit.objects.filter(pk=unit.pk, last_fix_at__isnull=False).exists():
+            time.sleep(0.2)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(30)
+    unit.refresh_from_db()
+    assert (unit.lon, unit.lat, unit.last_fix_at.timestamp()) == (121.4903, 31.24, sent)
+    assert list(TrackPoint.objects.values_list("unit", "lon", "lat")) == [(unit.pk, 121.4903, 31.24)]
+    assert positions.avl_stats()["track_backlog"] == 0
+
+
+def _start_worker(tmp_path) -> subprocess.Popen:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    env = {**os.environ, "DATABASE_URL": urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"])),
+           "REDIS_URL": settings.REDIS_URL}
+    command = [sys.executable, "-m", "celery", "-A", "command", "worker", "-B", "-s", str(tmp_path / "beat"),
+               "--concurrency", "1", "-l", "warning", "--without-gossip", "--without-mingle", "--without-heartbeat",
+               "-n", f"avl-test-{os.getpid()}@localhost"]
+    log = open(tmp_path / "worker.log", "ab")
+    return subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True, cwd=settings.BASE_DIR)
