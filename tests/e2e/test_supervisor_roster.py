@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from command.models import Role
@@ -89,6 +90,7 @@ def test_a_supervisor_generates_adjusts_and_approves_a_week(live_server, supervi
         expect(page.locator(".roster-calendar .shift.unapproved")).to_have_count(0)
         page.screenshot(path=ARTIFACTS / "supervisor-roster.png", full_page=True)
         browser.close()
+        connections.close_all()  # the connection opened under Playwright's event loop is its own: close it here
 
     assert errors == []
     period.refresh_from_db()
