@@ -77,6 +77,7 @@ class RoadTimes:
     """One network's segments, ready for a Dijkstra per target and a nearest-segment lookup per unit."""
 
     towards: object            # csr: towards[v, u] = seconds of segment u -> v (the graph reversed)
+    node_lonlat: np.ndarray    # each node's (lon, lat)
     seg_u: np.ndarray          # the snappable segments' end nodes
     seg_v: np.ndarray
     seg_big: np.ndarray        # a start point, and in no tiny component in any open direction
@@ -287,7 +288,7 @@ def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> R
     nearest = 0.0 if min_lat <= 0 <= max_lat else min(abs(min_lat), abs(max_lat))
     middle = math.cos(math.radians(origin[1]))
     eps = max(middle / math.cos(math.radians(farthest)), math.cos(math.radians(nearest)) / middle) - 1 + 0.01
-    times = RoadTimes(towards=towards, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big, lines=np.empty(0, object),
+    times = RoadTimes(towards=towards, node_lonlat=coordinates, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big, lines=np.empty(0, object),
                       tree=None, **ends, big=np.flatnonzero(seg_big), big_tree=None, origin=origin, scale=scale, eps=eps)
     ends = np.stack([times.project(coordinates[seg_u, 0], coordinates[seg_u, 1]),
                      times.project(coordinates[seg_v, 0], coordinates[seg_v, 1])], axis=1)

@@ -1,32 +1,20 @@
 """The pruned hot path picks exactly what a full table picks — across the Huangpu too, where the
-unit nearest in a straight line is minutes away by road."""
+unit nearest in a straight line is minutes away by road — for random incidents, in rush hour, with
+its road-time bound cut short or missing."""
+import math
 import random
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import transaction
 
-from grid import travel
+from grid import lower_bound, travel
 from grid.geometry import distance_m
-from grid.roads import road_network_import
+from grid.models import CongestionBand
 
 LUJIAZUI_RIVERSIDE = (121.4990, 31.2395)   # east bank
 BUND = (121.4905, 31.2400)                 # west bank, ~800 m across the water
 EAST_BANK = [(121.5060, 31.2345), (121.5105, 31.2405), (121.5150, 31.2300)]
-
-
-@pytest.fixture(scope="module")
-def network(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo network built once for the module, its row rolled back at the end."""
-    original = django_settings.ROAD_DATA_DIR
-    django_settings.ROAD_DATA_DIR = tmp_path_factory.mktemp("roads")
-    with django_db_blocker.unblock(), transaction.atomic():
-        travel.engines.reset()
-        imported, _ = road_network_import(path=django_settings.ROAD_NETWORK, progress=lambda line: None)
-        yield imported
-        transaction.set_rollback(True)
-    django_settings.ROAD_DATA_DIR = original
-    travel.engines.reset()
 
 
 def on_road(points):
@@ -34,7 +22,7 @@ def on_road(points):
 
 
 @pytest.mark.django_db
-def test_the_straight_line_nearest_unit_across_the_river_is_not_sent(network):
+def test_the_straight_line_nearest_unit_across_the_river_is_not_sent(demo_network):
     fleet = [travel.Candidate(key, lon, lat) for key, (lon, lat) in
              zip(["bund", "east-1", "east-2", "east-3"], on_road([BUND, *EAST_BANK]))]
     straight = min(fleet, key=lambda c: distance_m(c.lon, c.lat, *LUJIAZUI_RIVERSIDE))
@@ -48,9 +36,9 @@ def test_the_straight_line_nearest_unit_across_the_river_is_not_sent(network):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", [LUJIAZUI_RIVERSIDE, (121.4737, 31.2304), (121.4420, 31.2280), (121.5180, 31.2200)])
-def test_pruned_top_3_equals_the_full_table(network, target):
+def test_pruned_top_3_equals_the_full_table(demo_network, target):
     rng = random.Random(11)
-    area = network.outline["coordinates"][0]
+    area = demo_network.outline["coordinates"][0]
     lons, lats = [p[0] for p in area], [p[1] for p in area]
     points = []
     while len(points) < 400:
@@ -63,3 +51,93 @@ def test_pruned_top_3_equals_the_full_table(network, target):
     full = sorted((leg.duration_s + c.extra_s, c.key) for c, leg in zip(fleet, legs) if leg)[:3]
     pruned = [(leg.duration_s + c.extra_s, c.key) for c, leg in travel.fastest_to(target, fleet, k=3)]
     assert pruned == full
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MONDAY_8AM = datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
+
+
+def random_fleet(network, rng, count):
+    """Units as dispatch has them: most snapped on arrival (slack known), some raw fixes (unknown),
+    each with a turnout time by its state."""
+    ring = network.outline["coordinates"][0]
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    fleet = []
+    while len(fleet) < count:
+        lon, lat = rng.uniform(min(lons), max(lons)), rng.uniform(min(lats), max(lats))
+        try:
+            s_lon, s_lat, moved = travel.snap(lon, lat)
+        except travel.OffNetwork:
+            continue
+        extra = rng.choice([0.0, 0.0, 15.0, 30.0, 60.0])
+        fleet.append(travel.Candidate(len(fleet), s_lon, s_lat, extra, snap_slack_m=0.0) if rng.random() < 0.8
+                     else travel.Candidate(len(fleet), lon, lat, extra, snap_slack_m=None if rng.random() < 0.5 else moved))
+    return fleet
+
+
+def full_table_top(target, fleet, k, at=None):
+    legs = travel.durations_to(target, [(c.lon, c.lat) for c in fleet], at=at)
+    return sorted((round(leg.duration_s + c.extra_s, 6), c.key) for c, leg in zip(fleet, legs) if leg)[:k]
+
+
+def pruned_top(target, fleet, k, at=None):
+    return [(round(leg.duration_s + c.extra_s, 6), c.key) for c, leg in travel.fastest_to(target, fleet, k=k, at=at)]
+
+
+@pytest.mark.django_db
+def test_top_k_equals_the_full_table_for_random_incidents(demo_network):
+    """60 incidents anywhere in the city (both banks), 600 units, k = 1, 3 and 5: identical keys and ETAs."""
+    rng = random.Random(23)
+    fleet = random_fleet(demo_network, rng, 600)
+    targets = [(c.lon, c.lat) for c in random_fleet(demo_network, rng, 60)]
+    compared = 0
+    for n, target in enumerate(targets):
+        k = (1, 3, 5)[n % 3]
+        assert pruned_top(target, fleet, k) == full_table_top(target, fleet, k)
+        compared += 1
+    assert compared == 60
+
+
+@pytest.mark.django_db
+def test_rush_hour_congestion_keeps_the_answer_exact(demo_network):
+    CongestionBand.objects.create(zone=None, starts=time(7), ends=time(9), factor=1.8)
+    rng = random.Random(29)
+    fleet = random_fleet(demo_network, rng, 300)
+    for target in [(c.lon, c.lat) for c in random_fleet(demo_network, rng, 10)]:
+        pruned = pruned_top(target, fleet, 3, at=MONDAY_8AM)
+        assert pruned == full_table_top(target, fleet, 3, at=MONDAY_8AM)
+        assert pruned != full_table_top(target, fleet, 3)  # the band did apply
+
+
+@pytest.mark.django_db
+def test_a_bound_cut_short_by_the_search_limit_is_completed_before_it_decides(demo_network, monkeypatch):
+    """With the Dijkstra stopped after 5 s of road, the units beyond it are bounded in full before any
+    of them is routed: same answer, and the full search ran."""
+    monkeypatch.setattr(travel, "FIRST_LIMIT_S", 5.0)
+    limits = []
+    bounds = lower_bound.RoadTimes.bounds
+
+    def spy(self, target, units, limit=math.inf):
+        limits.append(limit)
+        return bounds(self, target, units, limit)
+
+    monkeypatch.setattr(lower_bound.RoadTimes, "bounds", spy)
+    rng = random.Random(31)
+    fleet = random_fleet(demo_network, rng, 40)
+    target = (121.4737, 31.2304)
+    assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
+    assert limits == [5.0, math.inf]
+
+
+@pytest.mark.django_db
+def test_without_the_road_time_bound_the_straight_line_still_answers_exactly(demo_network, monkeypatch):
+    monkeypatch.setattr(lower_bound, "for_dataset", lambda path: None)
+    rng = random.Random(37)
+    fleet = random_fleet(demo_network, rng, 300)
+    for target in [(c.lon, c.lat) for c in random_fleet(demo_network, rng, 5)]:
+        assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
+
+
+@pytest.mark.django_db
+def test_asking_for_none_gets_none(demo_network):
+    assert travel.fastest_to((121.4737, 31.2304), [travel.Candidate(1, 121.4737, 31.2304)], k=0) == []
