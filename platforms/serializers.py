@@ -163,9 +163,34 @@ def fixes_from_batch(data, *, limit: int) -> list[Fix]:
     return fixes
 
 
+_NUMBER_TYPES = (int, float)
+
+
 def _batch_fix(item) -> Fix:
+    """The common well-formed item takes the short way; anything else is checked field by field."""
     if not isinstance(item, dict):
         raise serializers.ValidationError([_("Each fix is an object.")])
+    fix = _well_formed_fix(item)
+    return fix if fix is not None else _checked_fix(item)
+
+
+def _well_formed_fix(item: dict) -> Fix | None:
+    unit, lon, lat, at = item.get("unit"), item.get("lon"), item.get("lat"), item.get("at")
+    numbers = [item.get(name) for name in _FIX_NUMBERS]
+    if (type(unit) is not int or type(lon) not in _NUMBER_TYPES or type(lat) not in _NUMBER_TYPES
+            or type(at) is not str or any(value is not None and type(value) not in _NUMBER_TYPES for value in numbers)):
+        return None
+    try:
+        at = datetime.fromisoformat(at)
+    except ValueError:
+        return None
+    if at.tzinfo is None:
+        return None
+    return Fix(unit_id=unit, lon=lon, lat=lat, at=at, speed_mps=numbers[0], bearing=numbers[1], accuracy_m=numbers[2],
+               battery=numbers[3])
+
+
+def _checked_fix(item: dict) -> Fix:
     errors, values = {}, {}
     for name in ("unit", "lon", "lat", "at", *_FIX_NUMBERS):
         try:
