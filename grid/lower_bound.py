@@ -64,6 +64,8 @@ LEAF = np.dtype([("forward", "<u4"), ("reverse", "<u4"), ("u", "<u4"), ("v", "<u
 OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping distances on
 ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
 NEAR_CACHE_SIZE = 200_000                # positions remembered with their nearby segments
+NEAR_M = 2.0                             # a first, cheap search for the nearest big segment goes this far:
+                                         # a unit snapped on arrival lies within 0.1 m of its road
 
 logger = logging.getLogger(__name__)
 
@@ -118,15 +120,29 @@ class RoadTimes:
                 found[i] = self._near[keys[i]] = segments
         return found
 
+    def forget_positions(self) -> None:
+        self._near.clear()
+
     def _lookup(self, keys) -> list[np.ndarray | None]:
         if not len(self.big):
             return [None] * len(keys)
         lon, lat = (np.array(column, dtype=float) for column in zip(*keys))
         points = shapely.points(self.project(lon, lat))
-        which, nearest_big = self.big_tree.query_nearest(points, return_distance=True)
+        # Most points lie on or by a big road: one query out to reach(NEAR_M) finds, for those with a
+        # big segment within NEAR_M, that nearest one and every segment within its reach at once.
+        which, segment = self.tree.query(points, predicate="dwithin", distance=self.reach(NEAR_M))
+        gap = shapely.distance(points[which], self.lines[segment])
         big_gap = np.full(len(keys), np.inf)
-        np.minimum.at(big_gap, which[0], nearest_big)
-        which, segment = self.tree.query(points, predicate="dwithin", distance=self.reach(big_gap))
+        big = self.seg_big[segment] & (gap <= NEAR_M)
+        np.minimum.at(big_gap, which[big], gap[big])
+        keep = np.isfinite(big_gap[which]) & (gap <= self.reach(big_gap[which]))
+        which, segment = which[keep], segment[keep]
+        far = np.flatnonzero(np.isinf(big_gap))
+        if len(far):  # the rest: find their nearest big segment, then everything within its reach
+            hits, nearest = self.big_tree.query_nearest(points[far], return_distance=True)
+            np.minimum.at(big_gap, far[hits[0]], nearest)
+            more, extra = self.tree.query(points[far], predicate="dwithin", distance=self.reach(big_gap[far]))
+            which, segment = np.concatenate([which, far[more]]), np.concatenate([segment, extra])
         order = np.argsort(which, kind="stable")
         which, segment = which[order], segment[order]
         cuts = np.searchsorted(which, np.arange(len(keys) + 1))
