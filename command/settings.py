@@ -237,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names ("kind", "status") other components use too: named after their class.
+    "ENUM_NAME_OVERRIDES": {"AbsenceKindEnum": "platforms.models.AbsenceKind", "RosterStatusEnum": "platforms.models.RosterStatus"},
 }
 
 

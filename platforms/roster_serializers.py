@@ -5,6 +5,8 @@ platforms, so an id from elsewhere reads as unknown (400), never as somebody els
 """
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from command.roles import access_of
@@ -22,6 +24,7 @@ def _platforms_of(serializer):
     return scoped(queryset, access_of(request).platform_ids, "id") if request else queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPlatformField(serializers.PrimaryKeyRelatedField):
     """A platform of the login's scope; any other id is unknown."""
 
@@ -86,6 +89,7 @@ class ApproveSerializer(serializers.Serializer):
                                        help_text="The version the checks were read at: a newer roster is refused (409).")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _InPeriod(serializers.PrimaryKeyRelatedField):
     """A row of the roster's own platform (context["period"])."""
 
