@@ -14,7 +14,7 @@ from grid import travel
 from grid.geometry import distance_m
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.models import Unit, UnitStatus, VehicleKind
-from platforms.positions import live_positions, units_near, units_placed
+from platforms.positions import live_positions
 
 # Which capability a category wants; categories not listed take any patrol-capable unit.
 CATEGORY_CAPABILITY = {
@@ -26,7 +26,6 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
-SEARCH_RADII_M = (2500.0, 6000.0)  # the live GEO search widens through these, then takes everyone
 
 
 def units_needed(category: str, priority: int) -> int:
@@ -63,39 +62,25 @@ def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None
 
 
 def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> list[Option]:
-    """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly.
-
-    A radius search of the live GEO set narrows thousands of units to the nearby few before any
-    routing. It is exact: the answer from inside radius r stands only if its k-th ETA is no more
-    than the least time any unit outside r could need (`_eta_beyond`); else the search widens, and
-    at last takes everyone. Units with no live position (only their row knows where they are) are
-    always ranked."""
+    """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly:
+    `travel.fastest_to` routes only the units whose ETA lower bound could still win."""
     now = now or timezone.now()
     k = k or incident.units_needed + settings.RECOMMENDATION_ALTERNATIVES
-    candidates = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
-    ids = set(candidates.values_list("pk", flat=True))
-    unplaced = ids - units_placed(ids)
-    radii = SEARCH_RADII_M if settings.DISPATCH_RANKING == "pruned" else ()  # the baseline routes everyone
-    for radius in radii:
-        near = {pk for pk, _ in units_near(incident.lon, incident.lat, radius)} & ids
-        options = _ranked(incident, _units(near | unplaced), k, now)
-        if len(options) == k and options[-1].eta_s <= _eta_beyond(radius):
-            return options
-    return _ranked(incident, _units(ids), k, now)
+    crews = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
+    return _ranked(incident, _crews(crews), k, now)
 
 
-def _units(ids) -> list[Unit]:
-    return list(Unit.objects.filter(pk__in=list(ids)).select_related("vehicle"))
+@dataclass(frozen=True)
+class Crew:
+    """What ranking needs of a unit; read as plain rows, since thousands are read per call."""
+
+    pk: int
+    call_sign: str
+    vehicle_kind: str | None
 
 
-def _eta_beyond(radius_m: float) -> float:
-    """No unit farther than `radius_m` in a straight line can arrive sooner than this: both ends may
-    snap up to the limit towards each other, no road is faster than the network's fastest, the
-    congestion factor is at least 1 and the turnout at least a moving unit's."""
-    network = travel.engines.current()
-    top_mps = network.max_speed_kmh / 3.6 if network else settings.FALLBACK_SPEED_KMH / 3.6
-    road_m = max(radius_m - 2 * settings.SNAP_LIMIT_M, 0.0)
-    return road_m / top_mps + min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
+def _crews(units) -> list[Crew]:
+    return [Crew(*row) for row in units.values_list("pk", "call_sign", "vehicle__kind")]
 
 
 def preemption_options(incident: Incident, *, exclude=(), now=None) -> list[Option]:
@@ -103,8 +88,7 @@ def preemption_options(incident: Incident, *, exclude=(), now=None) -> list[Opti
     if incident.priority not in settings.PREEMPTING_PRIORITIES or incident.priority == LOWEST_PRIORITY:
         return []
     active = {a.unit_id: a.pk for a in _preemptable_assignments(incident).exclude(unit_id__in=list(exclude))}
-    units = list(Unit.objects.filter(pk__in=active).select_related("vehicle"))
-    options = _ranked(incident, units, incident.units_needed, now or timezone.now())
+    options = _ranked(incident, _crews(Unit.objects.filter(pk__in=active)), incident.units_needed, now or timezone.now())
     return [Option(**{**option.as_dict(), "preempts": active[option.unit]}) for option in options]
 
 
@@ -113,13 +97,13 @@ def _preemptable_assignments(incident: Incident):
                                      unit__capabilities__contains=[capability_for(incident.category)])
 
 
-def _ranked(incident: Incident, units: list[Unit], k: int, now) -> list[Option]:
+def _ranked(incident: Incident, units: list[Crew], k: int, now) -> list[Option]:
     fixes = live_positions([unit.pk for unit in units])
     by_profile: dict[str, list[Candidate]] = {}
     for unit in units:
         fix = fixes.get(unit.pk)
         if fix is not None:
-            by_profile.setdefault(unit_profile(unit), []).append(
+            by_profile.setdefault(unit_profile(unit.vehicle_kind), []).append(
                 Candidate(key=(unit, fix.stale), lon=fix.lon, lat=fix.lat, extra_s=turnout_s(fix)))
     target = (incident.lon, incident.lat)
     found = []
@@ -162,9 +146,9 @@ def _option(incident: Incident, candidate: Candidate, leg, workloads: dict) -> O
                   estimated=leg.estimated)
 
 
-def unit_profile(unit: Unit) -> str:
+def unit_profile(vehicle_kind: str | None) -> str:
     """Foot patrols walk; cars, motorcycles and platform trucks drive (motorcycles use the car graph)."""
-    return "foot" if unit.vehicle is None or unit.vehicle.kind == VehicleKind.ON_FOOT else "car"
+    return "foot" if vehicle_kind in (None, VehicleKind.ON_FOOT) else "car"
 
 
 def turnout_s(fix) -> float:

@@ -4,14 +4,18 @@ Payloads are full objects with their version, minus the caller's name and phone:
 consoles are watched by supervisors, who may not see them (they load details over REST).
 """
 from dispatch.models import Alert, Assignment, Incident, Recommendation
-from platforms.events import CITY, district_group, publish, unit_group
+from grid.models import Zone
+from platforms.events import CITY, Lookup, district_group, publish, unit_group
 
 INCIDENT_FIELDS = ("number", "category", "priority", "status", "at_risk", "lon", "lat", "address", "zone_id",
                    "key_site_id", "target_s", "units_needed", "disposition", "version")
 
 
+zone_district = Lookup(lambda pk: Zone.objects.filter(pk=pk).values_list("platform__district_id", flat=True).first())
+
+
 def incident_groups(incident: Incident) -> list[str]:
-    district = incident.zone.platform.district_id if incident.zone_id and incident.zone.platform_id else None
+    district = zone_district(incident.zone_id)
     return [CITY, district_group(district) if district else None]
 
 

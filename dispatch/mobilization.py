@@ -60,7 +60,7 @@ def _arrivals(lon: float, lat: float, now) -> list[dict]:
     placed = [(u, fixes[u.pk]) for u in units if u.pk in fixes and not fixes[u.pk].stale and u.n_officers]
     result = []
     for profile in ("car", "foot"):
-        group = [(u, fix) for u, fix in placed if engine.unit_profile(u) == profile]
+        group = [(u, fix) for u, fix in placed if engine.unit_profile(u.vehicle.kind if u.vehicle else None) == profile]
         legs = travel.durations_to((lon, lat), [(fix.lon, fix.lat) for _, fix in group], profile=profile, at=now)
         result += [_arrival(u, fix, leg) for (u, fix), leg in zip(group, legs) if leg is not None]
     return sorted(result, key=lambda a: (a["eta_s"], a["call_sign"]))

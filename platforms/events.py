@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from platforms.models import Unit
+from platforms.models import Platform, Unit
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +44,28 @@ def send_now(event: str, data: dict, groups) -> None:
             log.exception("could not publish %s to %s", event, group)
 
 
+class Lookup:
+    """A small read-through cache of a row's district: events are published many times a second and
+    districts almost never change; a change is seen within `ttl_s`."""
+
+    def __init__(self, query, ttl_s: float = 60.0):
+        self.query, self.ttl_s, self.values = query, ttl_s, {}
+
+    def __call__(self, pk):
+        if pk is None:
+            return None
+        value, at = self.values.get(pk, (None, -self.ttl_s))
+        if time.monotonic() - at >= self.ttl_s:
+            value = self.query(pk)
+            self.values[pk] = (value, time.monotonic())
+        return value
+
+
+platform_district = Lookup(lambda pk: Platform.objects.filter(pk=pk).values_list("district_id", flat=True).first())
+
+
 def unit_groups(unit: Unit) -> list[str]:
-    return [CITY, district_group(unit.platform.district_id), unit_group(unit.pk)]
+    return [CITY, district_group(platform_district(unit.platform_id)), unit_group(unit.pk)]
 
 
 def unit_payload(unit: Unit) -> dict:

@@ -97,7 +97,7 @@ def unit_key(unit_id) -> str:
 
 
 _ACCEPT_LUA = """
--- KEYS: GEO set, stats hash, track stream. ARGV: unit key prefix, state TTL (s), track max length,
+-- KEYS: GEO set, stats hash, track stream, state hash. ARGV: unit key prefix, state TTL (s), track max length,
 -- units per GEOADD, the fixes packed as 'unit,at_ms,lon,lat,speed,bearing,accuracy,battery;' each
 -- (one argument, not eight per fix: packing thousands of arguments cost more than the script),
 -- then reason/count pairs refused before the script, counted in the same call.
@@ -116,6 +116,8 @@ for unit, at, lon, lat, speed, bearing, accuracy, battery in string.gmatch(ARGV[
     redis.call('HSET', ukey, 'lon', lon, 'lat', lat, 'at', at, 'speed', speed, 'bearing', bearing,
                'accuracy', accuracy, 'battery', battery)
     redis.call('EXPIRE', ukey, ttl)
+    -- The dispatch engine reads thousands of units per call: one HMGET of this hash, not one per unit.
+    redis.call('HSET', KEYS[4], unit, lon .. ',' .. lat .. ',' .. at .. ',' .. speed)
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'u', unit, 't', at, 'x', lon, 'y', lat,
                's', speed, 'b', bearing, 'a', accuracy)
     if not latest[unit] then order[#order + 1] = unit end
@@ -242,7 +244,7 @@ def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
     refused[f"source:{source}"] = len(fixes)
     for reason, count in refused.items():
         args += [reason, count]
-    codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track")], args=args)
+    codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track"), key("state")], args=args)
     for i, code in zip(valid, codes.decode()):
         outcomes[i] = _SCRIPT_OUTCOMES[code]
 
@@ -278,27 +280,37 @@ def live_positions(unit_ids=None) -> dict[int, LiveFix]:
     return found
 
 
+# The engine reads thousands of units per call. Parsing thousands of replies costs more in Python
+# than the work itself, so the server joins the states into one string (';' between units, '' for
+# a unit with no state). HMGET in chunks: Lua's unpack() has a stack limit.
+_STATES_LUA = """
+local out = {}
+for i = 1, #ARGV, 1000 do
+  local states = redis.call('HMGET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+  for j = 1, #states do out[#out + 1] = states[j] or '' end
+end
+return table.concat(out, ';')
+"""
+
+
+@cache
+def _states_script(client: redis.Redis):
+    return client.register_script(_STATES_LUA)
+
+
 def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, LiveFix]:
-    pipe = redis_client().pipeline(transaction=False)
-    for pk in unit_ids:
-        pipe.hmget(unit_key(pk), "lon", "lat", "at", "speed")
+    if not unit_ids:
+        return {}
     found = {}
-    for pk, (lon, lat, at_ms, speed) in zip(unit_ids, pipe.execute()):
-        if at_ms is None:
+    states = _states_script(redis_client())(keys=[key("state")], args=unit_ids).decode().split(";")
+    for pk, state in zip(unit_ids, states):
+        if not state:
             continue
+        lon, lat, at_ms, speed = state.split(",")
         at = int(at_ms) / 1000.0
         found[pk] = LiveFix(pk, float(lon), float(lat), datetime.fromtimestamp(at, dt_timezone.utc),
                             float(speed) if speed else None, at < stale_before)
     return found
-
-
-def units_placed(unit_ids) -> set[int]:
-    """Which of these units have a live position in the GEO set (one ZMSCORE for all of them)."""
-    unit_ids = [int(pk) for pk in unit_ids]
-    if not unit_ids:
-        return set()
-    scores = redis_client().zmscore(key("units"), unit_ids)
-    return {pk for pk, score in zip(unit_ids, scores) if score is not None}
 
 
 def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:
@@ -309,10 +321,14 @@ def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = N
 
 
 def avl_forget(unit_ids) -> None:
-    """Take units off the live map (their shift ended); their last state stays until it expires."""
+    """Take units off the live map and out of the engine's reach (their shift ended); the per-unit
+    detail hash stays until it expires."""
     unit_ids = [int(pk) for pk in unit_ids]
     if unit_ids:
-        redis_client().zrem(key("units"), *unit_ids)
+        pipe = redis_client().pipeline(transaction=False)
+        pipe.zrem(key("units"), *unit_ids)
+        pipe.hdel(key("state"), *unit_ids)
+        pipe.execute()
 
 
 @dataclass(frozen=True)

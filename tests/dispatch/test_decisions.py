@@ -215,3 +215,23 @@ def test_an_incident_left_undecided_is_picked_up_by_the_sweeper(dispatcher, sett
         assert timers.sweep()["requeued"] == 1
     assert len(active(incident)) == 1
     assert timers.sweep()["requeued"] == 0    # dispatched: nothing left behind
+
+
+def test_the_console_and_the_units_tablet_hear_each_step_after_commit(take_call, monkeypatch, platform):
+    from platforms import events as platform_events
+
+    sent = []
+    monkeypatch.setattr(platform_events, "send_now", lambda event, data, groups: sent.append((event, groups)))
+    zone = f.ZoneFactory(platform=platform, polygon=f.square(*BUND, half=0.003))
+    unit = place(f.UnitFactory(platform=platform, call_sign="浦东01"), PUDONG_RIVERSIDE)
+    incident = take_call(priority=Priority.P1)
+    district = f"console.district.{platform.district_id}"
+    city_and_district = ["console.city", district]
+    assert incident.zone_id == zone.pk
+    assert sent == [
+        ("incident.created", city_and_district),
+        ("incident.recommended", city_and_district),
+        ("incident.updated", city_and_district),
+        ("assignment.created", [*city_and_district, f"unit.{unit.pk}"]),
+        ("unit.status", ["console.city", district, f"unit.{unit.pk}"]),
+    ]

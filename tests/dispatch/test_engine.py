@@ -114,15 +114,6 @@ def test_capability_by_category(category, capability):
 
 
 @pytest.mark.django_db
-def test_the_live_radius_search_widens_until_its_answer_is_exact(monkeypatch):
-    near = place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
-    far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: outside the first radii
-    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1000.0,))
-    options = engine.rank(incident_at(BUND), k=2)
-    assert [o.unit for o in options] == [near.pk, far.pk]
-
-
-@pytest.mark.django_db
 def test_the_pruned_ranking_equals_a_full_table_over_every_unit(settings):
     import random
 

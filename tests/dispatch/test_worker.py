@@ -105,7 +105,7 @@ def console():
     async_to_sync(layer.group_discard)("console.city", channel)
 
 
-def receive_until(console, event, incident_id, timeout_s=30.0):
+def receive_until(console, event, incident_id, timeout_s=90.0):
     """The first `event` about the incident that reaches the console's channel."""
     layer, channel = console
     return async_to_sync(_first)(layer, channel, event, incident_id, timeout_s)
