@@ -121,7 +121,19 @@ def tablet_page(officer) -> dict:
     """The tablet's reads plus the one assignment the crew is working on now, if any."""
     context = tablet_context(officer)
     context["current_assignment"] = next((a for a in context["assignments"] if a.is_active), None)
+    context["patrol_tasks"] = patrol_tasks_of(context["unit"])
     return context
+
+
+def patrol_tasks_of(unit) -> list:
+    """The unit's patrol tasks for its shift (platforms.patrol), in band order, with the band running now marked."""
+    if unit is None:
+        return []
+    now = timezone.now()
+    tasks = list(unit.patrol_tasks.select_related("band", "point", "route", "zone").order_by("band__starts_at", "pk"))
+    for task in tasks:
+        task.now = task.band.starts_at <= now < task.band.ends_at
+    return tasks
 
 
 def supervisor_page(platform_ids) -> dict:

@@ -2,12 +2,14 @@
 generating, adjusting and approving through the forms, refusals shown with nothing saved."""
 import csv
 import io
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from command import ical
 from platforms import rosters
-from platforms.models import Absence, RosterPeriod
+from platforms.models import Absence, PatrolBand, PatrolPlan, PatrolTask, RosterPeriod
 from tests import factories as f
 from tests.platforms.roster_support import MONDAY, at, generate, staff
 
@@ -155,3 +157,21 @@ def test_the_coverage_page(as_, period):
     assert "Must-patrol points visited: 0 of 0." in html  # 2030: no shift has started
     assert 'id="coverage-map-data"' in html and "No shift of this day has started yet." in html
     assert as_("supervisor").get("/supervisor/coverage/?date=someday").status_code == 404
+
+
+def test_the_tablet_lists_the_units_patrol_tasks_with_the_current_band_marked(client, officer, officer_unit, platform):
+    shift = officer_unit.shift
+    plan = PatrolPlan.objects.create(shift=shift)
+    now = timezone.now()
+    earlier = PatrolBand.objects.create(plan=plan, starts_at=shift.starts_at, ends_at=now - timedelta(minutes=5), mode="posts")
+    current = PatrolBand.objects.create(plan=plan, starts_at=now - timedelta(minutes=5), ends_at=shift.ends_at, mode="routes")
+    point = f.PatrolPointFactory(platform=platform, code="PP7", name="人民广场东门")
+    route = f.PatrolRouteFactory(platform=platform, code="PR7", name="南京东路")
+    PatrolTask.objects.create(band=earlier, unit=officer_unit, point=point)
+    PatrolTask.objects.create(band=current, unit=officer_unit, route=route)
+    PatrolTask.objects.create(band=current, unit=f.UnitFactory(platform=platform, shift=shift), point=point)  # another crew's
+    client.force_login(officer)
+    response = client.get("/tablet/", headers=EN)
+    assert [(t.target.code, t.now) for t in response.context["patrol_tasks"]] == [("PP7", False), ("PR7", True)]
+    html = response.content.decode()
+    assert '<li class="now" aria-current="time" data-mode="routes">' in html and "南京东路" in html
