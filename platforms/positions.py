@@ -281,12 +281,14 @@ def live_positions(unit_ids=None) -> dict[int, LiveFix]:
 
 
 # The engine reads thousands of units per call. Parsing thousands of replies costs more in Python
-# than the work itself, so the server joins the states into one string (';' between units, '' for
-# a unit with no state). HMGET in chunks: Lua's unpack() has a stack limit.
+# than the work itself, so the ids go as one argument and the server joins the states into one
+# string (';' between units, '' for a unit with no state). HMGET in chunks: unpack() has a limit.
 _STATES_LUA = """
+local ids = {}
+for id in string.gmatch(ARGV[1], '[^,]+') do ids[#ids + 1] = id end
 local out = {}
-for i = 1, #ARGV, 1000 do
-  local states = redis.call('HMGET', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV)))
+for i = 1, #ids, 1000 do
+  local states = redis.call('HMGET', KEYS[1], unpack(ids, i, math.min(i + 999, #ids)))
   for j = 1, #states do out[#out + 1] = states[j] or '' end
 end
 return table.concat(out, ';')
@@ -302,7 +304,8 @@ def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, Live
     if not unit_ids:
         return {}
     found = {}
-    states = _states_script(redis_client())(keys=[key("state")], args=unit_ids).decode().split(";")
+    joined = ",".join(map(str, unit_ids))
+    states = _states_script(redis_client())(keys=[key("state")], args=[joined]).decode().split(";")
     for pk, state in zip(unit_ids, states):
         if not state:
             continue
