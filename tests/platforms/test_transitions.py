@@ -1,5 +1,6 @@
 """The transition tables refuse every move they do not list."""
 import pytest
+from django.utils import translation
 
 from dispatch.models import ASSIGNMENT_TRANSITIONS, INCIDENT_TRANSITIONS, AssignmentStatus, IncidentStatus
 from platforms.models import UNIT_TRANSITIONS, UnitStatus
@@ -18,7 +19,7 @@ from platforms.transitions import InvalidTransition
 ])
 def test_unlisted_moves_are_refused(table, current, target):
     assert table.allows(current, target) is False
-    with pytest.raises(InvalidTransition, match=f"from '{current}' to '{target}'"):
+    with translation.override("en"), pytest.raises(InvalidTransition, match=f"from '{current}' to '{target}'"):
         table.check(current, target)
 
 
