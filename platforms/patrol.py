@@ -237,7 +237,8 @@ def shift_coverage(shift: Shift, *, now: datetime | None = None) -> dict:
         routes = routes.filter(pk__in=[t.route_id for t in tasks])
     return {
         "shift": shift.pk, "squad": shift.squad.name, "kind": shift.kind, "secondary": shift.secondary,
-        "starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat(), "complete": now >= shift.ends_at,
+        "starts_at": timezone.localtime(shift.starts_at).isoformat(), "ends_at": timezone.localtime(shift.ends_at).isoformat(),
+        "complete": now >= shift.ends_at,
         "points": [_point_result(point, tracks, signs) for point in points.order_by("code")],
         "routes": [_route_result(route, tracks) for route in routes.order_by("code")],
         "tasks": [task_result(task, tracks.get(task.unit_id, [])) for task in tasks],

@@ -1,12 +1,14 @@
 """A platform supervisor generates, adjusts and approves a week's roster in a real browser."""
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from command.models import Role
-from platforms import rosters
+from platforms import patrol, rosters
 from platforms.models import Absence, Overtime, RosterPeriod
 from tests import factories as f
 from tests.platforms.roster_support import MONDAY, at, staff
@@ -98,3 +100,35 @@ def test_a_supervisor_generates_adjusts_and_approves_a_week(live_server, supervi
     assert list(period.changes.values_list("kind", flat=True)) == ["generated", "swapped", "absence", "overtime", "approved"]
     assert (Absence.objects.get().officer, Overtime.objects.get().officer) == (leader, relief)
     assert not rosters.shifts_of(period).filter(approved=False).exists()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_coverage_map_draws_the_days_points_and_routes(live_server, supervisor_login, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    platform, username, password = supervisor_login
+    yesterday = timezone.localdate() - timedelta(days=1)
+    period = rosters.roster_generate(platform=platform, starts_on=yesterday, ends_on=yesterday)
+    f.PatrolPointFactory(platform=platform, code="PP1")
+    f.PatrolRouteFactory(platform=platform, code="PR1")
+    patrol.patrol_plans_for_day(platform=platform, day=yesterday)
+    errors, outside = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("request", lambda request: None if request.url.startswith(live_server.url) else outside.append(request.url))
+        page.goto(f"{live_server.url}/login/?next=/supervisor/coverage/%3Fdate%3D{yesterday.isoformat()}")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        with page.expect_navigation():
+            page.click("form.stacked [type=submit]")
+        expect(page.locator("#coverage-map")).to_have_attribute("data-ready", "true")
+        # no track at all: 3 main shifts miss PP1 and PR1, the 2 peak squads their post PP1
+        expect(page.locator("#coverage-gaps tbody tr")).to_have_count(8)
+        expect(page.locator('section[aria-labelledby="shifts-title"] h3').first).to_contain_text("00:00–08:00")  # Shanghai time
+        page.screenshot(path=ARTIFACTS / "supervisor-coverage.png", full_page=True)
+        browser.close()
+        connections.close_all()
+    assert errors == [] and outside == []
+    assert rosters.shifts_of(period).count() == 5

@@ -194,6 +194,7 @@ class TestCoverage:
         store(c02, stay(0, 200, 120, start=at(MONDAY, 8, 10)))  # 200 m from PP1, nowhere near its post PP2
         report = patrol.shift_coverage(plan.shift, now=at(MONDAY, 17))
         assert report["complete"]
+        assert (report["starts_at"], report["ends_at"]) == ("2030-03-04T08:00:00+08:00", "2030-03-04T16:00:00+08:00")
         assert [(p["code"], p["visited"], p["by"]) for p in report["points"]] == [("PP1", True, ["P01-C01"]), ("PP2", False, [])]
         assert [(r["code"], r["covered"]) for r in report["routes"]] == [("PR1", False)]
         assert report["routes"][0]["coverage"] == pytest.approx(0.53, abs=0.005)
