@@ -472,3 +472,24 @@ class TestOvertime:
     def assert_unchanged(self, period):
         fresh = RosterPeriod.objects.get(pk=period.pk)
         assert (fresh.status, fresh.version, Overtime.objects.count()) == ("approved", 1, 0)
+
+
+class TestApprovalWithdrawal:
+    def test_an_edit_during_the_period_keeps_shifts_under_way_approved(self, staffed, supervisor):
+        today = timezone.localdate()
+        period = rosters.roster_approve(period=generate(staffed, starts_on=today, days=2), actor=supervisor)[0]
+        officer = police_of(shift_at(period, today + timedelta(days=1), 8)).first()
+        rosters.roster_mark_absence(period=period, officer=officer, kind="sick", starts_at=at(today + timedelta(days=1), 0),
+                                    ends_at=at(today + timedelta(days=2), 0), actor=supervisor)
+        now = timezone.now()
+        shifts = rosters.shifts_of(period)
+        assert shifts.filter(starts_at__lte=now).exists()
+        assert set(shifts.filter(starts_at__lte=now).values_list("approved", flat=True)) == {True}  # crews stay on the board
+        assert set(shifts.filter(starts_at__gt=now).values_list("approved", flat=True)) == {False}
+        assert RosterPeriod.objects.get(pk=period.pk).status == "draft"
+
+    def test_approving_an_approved_roster_changes_nothing(self, staffed, supervisor):
+        period = rosters.roster_approve(period=generate(staffed, days=1), actor=supervisor)[0]
+        again, warnings = rosters.roster_approve(period=period, actor=supervisor)
+        assert (again.status, again.version, warnings) == ("approved", 1, [])
+        assert list(again.changes.values_list("kind", flat=True)) == ["generated", "approved"]
