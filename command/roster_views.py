@@ -100,9 +100,13 @@ def _form(serializer_class, request, period=None) -> dict:
     data = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
     serializer = serializer_class(data=data, context={"request": request, "period": period})
     if not serializer.is_valid():
-        raise ValidationError([f"{field}: {' '.join(map(str, errors))}" if field != "non_field_errors" else " ".join(map(str, errors))
-                               for field, errors in serializer.errors.items()])
+        raise ValidationError([_field_error(field, errors) for field, errors in serializer.errors.items()])
     return serializer.validated_data
+
+
+def _field_error(field: str, errors) -> str:
+    text = " ".join(map(str, errors))
+    return text if field == "non_field_errors" else f"{field}: {text}"
 
 
 @require_POST
@@ -148,18 +152,22 @@ def roster_swap(request, period_id: int):
 def roster_absence(request, period_id: int):
     access = _require(request, *PAGE_ROLES)
     period = _period(access, period_id)
-    return _after(request, access, period,
-                  lambda: rosters.roster_mark_absence(period=period, actor=request.user, **_form(s.AbsenceInputSerializer, request, period)),
-                  _("The absence is recorded and the officer is off those crews."))
+
+    def mark():
+        rosters.roster_mark_absence(period=period, actor=request.user, **_form(s.AbsenceInputSerializer, request, period))
+
+    return _after(request, access, period, mark, _("The absence is recorded and the officer is off those crews."))
 
 
 @require_POST
 def roster_overtime(request, period_id: int):
     access = _require(request, *PAGE_ROLES)
     period = _period(access, period_id)
-    return _after(request, access, period,
-                  lambda: rosters.roster_add_overtime(period=period, actor=request.user, **_form(s.OvertimeInputSerializer, request, period)),
-                  _("The overtime is recorded."))
+
+    def add():
+        rosters.roster_add_overtime(period=period, actor=request.user, **_form(s.OvertimeInputSerializer, request, period))
+
+    return _after(request, access, period, add, _("The overtime is recorded."))
 
 
 # --- exports ----------------------------------------------------------------------------------

@@ -200,7 +200,8 @@ def route_coverage(coordinates, *tracks, corridor_m: float, max_gap_s: float | N
     for track in tracks:
         fixes = sorted(track)
         shapes += [Point(flat.xy(x, y)) for _t, x, y in fixes]  # fixes alone (across a gap) still count where they are
-        shapes += [LineString([flat.xy(x0, y0), flat.xy(x1, y1)]) for _t0, _t1, (_a, x0, y0), (_b, x1, y1) in _pieces(fixes, max_gap_s)]
+        shapes += [LineString([flat.xy(x0, y0), flat.xy(x1, y1)])
+                   for _t0, _t1, (_a, x0, y0), (_b, x1, y1) in _pieces(fixes, max_gap_s)]
     if not shapes:
         return 0.0
     corridor = unary_union(shapes).buffer(corridor_m)
@@ -275,7 +276,8 @@ def task_result(task: PatrolTask, track) -> dict:
         return {**result, "point": task.point.code, "done": visit.visited, "longest_stay_s": visit.dwell_s}
     if task.route:
         coverage = route_coverage(task.route.line["coordinates"], fixes, corridor_m=task.route.corridor_m)
-        return {**result, "route": task.route.code, "done": coverage >= settings.PATROL_ROUTE_COVERED_FRACTION, "coverage": coverage}
+        done = coverage >= settings.PATROL_ROUTE_COVERED_FRACTION
+        return {**result, "route": task.route.code, "done": done, "coverage": coverage}
     return {**result, "zone": task.zone.code, "done": time_inside(fixes, task.zone.polygon) > 0,
             "inside_s": time_inside(fixes, task.zone.polygon)}
 
@@ -290,8 +292,8 @@ def platform_coverage(*, platform: Platform, day: date, now: datetime | None = N
     reports = [shift_coverage(shift, now=now) for shift in shifts if shift.starts_at <= now]
     gaps = [{"shift": r["shift"], "squad": r["squad"], "kind": "point", **_pick(p, "code", "name", "lon", "lat")}
             for r in reports for p in r["points"] if not p["visited"]]
-    gaps += [{"shift": r["shift"], "squad": r["squad"], "kind": "route", "coverage": x["coverage"], **_pick(x, "code", "name", "line")}
-             for r in reports for x in r["routes"] if not x["covered"]]
+    gaps += [{"shift": r["shift"], "squad": r["squad"], "kind": "route", "coverage": x["coverage"],
+              **_pick(x, "code", "name", "line")} for r in reports for x in r["routes"] if not x["covered"]]
     points = [p for r in reports for p in r["points"]]
     routes = [x for r in reports for x in r["routes"]]
     return {"platform": platform.pk, "date": day.isoformat(), "shifts": reports, "gaps": gaps,

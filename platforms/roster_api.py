@@ -146,7 +146,8 @@ class PatrolPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         queryset = PatrolPlan.objects.select_related("shift__squad").prefetch_related(
             Prefetch("bands", queryset=PatrolBand.objects.prefetch_related(Prefetch("tasks", queryset=tasks))))
         queryset = _on_day(queryset, self.request, "shift__starts_at")
-        return scoped(queryset, access_of(self.request).platform_ids, "shift__squad__platform_id").order_by("shift__starts_at", "pk")
+        queryset = scoped(queryset, access_of(self.request).platform_ids, "shift__squad__platform_id")
+        return queryset.order_by("shift__starts_at", "pk")
 
     @extend_schema(request=s.PatrolGenerateSerializer, responses={201: s.PatrolPlanSerializer(many=True)})
     @action(detail=False, methods=["post"])

@@ -131,10 +131,10 @@ def _continuous(officer, spans) -> list[Finding]:
         if run_start is not None and (s is None or s > run_end):
             worked = (run_end - run_start).total_seconds() / 3600
             if worked > limit:
-                found.append(Finding("continuous_hours", True, _("%(officer)s works %(hours)s hours without a break from %(start)s, "
-                                                                 "over the limit of %(limit)s.")
-                                     % {"officer": officer.name, "hours": f"{worked:g}", "start": _local(run_start),
-                                        "limit": f"{limit:g}"}, {"officer": officer.pk, "hours": worked}))
+                message = _("%(officer)s works %(hours)s hours without a break from %(start)s, over the limit of %(limit)s.")
+                found.append(Finding("continuous_hours", True, message % {
+                    "officer": officer.name, "hours": f"{worked:g}", "start": _local(run_start), "limit": f"{limit:g}"},
+                    {"officer": officer.pk, "hours": worked}))
             run_start = None
         if s is not None:
             run_start, run_end = (s, e) if run_start is None else (run_start, max(run_end, e))
@@ -148,8 +148,9 @@ def two_places(units: list[Unit]) -> list[Finding]:
         for s2, e2, second in spans[1:]:
             _s1, e1, first = latest
             if s2 < e1:
-                found.append(Finding("two_places", True, _("%(officer)s is in two places at once: %(first)s and %(second)s from %(start)s.")
-                                     % {"officer": officer.name, "first": first.call_sign, "second": second.call_sign,
-                                        "start": _local(s2)}, {"officer": officer.pk, "units": [first.pk, second.pk]}))
+                message = _("%(officer)s is in two places at once: %(first)s and %(second)s from %(start)s.")
+                found.append(Finding("two_places", True, message % {
+                    "officer": officer.name, "first": first.call_sign, "second": second.call_sign, "start": _local(s2)},
+                    {"officer": officer.pk, "units": [first.pk, second.pk]}))
             latest = max(latest, (s2, e2, second), key=lambda span: span[1])
     return found

@@ -63,7 +63,8 @@ class RosterPeriodDetailSerializer(RosterPeriodSerializer):
 
         from platforms.rosters import shifts_of
 
-        rows = shifts_of(period).select_related("squad").annotate(unit_count=Count("units")).order_by("starts_at", "squad__number")
+        rows = (shifts_of(period).select_related("squad").annotate(unit_count=Count("units"))
+                .order_by("starts_at", "squad__number"))
         return RosterShiftSerializer(rows, many=True).data
 
 

@@ -263,8 +263,9 @@ def _squads_for(platform: Platform, rotation: RotationPattern) -> dict[int, Squa
     squads = {squad.number: squad for squad in platform.squads.select_related("platform")}
     missing = [n for n in range(1, rotation.squads + 1) if n not in squads]
     if missing:
-        raise ValidationError({"platform": _("%(platform)s has no squad number %(numbers)s: the rotation needs squads 1 to %(count)d.")
-                               % {"platform": platform.name, "numbers": ", ".join(map(str, missing)), "count": rotation.squads}})
+        message = _("%(platform)s has no squad number %(numbers)s: the rotation needs squads 1 to %(count)d.")
+        raise ValidationError({"platform": message % {"platform": platform.name, "numbers": ", ".join(map(str, missing)),
+                                                      "count": rotation.squads}})
     return {n: squads[n] for n in range(1, rotation.squads + 1)}
 
 
@@ -440,7 +441,8 @@ def roster_add_overtime(*, period: RosterPeriod, officer: Officer, unit: Unit, r
 def _check_overtime(period: RosterPeriod, officer: Officer, unit: Unit) -> None:
     shift = unit.shift
     if officer.platform_id != period.platform_id or not officer.active:
-        raise ValidationError({"officer": _("%(officer)s is not an active officer of this roster's platform.") % {"officer": officer.name}})
+        message = _("%(officer)s is not an active officer of this roster's platform.")
+        raise ValidationError({"officer": message % {"officer": officer.name}})
     busy = (Unit.objects.filter(officers=officer, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
             .select_related("shift").first())
     if busy:
