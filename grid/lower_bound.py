@@ -153,28 +153,67 @@ class RoadTimes:
         the search stops there, ~0.1 ms for 2 minutes of road instead of ~1.7 ms for the whole city)."""
         return dijkstra(self.towards, directed=True, indices=seeds, min_only=True, limit=limit)
 
+    def query(self, target) -> "Query | None":
+        """Bounds towards one target; None when the target itself cannot be bounded."""
+        segments = self.near_segments([(float(target[0]), float(target[1]))])[0]
+        return None if segments is None else Query(self, segments)
+
     def bounds(self, target, units: list[tuple[float, float]], limit: float = np.inf) -> np.ndarray | None:
         """Seconds no route from each unit (lon, lat) to `target` can undercut (0: none known; inf: no
         route at all); None when the target itself cannot be bounded. With a `limit`, the Dijkstra
         stops there and a unit farther gets `limit` (still a lower bound, only a weaker one)."""
-        target_segments = self.near_segments([(float(target[0]), float(target[1]))])[0]
-        if target_segments is None:
+        query = self.query(target)
+        if query is None:
             return None
-        seeds = np.unique(np.concatenate([self.entry_a[target_segments], self.entry_b[target_segments]]))
-        times = np.minimum(self.seconds_to(seeds, limit), limit)
-        shared = np.zeros(len(self.seg_u), dtype=bool)
-        shared[target_segments] = True
-        near = self.near_segments(units)
-        known = np.array([segments is not None for segments in near])
-        result = np.zeros(len(units))
-        if known.any():
-            chosen = [segments for segments in near if segments is not None]
-            starts = np.concatenate([[0], np.cumsum([len(segments) for segments in chosen])[:-1]])
-            flat = np.concatenate(chosen)
-            best = np.minimum.reduceat(np.minimum(times[self.exit_a[flat]], times[self.exit_b[flat]]), starts)
-            # Proof, step 2: on a segment the target may be on too, a route need not pass any node.
-            result[known] = np.where(np.logical_or.reduceat(shared[flat], starts), 0.0, best)
-        return result
+        query.search(limit)
+        return query.bounds(units)
+
+
+class Query:
+    """The road-time bounds of units towards one target: a Dijkstra from the target's entry nodes,
+    searched as far as asked, and each unit's nearby roads looked up when its bound is asked for."""
+
+    def __init__(self, times: RoadTimes, target_segments: np.ndarray):
+        self.times = times
+        self.seeds = np.unique(np.concatenate([times.entry_a[target_segments], times.entry_b[target_segments]]))
+        self.shared = np.zeros(len(times.seg_u), dtype=bool)
+        self.shared[target_segments] = True
+        self.limit = -1.0
+        self.node_seconds = None
+
+    def search(self, limit: float = np.inf) -> None:
+        """D(x) for every node up to `limit` seconds (a node farther gets `limit`)."""
+        if limit > self.limit:
+            self.node_seconds = np.minimum(self.times.seconds_to(self.seeds, limit), limit)
+            self.limit = limit
+
+    def bounds(self, units: list[tuple[float, float]]) -> np.ndarray:
+        """Each unit's bound (seconds) at the current search limit, its nearby roads looked up if need
+        be; a bound equal to a finite limit may be larger in truth."""
+        return self._bounds(self.times.near_segments(units))
+
+    def known_bounds(self, units: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
+        """(indexes, bounds) of the units whose nearby roads are remembered: no lookup at all."""
+        near = self.times._near
+        found = [near.get(key) for key in units]
+        which = np.flatnonzero(np.fromiter(map(_is_array, found), dtype=bool, count=len(found)))
+        return which, self._bounds([found[i] for i in which])
+
+    def _bounds(self, near: list[np.ndarray]) -> np.ndarray:
+        # Every point has at least its nearest big segment: a network with none has no Query.
+        if not near:
+            return np.zeros(0)
+        times, seconds = self.times, self.node_seconds
+        sizes = np.fromiter(map(len, near), dtype=np.int64, count=len(near))
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        flat = np.concatenate(near)
+        best = np.minimum.reduceat(np.minimum(seconds[times.exit_a[flat]], seconds[times.exit_b[flat]]), starts)
+        # Proof, step 2: on a segment the target may be on too, a route need not pass any node.
+        return np.where(np.logical_or.reduceat(self.shared[flat], starts), 0.0, best)
+
+
+def _is_array(value) -> bool:
+    return value is not None and value is not False
 
 
 # --- reading the dataset ------------------------------------------------------------------------

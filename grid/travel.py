@@ -29,6 +29,7 @@ from grid.models import CongestionBand, RoadNetwork
 BATCH = 64              # the most units routed per OSRM table while pruning (~0.1 ms a unit)
 FIRST_BATCH_EXTRA = 5   # the first table routes k + this many, each next one twice as many
 FIRST_LIMIT_S = 180     # road bounds are searched this far first (the demo's 3rd-best ETA: p99 119 s)
+SETTLE_AHEAD = 32       # before the first table, this many bounds are made final
 RECHECK_NETWORK_S = 5   # how often a process looks for a newly imported network
 
 
@@ -218,28 +219,26 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
         return _rank_all(target, candidates, k, profile, at)
     factor = congestion_factor(*target, at)
     target_moved = snap(*target, profile)[2]
-    bounds_within = _eta_bounds(target, target_moved, candidates, network, factor, profile)
-    bounds, capped = bounds_within(FIRST_LIMIT_S)
-    order = np.argsort(bounds, kind="stable")
-    ordered = bounds[order]
+    bounds = _Bounds(target, target_moved, candidates, network, factor, profile)
+    order = np.argsort(bounds.values, kind="stable")
+    ordered = bounds.values[order]
     found: list[tuple[float, int, Candidate, Leg]] = []
     start, size = 0, k + FIRST_BATCH_EXTRA
     while start < len(order):
-        end = start + size
+        end, ahead = start + size, start + max(size, SETTLE_AHEAD)
         if len(found) >= k:
             kth = found[k - 1][0]
             if ordered[start] > kth:
                 break
             # Only a unit whose bound does not exceed the k-th ETA found so far may still win.
-            end = min(end, start + int(np.searchsorted(ordered[start:], kth, side="right")))
-        chosen = order[start:end]
-        if capped[chosen].any():
-            # Their bound stopped at the search limit: bound everyone in full, then reorder the rest.
-            bounds, capped = bounds_within(math.inf)
+            end = ahead = min(end, start + int(np.searchsorted(ordered[start:], kth, side="right")))
+        if bounds.settle(order[start:ahead]):
+            # Some bounds rose (looked up, or searched in full): reorder the units not routed yet.
             rest = order[start:]
-            order[start:] = rest[np.argsort(bounds[rest], kind="stable")]
-            ordered = bounds[order]
+            order[start:] = rest[np.argsort(bounds.values[rest], kind="stable")]
+            ordered = bounds.values[order]
             continue
+        chosen = order[start:end]
         batch = [candidates[i] for i in chosen]
         legs = _table([(c.lon, c.lat) for c in batch], target, profile, towards=True)
         found += [(leg.duration_s * factor + c.extra_s, int(i), c, _scaled(leg, factor))
@@ -249,31 +248,60 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     return [(candidate, leg) for _, _, candidate, leg in found[:k]]
 
 
-def _eta_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
-    """A function of a search limit (seconds of road) giving each candidate's ETA lower bound and
-    whether it was cut short by the limit: the larger of the straight-line bound and, for the car,
-    the road-time bound of `grid.lower_bound` (free-flow time x congestion + extra time).
-    A hair is taken off the road time for float summation order: it is often exactly OSRM's."""
-    straight = _lower_bounds(target, target_moved, candidates, network, factor)
-    none_capped = np.zeros(len(candidates), dtype=bool)
-    times = None
-    if profile == "car":
-        from grid.roads import dataset_path
+class _Bounds:
+    """Each candidate's ETA lower bound: the larger of the straight-line bound and, for the car, the
+    road-time bound of `grid.lower_bound` (free-flow time x congestion + extra time), worked out
+    only as far as the ranking needs it.
 
-        times = lower_bound.for_dataset(dataset_path(network))
-    if times is None:
-        return lambda limit: (straight, none_capped)
-    units = [(c.lon, c.lat) for c in candidates]
-    extra = np.array([c.extra_s for c in candidates])
+    A unit whose nearby roads are not known yet in this process (it moved since) starts with its
+    straight-line bound and is looked up only if that bound gets near the front; the Dijkstra first
+    stops at FIRST_LIMIT_S, and runs in full only if a bound it cut short gets near the front. Every
+    value is a valid lower bound at every moment; settling only raises it. A hair is taken off the
+    road time for float summation order: it is often exactly OSRM's."""
 
-    def within(limit: float):
-        road = times.bounds(target, units, limit)
-        if road is None:
-            return straight, none_capped
-        capped = road >= limit if math.isfinite(limit) else none_capped
-        return np.maximum(straight, np.maximum(road * (1 - 1e-9) - 1e-6, 0.0) * factor + extra), capped
+    STRAIGHT, CUT_SHORT, FINAL = 0, 1, 2
 
-    return within
+    def __init__(self, target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
+        self.values = _lower_bounds(target, target_moved, candidates, network, factor)
+        self.straight = self.values.copy()
+        self.state = np.full(len(candidates), self.FINAL, dtype=np.int8)
+        self.query = None
+        if profile == "car":
+            from grid.roads import dataset_path
+
+            times = lower_bound.for_dataset(dataset_path(network))
+            self.query = times.query(target) if times is not None else None
+        if self.query is not None:
+            self.query.search(FIRST_LIMIT_S)
+            self.units = [(c.lon, c.lat) for c in candidates]
+            self.extra = np.array([c.extra_s for c in candidates])
+            self.factor = factor
+            self.state[:] = self.STRAIGHT
+            known, road = self.query.known_bounds(self.units)
+            self._set(known, road)
+
+    def settle(self, chosen: np.ndarray) -> bool:
+        """Make the bounds of `chosen` final; True if any changed (then the order may have too)."""
+        open_ = chosen[self.state[chosen] != self.FINAL]
+        if not len(open_):
+            return False
+        if (self.state[open_] == self.CUT_SHORT).any():
+            self.query.search(math.inf)
+            self._road(np.flatnonzero(self.state == self.CUT_SHORT))
+        self._road(open_[self.state[open_] == self.STRAIGHT])
+        if (self.state[open_] == self.CUT_SHORT).any():
+            return self.settle(open_) or True
+        return True
+
+    def _road(self, which: np.ndarray) -> None:
+        if len(which):
+            self._set(which, self.query.bounds([self.units[i] for i in which]))
+
+    def _set(self, which: np.ndarray, road: np.ndarray) -> None:
+        limit = self.query.limit
+        self.state[which] = np.where((road >= limit) & math.isfinite(limit), self.CUT_SHORT, self.FINAL)
+        road = np.maximum(road * (1 - 1e-9) - 1e-6, 0.0)
+        self.values[which] = np.maximum(self.straight[which], road * self.factor + self.extra[which])
 
 
 def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float) -> np.ndarray:

@@ -115,18 +115,42 @@ def test_a_bound_cut_short_by_the_search_limit_is_completed_before_it_decides(de
     of them is routed: same answer, and the full search ran."""
     monkeypatch.setattr(travel, "FIRST_LIMIT_S", 5.0)
     limits = []
-    bounds = lower_bound.RoadTimes.bounds
+    search = lower_bound.Query.search
 
-    def spy(self, target, units, limit=math.inf):
+    def spy(self, limit=math.inf):
         limits.append(limit)
-        return bounds(self, target, units, limit)
+        return search(self, limit)
 
-    monkeypatch.setattr(lower_bound.RoadTimes, "bounds", spy)
+    monkeypatch.setattr(lower_bound.Query, "search", spy)
     rng = random.Random(31)
     fleet = random_fleet(demo_network, rng, 40)
     target = (121.4737, 31.2304)
     assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
     assert limits == [5.0, math.inf]
+
+
+@pytest.mark.django_db
+def test_units_that_moved_are_looked_up_only_if_they_could_win(demo_network, monkeypatch):
+    """A unit whose nearby roads this process has not seen starts from its straight-line bound; only
+    those near the front are looked up. Same answer either way."""
+    rng = random.Random(41)
+    fleet = random_fleet(demo_network, rng, 500)
+    target = (121.4737, 31.2304)
+    expected = full_table_top(target, fleet, 3)
+    assert pruned_top(target, fleet, 3) == expected           # every unit new to the process
+    looked_up = []
+    lookup = lower_bound.RoadTimes._lookup
+
+    def spy(self, keys):
+        looked_up.extend(keys)
+        return lookup(self, keys)
+
+    monkeypatch.setattr(lower_bound.RoadTimes, "_lookup", spy)
+    assert pruned_top(target, fleet, 3) == expected           # all remembered: nothing looked up
+    assert looked_up == []
+    moved = [travel.Candidate(c.key, c.lon + 0.0001, c.lat, c.extra_s, snap_slack_m=None) for c in fleet]
+    assert pruned_top(target, moved, 3) == full_table_top(target, moved, 3)
+    assert 0 < len(looked_up) < 150
 
 
 @pytest.mark.django_db
