@@ -1,2 +1,9 @@
-"""Websocket routes. The consumers arrive with the real-time issue; the stack is wired now."""
-websocket_urlpatterns: list = []
+"""Websocket routes, behind the origin check and the session login of command/asgi.py."""
+from django.urls import path
+
+from command.consumers import ConsoleConsumer, UnitConsumer
+
+websocket_urlpatterns = [
+    path("ws/console/", ConsoleConsumer.as_asgi()),
+    path("ws/unit/<int:unit_id>/", UnitConsumer.as_asgi()),
+]

@@ -1,0 +1,109 @@
+"""Websockets for the console and the tablet (DESIGN §4): authenticate, authorize, join groups, relay.
+
+The channel layer's `event.relay` messages (platforms.events.publish) go out as `{event, data}`.
+A console also gets `units.moved` about once a second: only the positions that changed since its
+last send, read from the live picture (one read per process, see command.live.Picture), so 5,000
+units moving at 1 Hz cost one message a second per console, not 5,000."""
+import asyncio
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
+
+from command import live
+from platforms import positions
+from platforms.serializers import fixes_from_batch
+
+log = logging.getLogger(__name__)
+
+REFUSED = 4403  # close code for a socket whose login may not watch what it asked for
+MOVES_EVERY_S = 1.0
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """Joins `self.joined` groups once authorized and relays what they hear."""
+
+    joined: tuple[str, ...] = ()
+
+    async def join(self, groups) -> None:
+        self.joined = tuple(groups)
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in self.joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def event_relay(self, message):
+        await self.send_json({"event": message["event"], "data": message["data"]})
+
+
+class ConsoleConsumer(LiveConsumer):
+    """`ws/console/`: the command centre hears the city, a supervisor their districts."""
+
+    mover = None
+
+    async def connect(self):
+        scope = await database_sync_to_async(live.console_scope)(self.scope["user"])
+        if scope is None:
+            await self.close(code=REFUSED)
+            return
+        self.platform_ids, self.sent = scope.platform_ids, {}
+        await self.join(scope.groups)
+        self.mover = asyncio.create_task(self.send_moves())
+
+    async def disconnect(self, code):
+        if self.mover is not None:
+            self.mover.cancel()
+        await super().disconnect(code)
+
+    async def send_moves(self):
+        while True:
+            await asyncio.sleep(MOVES_EVERY_S)
+            try:
+                picture = await database_sync_to_async(live.PICTURE.read)()
+            except Exception:  # Redis or the database away for a moment: try again next tick
+                log.exception("could not read the live picture")
+                continue
+            moved = live.moved_since(picture, self.sent, self.platform_ids)
+            if moved["units"] or moved["gone"]:
+                await self.send_json({"event": "units.moved", "data": {**moved, "sent_at": time.time()}})
+
+    async def receive_json(self, content, **kwargs):
+        """Consoles only listen; anything sent is answered so a client bug is visible."""
+        await self.send_json({"type": "error", "detail": "This socket takes no messages."})
+
+
+class UnitConsumer(LiveConsumer):
+    """`ws/unit/<id>/`: the unit's crew (who may also report positions) or the command centre."""
+
+    async def connect(self):
+        self.unit_id = int(self.scope["url_route"]["kwargs"]["unit_id"])
+        self.watcher = await database_sync_to_async(live.unit_watcher)(self.scope["user"], self.unit_id)
+        if self.watcher is None:
+            await self.close(code=REFUSED)
+            return
+        await self.join(live.unit_groups_of(self.unit_id))
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict) or content.get("type") != "fixes":
+            await self.send_json({"type": "error", "detail": "Send {\"type\": \"fixes\", \"fixes\": [...]}."})
+        elif self.watcher != "crew":
+            await self.send_json({"type": "error", "detail": "Only the unit's crew reports its position."})
+        else:
+            await self.send_json(await database_sync_to_async(self.fixes_report)(content.get("fixes")))
+
+    def fixes_report(self, items) -> dict:
+        """The tablet's fixes, each for this socket's unit whatever it says: the counts back."""
+        if isinstance(items, list):
+            items = [{**item, "unit": self.unit_id} if isinstance(item, dict) else item for item in items]
+        try:
+            fixes = fixes_from_batch({"fixes": items}, limit=settings.AVL_BATCH_MAX)
+        except ValidationError as error:
+            return {"type": "fixes.refused", "errors": error.detail}
+        result = positions.fixes_accept(fixes=fixes, source="websocket")
+        return {"type": "fixes.result", "accepted": result.accepted, "rejected": result.rejected}

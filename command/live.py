@@ -1,0 +1,162 @@
+"""The live picture the console and the tablet work from (DESIGN §4): who may watch what, the REST
+snapshot a client loads on (re)connect, and the coalesced unit positions sent as `units.moved`.
+
+Everything here is synchronous and reads the database or Redis: consumers call it through
+`database_sync_to_async`."""
+import time
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from command.models import Role
+from command.roles import Access
+from dispatch.events import assignment_payload, incident_payload
+from dispatch.models import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, Alert, Assignment, Incident, Recommendation
+from platforms.events import CITY, district_group, unit_group
+from platforms.filters import on_duty_now
+from platforms.models import Platform, Unit
+from platforms.positions import live_positions
+
+COMMAND_CENTRE = (Role.DISPATCHER, Role.ADMINISTRATOR)
+
+
+@dataclass(frozen=True)
+class ConsoleScope:
+    """The groups a console socket joins and the platforms whose units it is shown (None: all)."""
+
+    groups: tuple[str, ...]
+    platform_ids: frozenset[int] | None
+
+
+def console_scope(user) -> ConsoleScope | None:
+    """The command centre watches the city; a supervisor their platforms' districts; nobody else."""
+    access = Access(user)
+    if access.role in COMMAND_CENTRE:
+        return ConsoleScope((CITY,), None)
+    if access.role != Role.SUPERVISOR or not access.platform_ids:
+        return None
+    districts = Platform.objects.filter(pk__in=access.platform_ids).values_list("district_id", flat=True)
+    return ConsoleScope(tuple(district_group(pk) for pk in sorted(set(districts))), frozenset(access.platform_ids))
+
+
+def unit_watcher(user, unit_id: int) -> str | None:
+    """"crew" for an officer of the unit (may also report its position), "command" for the command
+    centre (may watch any unit), None for everyone else or a unit that does not exist."""
+    access = Access(user)
+    if access.role in COMMAND_CENTRE:
+        return "command" if Unit.objects.filter(pk=unit_id).exists() else None
+    if access.role == Role.OFFICER and access.officer is not None:
+        return "crew" if Unit.objects.filter(pk=unit_id, officers=access.officer).exists() else None
+    return None
+
+
+def unit_groups_of(unit_id: int) -> tuple[str, ...]:
+    return (unit_group(unit_id),)
+
+
+# --- positions, coalesced --------------------------------------------------------------------
+
+def positions_now() -> dict[int, tuple]:
+    """Every unit on duty with a position: id -> (platform, lon, lat, fix time in epoch ms, stale)."""
+    units = dict(Unit.objects.filter(on_duty_now()).values_list("pk", "platform_id"))
+    return {pk: (units[pk], round(fix.lon, 6), round(fix.lat, 6), round(fix.at.timestamp() * 1000), fix.stale)
+            for pk, fix in live_positions(units).items()}
+
+
+class Picture:
+    """`positions_now`, read at most once per `every_s` in this process and shared by its sockets:
+    twenty consoles cost one read a second, not twenty."""
+
+    def __init__(self, every_s: float = 0.5):
+        self.every_s, self.read_at, self.rows = every_s, float("-inf"), {}
+
+    def read(self) -> dict[int, tuple]:
+        if time.monotonic() - self.read_at >= self.every_s:
+            self.rows, self.read_at = positions_now(), time.monotonic()
+        return self.rows
+
+
+PICTURE = Picture()
+
+
+def moved_since(picture: dict[int, tuple], sent: dict[int, tuple], platform_ids) -> dict:
+    """What changed for one console since its last send (and remember it): `units` as
+    [id, lon, lat, at_ms, stale] rows, `gone` the ids no longer on the map. Updates `sent`."""
+    moved = []
+    for pk, (platform, lon, lat, at_ms, stale) in picture.items():
+        if platform_ids is not None and platform not in platform_ids:
+            continue
+        if sent.get(pk) != (at_ms, stale):
+            sent[pk] = (at_ms, stale)
+            moved.append([pk, lon, lat, at_ms, stale])
+    gone = [pk for pk in sent if pk not in picture]
+    for pk in gone:
+        del sent[pk]
+    return {"units": moved, "gone": gone}
+
+
+# --- the snapshot ------------------------------------------------------------------------------
+
+def snapshot(access) -> dict:
+    """What a console loads on (re)connect before applying newer events: open incidents, units on
+    duty with their live positions, active assignments, open alerts and the latest recommendation
+    of each open incident, each with its version where it has one; scoped for supervisors."""
+    platform_ids = access.platform_ids
+    incidents = Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES).select_related("zone").order_by("received_at")
+    units = Unit.objects.filter(on_duty_now()).order_by("call_sign")
+    assignments = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
+    alerts = Alert.objects.filter(closed_at__isnull=True).order_by("created_at")
+    if platform_ids is not None:
+        incidents = incidents.filter(zone__platform_id__in=platform_ids)
+        units = units.filter(platform_id__in=platform_ids)
+        assignments = assignments.filter(incident__in=incidents)
+        alerts = alerts.filter(incident__in=incidents)
+    incidents = list(incidents)
+    return {
+        "server_time": timezone.now().isoformat(),
+        "incidents": [incident_row(incident) for incident in incidents],
+        "units": unit_rows(units),
+        "assignments": [assignment_payload(assignment) for assignment in assignments.order_by("assigned_at")],
+        "alerts": [alert_row(alert) for alert in alerts],
+        "recommendations": latest_recommendations([incident.pk for incident in incidents]),
+    }
+
+
+def incident_row(incident: Incident) -> dict:
+    return {**incident_payload(incident), "description": incident.description}
+
+
+def unit_rows(units) -> list[dict]:
+    rows = list(units.values("id", "call_sign", "status", "platform_id", "capabilities", "version"))
+    live = live_positions([row["id"] for row in rows])
+    for row in rows:
+        fix = live.get(row["id"])
+        row["platform"] = row.pop("platform_id")
+        row.update(lon=fix.lon if fix else None, lat=fix.lat if fix else None,
+                   fix_at=fix.at.isoformat() if fix else None, stale=fix.stale if fix else True)
+    return rows
+
+
+def alert_row(alert: Alert) -> dict:
+    return {"id": alert.pk, "kind": alert.kind, "incident": alert.incident_id, "unit": alert.unit_id,
+            "message": alert.message, "created_at": alert.created_at.isoformat()}
+
+
+def latest_recommendations(incident_ids: list[int]) -> list[dict]:
+    rows = (Recommendation.objects.filter(incident_id__in=incident_ids)
+            .order_by("incident_id", "-created_at", "-id").distinct("incident_id"))
+    return [{"id": row.pk, "incident": row.incident_id, "options": row.options, "proposed": row.proposed,
+             "at_risk": row.at_risk, "auto": row.auto, "created_at": row.created_at.isoformat(),
+             "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None} for row in rows]
+
+
+def unit_snapshot(unit_id: int) -> dict:
+    """What a tablet loads on (re)connect: its unit and its active assignments with their incidents."""
+    unit = Unit.objects.get(pk=unit_id)
+    assignments = (Assignment.objects.filter(unit_id=unit_id, status__in=ACTIVE_ASSIGNMENT_STATUSES)
+                   .select_related("incident").order_by("assigned_at"))
+    return {
+        "server_time": timezone.now().isoformat(),
+        "unit": {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "version": unit.version},
+        "assignments": [{**assignment_payload(a), "incident_detail": incident_row(a.incident)} for a in assignments],
+    }

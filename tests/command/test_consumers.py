@@ -1,0 +1,219 @@
+"""The console and unit websockets through the real ASGI stack (origin check, session login) and the
+run's Valkey channel layer: who may join what, which groups an event reaches, fixes over the socket."""
+import asyncio
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from command import live
+from command.asgi import application
+from command.consumers import REFUSED
+from command.models import Role
+from platforms import positions
+from platforms.events import unit_status_changed
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
+WAIT_S = 10.0  # generous ceiling for a message to arrive on a loaded machine; not a speed check
+
+
+@pytest.fixture(autouse=True)
+def _empty_live_picture():
+    positions.avl_wipe()
+    live.PICTURE.read_at = float("-inf")
+    yield
+    positions.avl_wipe()
+    live.PICTURE.read_at = float("-inf")
+
+
+@pytest.fixture
+def other_district_unit(db):
+    return f.UnitFactory(platform=f.PlatformFactory(code="P09", name="远处平台"), call_sign="远01")
+
+
+@pytest.fixture
+def other_supervisor(db, other_district_unit):
+    user = f.UserFactory(username="other-supervisor")
+    f.membership(user, Role.SUPERVISOR, platform=other_district_unit.platform)
+    return user
+
+
+@pytest.fixture
+def district_supervisor(db, platform):
+    user = f.UserFactory(username="district-supervisor")
+    f.membership(user, Role.SUPERVISOR, district=platform.district)
+    return user
+
+
+def login_headers(user=None, origin=ORIGIN) -> list:
+    """The browser's headers: its origin and, when logged in, the session cookie (made synchronously)."""
+    headers = list(origin)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+                        .encode()))
+    return headers
+
+
+async def opened(path, headers):
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect(timeout=WAIT_S)
+    return communicator, connected, code
+
+
+def connect_outcome(path, user=None, origin=ORIGIN):
+    headers = login_headers(user, origin)
+
+    async def attempt():
+        communicator, connected, code = await opened(path, headers)
+        if connected:
+            await communicator.disconnect()
+        return connected, code
+
+    return async_to_sync(attempt)()
+
+
+@pytest.mark.parametrize(("persona", "allowed"), [
+    ("anonymous", False), ("outsider", False), ("clerk", False), ("officer", False),
+    ("supervisor", True), ("dispatcher", True), ("administrator", True),
+])
+def test_console_socket_permission_matrix(request, persona, allowed):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    connected, code = connect_outcome("/ws/console/", user)
+    assert (connected, code) == ((True, None) if allowed else (False, REFUSED))
+
+
+@pytest.mark.parametrize(("persona", "own_unit", "allowed"), [
+    ("anonymous", True, False), ("outsider", True, False), ("clerk", True, False), ("supervisor", True, False),
+    ("officer", True, True), ("officer", False, False), ("dispatcher", True, True), ("dispatcher", False, True),
+    ("administrator", False, True),
+])
+def test_unit_socket_permission_matrix(request, officer_unit, other_district_unit, persona, own_unit, allowed):
+    user = None if persona == "anonymous" else request.getfixturevalue(persona)
+    unit = officer_unit if own_unit else other_district_unit
+    connected, code = connect_outcome(f"/ws/unit/{unit.pk}/", user)
+    assert (connected, code) == ((True, None) if allowed else (False, REFUSED))
+
+
+def test_a_unit_that_does_not_exist_is_refused_even_to_the_command_centre(dispatcher):
+    assert connect_outcome("/ws/unit/987654/", dispatcher) == (False, REFUSED)
+
+
+def test_a_foreign_origin_is_refused_before_login_is_read(dispatcher):
+    connected, _code = connect_outcome("/ws/console/", dispatcher, [(b"origin", b"http://evil.example")])
+    assert connected is False
+
+
+def test_an_event_after_commit_reaches_exactly_its_groups(dispatcher, supervisor, district_supervisor, other_supervisor,
+                                                           officer, officer_unit, other_district_unit):
+    """Each socket's first message is checked: the event about the other district is published
+    first, so a socket that wrongly heard it would see it before the one meant for it."""
+    plan = [(name, path, login_headers(user)) for name, path, user in [("city", "/ws/console/", dispatcher), ("platform", "/ws/console/", supervisor),
+                                 ("district", "/ws/console/", district_supervisor),
+                                 ("far", "/ws/console/", other_supervisor),
+                                 ("own unit", f"/ws/unit/{officer_unit.pk}/", officer),
+                                 ("far unit", f"/ws/unit/{other_district_unit.pk}/", dispatcher)]]
+
+    async def scenario():
+        sockets = {}
+        for name, path, headers in plan:
+            sockets[name], connected, _ = await opened(path, headers)
+            assert connected, name
+        await asyncio.to_thread(publish_both)
+        first = {name: await communicator.receive_json_from(WAIT_S) for name, communicator in sockets.items()}
+        second = await sockets["city"].receive_json_from(WAIT_S)
+        for communicator in sockets.values():
+            await communicator.disconnect()
+        return first, second
+
+    def publish_both():
+        other_district_unit.status = "unavailable"
+        other_district_unit.version = 7
+        unit_status_changed(other_district_unit)  # autocommit: sent at once, as after a commit
+        officer_unit.version = 3
+        unit_status_changed(officer_unit)
+
+    first, second = async_to_sync(scenario)()
+    far = {"event": "unit.status", "data": {"id": other_district_unit.pk, "call_sign": "远01", "status": "unavailable",
+                                            "platform": other_district_unit.platform_id, "version": 7}}
+    near = {"event": "unit.status", "data": {"id": officer_unit.pk, "call_sign": "人广01", "status": "available",
+                                             "platform": officer_unit.platform_id, "version": 3}}
+    assert first == {"city": far, "platform": near, "district": near, "far": far, "own unit": near, "far unit": far}
+    assert second == near
+
+
+def test_fixes_over_the_unit_socket_move_the_unit_and_reach_the_consoles(officer, officer_unit, dispatcher, supervisor,
+                                                                          other_supervisor):
+    at = timezone.now().replace(microsecond=0)
+    fix = {"lon": 121.4801, "lat": 31.2333, "at": at.isoformat(), "speed": 8.5, "unit": 999999}
+
+    headers = {name: login_headers(user) for name, user in (("officer", officer), ("city", dispatcher),
+                                                            ("platform", supervisor), ("far", other_supervisor))}
+
+    async def scenario():
+        tablet, connected, _ = await opened(f"/ws/unit/{officer_unit.pk}/", headers["officer"])
+        assert connected
+        await tablet.send_json_to({"type": "fixes", "fixes": [fix, fix]})
+        reply = await tablet.receive_json_from(WAIT_S)
+        watchers = {}
+        for name in ("city", "platform", "far"):
+            watchers[name], connected, _ = await opened("/ws/console/", headers[name])
+            assert connected
+        moved = {name: await watchers[name].receive_json_from(WAIT_S) for name in ("city", "platform")}
+        far_heard = await watchers["far"].receive_nothing(timeout=1.5)
+        for communicator in (tablet, *watchers.values()):
+            await communicator.disconnect()
+        return reply, moved, far_heard
+
+    reply, moved, far_heard = async_to_sync(scenario)()
+    assert reply == {"type": "fixes.result", "accepted": 1, "rejected": {"duplicate": 1}}
+    live_fix = positions.live_positions([officer_unit.pk])[officer_unit.pk]
+    assert (live_fix.lon, live_fix.lat, live_fix.at, live_fix.speed_mps) == (121.4801, 31.2333, at, 8.5)
+    row = [officer_unit.pk, 121.4801, 31.2333, round(at.timestamp() * 1000), False]
+    for name in ("city", "platform"):
+        assert moved[name]["event"] == "units.moved"
+        assert (moved[name]["data"]["units"], moved[name]["data"]["gone"]) == ([row], [])
+    assert far_heard is True  # the other platform's supervisor is not shown this unit
+
+
+def test_the_unit_socket_refuses_bad_fixes_and_fixes_from_the_command_centre(officer, officer_unit, dispatcher):
+    crew, command_centre = login_headers(officer), login_headers(dispatcher)
+
+    async def scenario():
+        tablet, _, _ = await opened(f"/ws/unit/{officer_unit.pk}/", crew)
+        await tablet.send_json_to({"type": "fixes", "fixes": [{"lon": "east", "lat": 31.2, "at": "now"}]})
+        malformed = await tablet.receive_json_from(WAIT_S)
+        await tablet.send_json_to({"type": "chat"})
+        unknown = await tablet.receive_json_from(WAIT_S)
+        watcher, _, _ = await opened(f"/ws/unit/{officer_unit.pk}/", command_centre)
+        await watcher.send_json_to({"type": "fixes", "fixes": [{"lon": 121.48, "lat": 31.23,
+                                                               "at": timezone.now().isoformat()}]})
+        spoofed = await watcher.receive_json_from(WAIT_S)
+        await tablet.disconnect()
+        await watcher.disconnect()
+        return malformed, unknown, spoofed
+
+    malformed, unknown, spoofed = async_to_sync(scenario)()
+    assert malformed["type"] == "fixes.refused" and set(malformed["errors"]["fixes"]["0"]) == {"lon", "at"}
+    assert unknown == {"type": "error", "detail": 'Send {"type": "fixes", "fixes": [...]}.'}
+    assert spoofed == {"type": "error", "detail": "Only the unit's crew reports its position."}
+    assert positions.live_positions([officer_unit.pk]) == {}
+
+
+def test_moved_since_sends_only_changes_and_units_gone():
+    sent = {}
+    picture = {1: (10, 121.1, 31.1, 1000, False), 2: (11, 121.2, 31.2, 2000, True)}
+    assert live.moved_since(picture, sent, None) == {"units": [[1, 121.1, 31.1, 1000, False],
+                                                               [2, 121.2, 31.2, 2000, True]], "gone": []}
+    assert live.moved_since(picture, sent, None) == {"units": [], "gone": []}
+    picture = {2: (11, 121.3, 31.3, 3000, False)}
+    assert live.moved_since(picture, sent, None) == {"units": [[2, 121.3, 31.3, 3000, False]], "gone": [1]}
+    scoped = {}
+    assert live.moved_since(picture, scoped, frozenset({10})) == {"units": [], "gone": []}
