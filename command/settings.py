@@ -114,6 +114,8 @@ CELERY_BEAT_SCHEDULE = {
     "avl-track-flush": {"task": "platforms.tasks.track_flush", "schedule": 2.0, "options": {"expires": 2.0}},
     "avl-stale-sweep": {"task": "platforms.tasks.stale_sweep", "schedule": 15.0, "options": {"expires": 15.0}},
     "avl-track-prune": {"task": "platforms.tasks.track_prune", "schedule": 86400.0, "options": {"expires": 3600.0}},
+    # rosters: units come on the board when their approved shift starts and go off when it ends.
+    "shift-changeover": {"task": "platforms.tasks.shift_changeover", "schedule": 30.0, "options": {"expires": 30.0}},
     # dispatch: acknowledgement time-outs, arrivals by geofence, incidents the engine left behind.
     "dispatch-sweep": {"task": "dispatch.tasks.dispatch_sweep_task", "schedule": 2.0, "options": {"expires": 2.0}},
 }

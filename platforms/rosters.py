@@ -11,13 +11,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from platforms import events
 from platforms.models import (
-    Absence, AbsenceKind, Officer, Overtime, PatrolPlan, Platform, RosterChange, RosterChangeKind, RosterPeriod,
-    RosterStatus, Shift, ShiftKind, Squad, Unit,
+    UNIT_TRANSITIONS, Absence, AbsenceKind, Officer, Overtime, PatrolPlan, Platform, RosterChange, RosterChangeKind,
+    RosterPeriod, RosterStatus, Shift, ShiftKind, Squad, Unit, UnitStatus,
 )
+from platforms.services import unit_move
 
 MAX_PERIOD_DAYS = 42
 MAIN_KINDS = (ShiftKind.DAY, ShiftKind.EVENING, ShiftKind.NIGHT)
@@ -462,3 +465,31 @@ def refuse_approved_change(*, platform_id: int, starts_at: datetime) -> None:
         raise ValidationError(_("This shift belongs to the approved roster %(first)s to %(last)s: change it through the "
                                 "roster's adjustments, which ask for approval again.")
                               % {"first": period.starts_on.isoformat(), "last": period.ends_on.isoformat()}, code="conflict")
+
+
+# --- the shift changeover ---------------------------------------------------------------------
+
+def shift_changeover(*, now: datetime | None = None) -> dict:
+    """Crewed units of approved shifts under way come on the board (off duty → available); units
+    whose shift is over, or no longer approved, go off it unless they are on a job (they go when
+    they clear, at a later run). Idempotent and safe beside dispatch: rows another transaction
+    holds are skipped and taken at the next run. Beat runs it every 30 s."""
+    now = now or timezone.now()
+    on_duty = Q(shift__approved=True, shift__starts_at__lte=now, shift__ends_at__gt=now)
+    moves = {
+        UnitStatus.AVAILABLE: Unit.objects.filter(on_duty, status=UnitStatus.OFF_DUTY, officers__isnull=False).distinct(),
+        UnitStatus.OFF_DUTY: Unit.objects.filter(status__in=(UnitStatus.AVAILABLE, UnitStatus.UNAVAILABLE)).exclude(on_duty),
+    }
+    counts = {}
+    for status, queryset in moves.items():
+        counts[status] = 0
+        for pk in list(queryset.values_list("pk", flat=True)):
+            with transaction.atomic():
+                unit = Unit.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if unit is None or not UNIT_TRANSITIONS.allows(unit.status, status):
+                    continue  # held by a dispatcher, or moved on since it was listed
+                unit_move(unit, status)
+                unit.save(update_fields=["status", "status_changed_at", "version"])
+                events.unit_status_changed(unit)
+                counts[status] += 1
+    return {"on": counts[UnitStatus.AVAILABLE], "off": counts[UnitStatus.OFF_DUTY]}

@@ -5,7 +5,7 @@ re-inserted batch through the unique (unit, at) constraint; the sweep and the pr
 """
 from celery import shared_task
 
-from platforms import positions
+from platforms import positions, rosters
 
 
 @shared_task(name="platforms.tasks.track_flush", ignore_result=True)
@@ -24,3 +24,9 @@ def track_prune(keep_days: int | None = None) -> int:
 def stale_sweep() -> list[int]:
     """Record the units on duty that have gone quiet; take units off duty off the live map."""
     return positions.stale_sweep().unit_ids
+
+
+@shared_task(name="platforms.tasks.shift_changeover", ignore_result=True)
+def shift_changeover() -> dict:
+    """Units of approved shifts under way come on the board; units of shifts over go off it."""
+    return rosters.shift_changeover()

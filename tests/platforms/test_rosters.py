@@ -493,3 +493,45 @@ class TestApprovalWithdrawal:
         again, warnings = rosters.roster_approve(period=period, actor=supervisor)
         assert (again.status, again.version, warnings) == ("approved", 1, [])
         assert list(again.changes.values_list("kind", flat=True)) == ["generated", "approved"]
+
+
+class TestShiftChangeover:
+    def test_units_come_on_and_go_off_the_board_with_their_shifts(self, staffed, supervisor, django_capture_on_commit_callbacks):
+        today = timezone.localdate()
+        period = rosters.roster_approve(period=generate(staffed, starts_on=today - timedelta(days=1), days=2),
+                                        actor=supervisor)[0]
+        now = timezone.now()
+        running = rosters.shifts_of(period).filter(starts_at__lte=now, ends_at__gt=now)
+        over = rosters.shifts_of(period).filter(ends_at__lte=now)
+        Unit.objects.filter(shift__in=over).update(status="available")
+        on_a_job = Unit.objects.filter(shift__in=over).first()
+        Unit.objects.filter(pk=on_a_job.pk).update(status="en_route")
+        empty = Unit.objects.filter(shift__in=running).first()
+        empty.officers.clear()
+        with django_capture_on_commit_callbacks() as sent:
+            counts = rosters.shift_changeover(now=now)
+        expected_on = Unit.objects.filter(shift__in=running).count() - 1
+        assert counts == {"on": expected_on, "off": Unit.objects.filter(shift__in=over).count() - 1}
+        assert len(sent) == counts["on"] + counts["off"]  # one unit.status event each, after commit
+        assert set(Unit.objects.filter(shift__in=running).exclude(pk=empty.pk).values_list("status", flat=True)) == {"available"}
+        assert Unit.objects.get(pk=empty.pk).status == "off_duty"  # nobody to send
+        assert Unit.objects.get(pk=on_a_job.pk).status == "en_route"  # goes off when it clears
+        assert set(Unit.objects.filter(shift__in=over).exclude(pk=on_a_job.pk).values_list("status", flat=True)) == {"off_duty"}
+        assert rosters.shift_changeover(now=now) == {"on": 0, "off": 0}
+
+    def test_units_of_unapproved_shifts_stay_off_the_board(self, staffed):
+        today = timezone.localdate()
+        period = generate(staffed, starts_on=today, days=1)
+        assert rosters.shift_changeover() == {"on": 0, "off": 0}
+        assert set(Unit.objects.filter(shift__in=rosters.shifts_of(period)).values_list("status", flat=True)) == {"off_duty"}
+
+    def test_beat_runs_the_changeover_task(self, settings, staffed, supervisor):
+        from command.celery import app
+        from platforms import tasks
+
+        app.loader.import_default_modules()
+        entry = settings.CELERY_BEAT_SCHEDULE["shift-changeover"]
+        assert (entry["task"], entry["schedule"], entry["task"] in app.tasks) == ("platforms.tasks.shift_changeover", 30.0, True)
+        rosters.roster_approve(period=generate(staffed, starts_on=timezone.localdate(), days=1), actor=supervisor)
+        running = Unit.objects.filter(shift__starts_at__lte=timezone.now(), shift__ends_at__gt=timezone.now())
+        assert tasks.shift_changeover.apply().get() == {"on": running.count(), "off": 0}
