@@ -1,8 +1,12 @@
 """Every app's API under /api/v1/."""
 from django.urls import include, path
 
+from command.live_api import ConsoleSnapshotView, UnitSnapshotView
+
 urlpatterns = [
     path("", include("grid.urls")),
     path("", include("platforms.urls")),
     path("", include("dispatch.urls")),
+    path("console/snapshot", ConsoleSnapshotView.as_view(), name="console-snapshot"),
+    path("units/<int:unit_id>/snapshot", UnitSnapshotView.as_view(), name="unit-snapshot"),
 ]

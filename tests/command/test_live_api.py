@@ -1,0 +1,88 @@
+"""The snapshot a console or a tablet loads on (re)connect: exact rows, versions, scoped by role."""
+import pytest
+from django.utils import timezone
+
+from dispatch.models import Alert, Recommendation
+from platforms import positions
+from platforms.positions import Fix
+from tests import factories as f
+from tests.api_support import client_as, matrix, readers
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_live_picture():
+    positions.avl_wipe()
+    yield
+    positions.avl_wipe()
+
+
+@pytest.fixture
+def world(platform, officer_unit, other_platform):
+    """One open incident in each platform's zone, a unit of each on duty, one of them placed."""
+    here = f.IncidentFactory(zone=f.ZoneFactory(platform=platform), number="110-A", description="两车刮擦", version=4)
+    there = f.IncidentFactory(zone=f.ZoneFactory(platform=other_platform), number="110-B")
+    f.IncidentFactory(zone=here.zone, number="110-C", status="closed")
+    far_unit = f.UnitFactory(platform=other_platform, call_sign="外滩01")
+    at = timezone.now().replace(microsecond=0)
+    positions.fixes_accept(fixes=[Fix(unit_id=officer_unit.pk, lon=121.475, lat=31.231, at=at)], source="test")
+    assignment = f.AssignmentFactory(incident=here, unit=officer_unit, status="acknowledged", version=2)
+    old = Recommendation.objects.create(incident=here, options=[], proposed=[])
+    latest = Recommendation.objects.create(incident=here, options=[{"unit": officer_unit.pk, "eta_s": 95.0}],
+                                           proposed=[officer_unit.pk])
+    alerts = [Alert.objects.create(kind="at_risk", incident=here, message="here"),
+              Alert.objects.create(kind="at_risk", incident=there, message="there")]
+    Alert.objects.create(kind="at_risk", incident=here, message="done", closed_at=timezone.now())
+    return {"here": here, "there": there, "far_unit": far_unit, "at": at, "assignment": assignment, "old": old,
+            "latest": latest, "alerts": alerts}
+
+
+@pytest.mark.parametrize(("persona", "code"), matrix(readers("administrator", "dispatcher", "supervisor")))
+def test_console_snapshot_permissions(request, persona, code):
+    assert client_as(request, persona).get("/api/v1/console/snapshot").status_code == code
+
+
+def test_the_command_centre_gets_the_whole_city(request, world, officer_unit):
+    data = client_as(request, "dispatcher").get("/api/v1/console/snapshot").json()
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-B"]
+    here = data["incidents"][0]
+    assert (here["version"], here["description"], "caller_phone" in here) == (4, "两车刮擦", False)
+    assert [(row["call_sign"], row["lon"], row["lat"], row["stale"], row["version"]) for row in data["units"]] == [
+        ("人广01", 121.475, 31.231, False, 1), ("外滩01", None, None, True, 1)]
+    assert data["units"][0]["fix_at"] == world["at"].isoformat()
+    assert [(row["id"], row["status"], row["version"]) for row in data["assignments"]] == [
+        (world["assignment"].pk, "acknowledged", 2)]
+    assert [(row["id"], row["proposed"]) for row in data["recommendations"]] == [(world["latest"].pk, [officer_unit.pk])]
+    assert [row["message"] for row in data["alerts"]] == ["here", "there"]
+    assert data["server_time"]
+
+
+def test_a_supervisor_gets_their_platform_only(request, world, officer_unit):
+    data = client_as(request, "supervisor").get("/api/v1/console/snapshot").json()
+    assert [row["number"] for row in data["incidents"]] == ["110-A"]
+    assert [row["id"] for row in data["units"]] == [officer_unit.pk]
+    assert [row["message"] for row in data["alerts"]] == ["here"]
+    assert len(data["assignments"]) == 1 and len(data["recommendations"]) == 1
+
+
+@pytest.mark.parametrize(("persona", "code"), matrix({
+    "administrator": 200, "dispatcher": 200, "officer": 200, "supervisor": 403, "clerk": 403, "outsider": 403,
+    "anonymous": 401}))
+def test_unit_snapshot_permissions(request, officer_unit, persona, code):
+    assert client_as(request, persona).get(f"/api/v1/units/{officer_unit.pk}/snapshot").status_code == code
+
+
+def test_an_officer_may_not_load_another_units_snapshot(request, officer, world):
+    response = client_as(request, "officer").get(f"/api/v1/units/{world['far_unit'].pk}/snapshot")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "You may watch only a unit you crew."}
+    assert client_as(request, "officer").get("/api/v1/units/987654/snapshot").status_code == 404
+
+
+def test_the_tablet_gets_its_active_assignment_with_the_incident(request, officer, world, officer_unit):
+    data = client_as(request, "officer").get(f"/api/v1/units/{officer_unit.pk}/snapshot").json()
+    assert data["unit"] == {"id": officer_unit.pk, "call_sign": "人广01", "status": "available", "version": 1}
+    [assignment] = data["assignments"]
+    assert (assignment["id"], assignment["version"], assignment["incident_detail"]["number"],
+            assignment["incident_detail"]["description"]) == (world["assignment"].pk, 2, "110-A", "两车刮擦")
