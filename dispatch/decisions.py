@@ -34,15 +34,25 @@ def missing_units(incident: Incident) -> int:
 
 
 def incident_dispatch(*, incident_id: int, reason: str = "new", force_auto: bool = False) -> Recommendation | None:
-    """Rank units for the incident and act on the result; quietly nothing if it needs no more units."""
-    incident = Incident.objects.filter(pk=incident_id).select_related("zone").first()
+    """Rank units for the incident and act on the result; quietly nothing if it needs no more units.
+
+    The recommendation is committed, and so published, before the engine assigns: the console sees
+    the ranking at once, and the assignment follows in its own transaction. A worker that dies in
+    between leaves a P1/P2 incident received and unassigned, which the sweeper picks up."""
+    incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None or incident.status not in DISPATCHABLE or missing_units(incident) <= 0:
         return None
     options = engine.rank(incident)
     preempt = [] if _fresh_makes_it(options) else engine.preemption_options(incident)
     if settings.DISPATCH_FAULT_PAUSE_S:  # fault injection for the killed-worker test; 0 in production
         time.sleep(settings.DISPATCH_FAULT_PAUSE_S)
-    return _decide(incident.pk, options, preempt, reason=reason, force_auto=force_auto)
+    decided = _decide(incident.pk, options, preempt, reason=reason, force_auto=force_auto)
+    if decided is None:
+        return None
+    recommendation, chosen = decided
+    if recommendation.auto:
+        _auto_dispatch(recommendation, chosen)
+    return recommendation
 
 
 def _fresh_makes_it(options: list[Option]) -> bool:
@@ -50,7 +60,7 @@ def _fresh_makes_it(options: list[Option]) -> bool:
 
 
 @transaction.atomic
-def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool) -> Recommendation | None:
+def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool):
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     missing = missing_units(incident)
     if incident.status not in DISPATCHABLE or missing <= 0:
@@ -67,11 +77,19 @@ def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool
     record(incident, EventKind.RECOMMENDED, data={"recommendation": recommendation.pk, "reason": reason,
                                                   "proposed": recommendation.proposed, "auto": auto})
     events.recommendation_published(recommendation)
-    if auto:
-        _assign_all(incident, chosen, actor=None)
-        recommendation.accepted_at = timezone.now()
-        recommendation.save(update_fields=["accepted_at"])
-    return recommendation
+    return recommendation, chosen
+
+
+@transaction.atomic
+def _auto_dispatch(recommendation: Recommendation, chosen: list[Option]) -> None:
+    """Assign what the engine proposed, unless a newer ranking or a dispatcher got there first."""
+    incident = Incident.objects.select_for_update().get(pk=recommendation.incident_id)
+    latest = incident.recommendations.latest()
+    if latest.pk != recommendation.pk or latest.accepted_at is not None or incident.status not in DISPATCHABLE:
+        return
+    _assign_all(incident, chosen[:max(missing_units(incident), 0)], actor=None)
+    latest.accepted_at = timezone.now()
+    latest.save(update_fields=["accepted_at"])
 
 
 def _choose(options: list[Option], preempt: list[Option], missing: int) -> list[Option]:

@@ -60,7 +60,8 @@ def incidents_left_behind(now, *, retry_after_s: float | None = None) -> int:
     cutoff = now - timedelta(seconds=settings.DISPATCH_RETRY_AFTER_S if retry_after_s is None else retry_after_s)
     stale_check = Q(engine_checked_at__isnull=True, received_at__lte=cutoff) | Q(engine_checked_at__lte=cutoff)
     recommended = Exists(Recommendation.objects.filter(incident=OuterRef("pk")))
-    undecided = Q(status=IncidentStatus.RECEIVED) & ~Q(recommended)
+    # Received and still undecided: never ranked, or ranked for the engine to send (P1/P2) but not sent.
+    undecided = Q(status=IncidentStatus.RECEIVED) & (~Q(recommended) | Q(priority__in=settings.AUTO_DISPATCH_PRIORITIES))
     short = Q(status=IncidentStatus.DISPATCHED, active__lt=F("units_needed"))
     candidates = (Incident.objects.annotate(active=Count("assignments", filter=Q(assignments__status__in=ACTIVE_ASSIGNMENT_STATUSES)))
                   .filter(stale_check).filter(undecided | Q(status=IncidentStatus.WAITING) | short)
