@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from command.models import Role
-from command.rest import scoped
+from command.rest import EditableViewSet, scoped
 from command.roles import access_of, roles
 from platforms import patrol, rosters
 from platforms import roster_serializers as s
@@ -161,12 +161,15 @@ class PatrolPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 @extend_schema(parameters=[DATE_PARAMETER])
-class PatrolTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Patrol tasks as the tablet shows them (`?unit=<id>`); an officer sees only their own units'."""
+class PatrolTaskViewSet(EditableViewSet):
+    """Patrol tasks as the tablet shows them (`?unit=<id>`); an officer sees only their own units'.
+    Supervisors add tasks or move them to another crew of the shift."""
 
-    serializer_class = s.PatrolTaskSerializer
     permission_classes = [roles(ADMIN, SUPERVISOR, read=(DISPATCHER, Role.OFFICER))]
     filterset_fields = ["unit", "band__mode"]
+
+    def get_serializer_class(self):
+        return s.PatrolTaskWriteSerializer if self.action in ("create", "update", "partial_update") else s.PatrolTaskSerializer
 
     def get_queryset(self):
         access = access_of(self.request)

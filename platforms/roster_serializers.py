@@ -232,3 +232,31 @@ class CoverageQuerySerializer(serializers.Serializer):
         return attrs
 
 
+
+
+class PatrolTaskWriteSerializer(serializers.ModelSerializer):
+    """A supervisor's own assignment: a must-patrol point, route or zone for a unit of the band's shift."""
+
+    class Meta:
+        model = PatrolTask
+        fields = ["id", "band", "unit", "point", "route", "zone"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        platform_ids = access_of(self.context["request"]).platform_ids
+        for name, path in (("band", "plan__shift__squad__platform_id"), ("unit", "platform_id"), ("point", "platform_id"),
+                           ("route", "platform_id"), ("zone", "platform_id")):
+            fields[name].queryset = scoped(fields[name].queryset, platform_ids, path)
+        return fields
+
+    def validate(self, attrs):
+        merged = {name: attrs.get(name, getattr(self.instance, name, None))
+                  for name in ("band", "unit", "point", "route", "zone")}
+        if sum(merged[name] is not None for name in ("point", "route", "zone")) != 1:
+            raise serializers.ValidationError(_("Give exactly one of a must-patrol point, a route or a zone."))
+        if merged["unit"].shift_id != merged["band"].plan.shift_id:
+            raise serializers.ValidationError({"unit": [_("The unit is not on this band's shift.")]})
+        target = merged["point"] or merged["route"] or merged["zone"]
+        if target.platform_id != merged["unit"].platform_id:
+            raise serializers.ValidationError(_("The target belongs to another platform."))
+        return attrs

@@ -257,3 +257,43 @@ def test_a_coverage_report_through_the_api(as_, other_platform):
     data = response.data
     assert (data["date"], len(data["shifts"]), data["points_visited"], data["points_due"]) == (yesterday.isoformat(), 5, 0, 3)
     assert [(gap["kind"], gap["code"]) for gap in data["gaps"]] == [("point", "PP9")] * 3
+
+
+class TestPatrolTaskAssignment:
+    @pytest.fixture
+    def plan(self, period):
+        return patrol.patrol_plan_generate(shift=shift_at(period, 8))
+
+    @pytest.mark.parametrize(("persona", "code"), matrix(readers(*WRITERS, code=201)))
+    def test_permissions(self, as_, plan, persona, code):
+        band, unit = plan.bands.get(mode="routes"), plan.shift.units.get(call_sign="P01-T01")
+        route = f.PatrolRouteFactory(platform=unit.platform, code="PR8")
+        response = as_(persona).post("/api/v1/patrol-tasks/", {"band": band.pk, "unit": unit.pk, "route": route.pk}, format="json")
+        assert response.status_code == code
+        assert PatrolTask.objects.filter(route=route).count() == (1 if code == 201 else 0)
+
+    def test_a_task_moves_to_another_crew_of_the_shift(self, as_, plan):
+        route = f.PatrolRouteFactory(platform=plan.shift.squad.platform, code="PR8")
+        task = PatrolTask.objects.create(band=plan.bands.get(mode="routes"), unit=plan.shift.units.get(call_sign="P01-C01"),
+                                         route=route)
+        other = plan.shift.units.get(call_sign="P01-C02")
+        response = as_("supervisor").patch(f"/api/v1/patrol-tasks/{task.pk}/", {"unit": other.pk}, format="json")
+        assert (response.status_code, response.data["unit"]) == (200, other.pk)
+
+    def test_bad_assignments(self, as_, plan, period, other_platform):
+        band, unit = plan.bands.get(mode="posts"), plan.shift.units.get(call_sign="P01-C01")
+        point, route = f.PatrolPointFactory(platform=unit.platform), f.PatrolRouteFactory(platform=unit.platform)
+        api, before = as_("supervisor"), PatrolTask.objects.count()
+        both = api.post("/api/v1/patrol-tasks/", {"band": band.pk, "unit": unit.pk, "point": point.pk, "route": route.pk},
+                        format="json")
+        assert both.data == {"non_field_errors": ["Give exactly one of a must-patrol point, a route or a zone."]}
+        night_unit = shift_at(period, 0).units.first()
+        wrong_shift = api.post("/api/v1/patrol-tasks/", {"band": band.pk, "unit": night_unit.pk, "point": point.pk}, format="json")
+        assert wrong_shift.data == {"unit": ["The unit is not on this band's shift."]}
+        foreign = f.PatrolPointFactory(platform=other_platform)
+        scoped_out = api.post("/api/v1/patrol-tasks/", {"band": band.pk, "unit": unit.pk, "point": foreign.pk}, format="json")
+        assert (scoped_out.status_code, list(scoped_out.data)) == (400, ["point"])
+        admin = as_("administrator").post("/api/v1/patrol-tasks/", {"band": band.pk, "unit": unit.pk, "point": foreign.pk},
+                                          format="json")
+        assert admin.data == {"non_field_errors": ["The target belongs to another platform."]}
+        assert PatrolTask.objects.count() == before
