@@ -7,7 +7,7 @@ delete here, and no bulk actions.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from dispatch.models import Assignment, Incident, IncidentEvent
+from dispatch.models import Alert, Assignment, Incident, IncidentEvent, Mobilization, Recommendation
 
 
 class ViewOnlyMixin:
@@ -49,8 +49,9 @@ class IncidentAdmin(ViewOnlyMixin, admin.ModelAdmin):
         (None, {"fields": ("number", "received_at", "category", "priority", "status", "at_risk")}),
         (_("Caller"), {"fields": ("caller_name", "caller_phone")}),
         (_("Place and target"), {"fields": ("address", "lon", "lat", "zone", "key_site", "target_s")}),
-        (_("Handling"), {"fields": ("description", "disposition", "created_by", "closed_at", "idempotency_key",
+        (_("Handling"), {"fields": ("description", "disposition", "created_by", "units_needed", "idempotency_key",
                                     "version")}),
+        (_("Response figures"), {"fields": ("dispatched_at", "on_scene_at", "closed_at", "engine_checked_at")}),
     )
     inlines = (AssignmentInline, IncidentEventInline)
 
@@ -73,3 +74,30 @@ class AssignmentAdmin(ViewOnlyMixin, admin.ModelAdmin):
     list_select_related = ("incident", "unit")
     search_fields = ("incident__number", "unit__call_sign")
     date_hierarchy = "assigned_at"
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ("incident", "created_at", "proposed", "at_risk", "auto", "accepted_at")
+    list_filter = ("at_risk", "auto")
+    list_select_related = ("incident",)
+    search_fields = ("incident__number",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Alert)
+class AlertAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ("created_at", "kind", "incident", "unit", "message", "closed_at", "closed_by")
+    list_filter = ("kind",)
+    list_select_related = ("incident", "unit", "closed_by")
+    search_fields = ("incident__number", "message")
+    date_hierarchy = "created_at"
+
+
+@admin.register(Mobilization)
+class MobilizationAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    list_display = ("created_at", "reason", "head_count", "deadline_s", "status", "incident", "confirmed_at")
+    list_filter = ("status",)
+    list_select_related = ("incident",)
+    search_fields = ("reason",)
+    date_hierarchy = "created_at"

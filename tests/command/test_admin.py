@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from command.models import Membership, Role
-from dispatch.models import Assignment, EventKind, Incident, IncidentEvent
+from dispatch.models import Alert, Assignment, EventKind, Incident, IncidentEvent, Mobilization, Recommendation
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from platforms.models import District, Officer, Platform, PlatformMove, Shift, Squad, Unit, Vehicle
 from services.models import Appointment, CallbackSurvey, ServiceType
@@ -51,6 +51,10 @@ MAKERS = {
     Incident: f.IncidentFactory,
     IncidentEvent: lambda: IncidentEvent.objects.create(incident=f.IncidentFactory(), kind=EventKind.CREATED),
     Assignment: f.AssignmentFactory,
+    Recommendation: lambda: Recommendation.objects.create(incident=f.IncidentFactory(), proposed=[1]),
+    Alert: lambda: Alert.objects.create(kind="at_risk", incident=f.IncidentFactory(), message="110 at risk"),
+    Mobilization: lambda: Mobilization.objects.create(lon=121.48, lat=31.23, head_count=20, deadline_s=600,
+                                                      reason="集结"),
     ServiceType: lambda: ServiceType.objects.create(code="S02", name="交通违法处理"),
     Appointment: one_appointment,
     CallbackSurvey: lambda: CallbackSurvey.objects.create(incident=f.IncidentFactory(), satisfaction=5),
@@ -58,7 +62,7 @@ MAKERS = {
     f.UserFactory._meta.model: f.UserFactory,
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
-APPEND_ONLY = (Incident, IncidentEvent, Assignment)
+APPEND_ONLY = (Incident, IncidentEvent, Assignment, Recommendation, Alert, Mobilization)
 
 
 def admin_url(model, view, *args):
