@@ -63,7 +63,8 @@ STARTPOINT = 1 << 15                    # EdgeBasedNodeSegment: fwd_segment_posi
 LEAF = np.dtype([("forward", "<u4"), ("reverse", "<u4"), ("u", "<u4"), ("v", "<u4"), ("position", "<u4")])
 OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping distances on
 ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
-NEAR_CACHE_SIZE = 200_000                # positions remembered with their nearby segments
+NEAR_CACHE_SIZE = 50_000                 # positions remembered with their nearby segments (~8 MB)
+SUPPORTED_OSRM = {(26, 10)}             # dataset versions whose layout and flags were checked (the tests)
 NEAR_M = 2.0                             # a first, cheap search for the nearest big segment goes this far:
                                          # a unit snapped on arrival lies within 0.1 m of its road
 
@@ -213,7 +214,7 @@ class Query:
 
 
 def _is_array(value) -> bool:
-    return value is not None and value is not False
+    return value is not None
 
 
 # --- reading the dataset ------------------------------------------------------------------------
@@ -229,15 +230,20 @@ def read(dataset_dir: Path) -> RoadTimes:
 
 def _read(base: Path) -> RoadTimes:
     with tarfile.open(base / f"{DATASET}.nbg_nodes") as nbg:
-        coordinates = np.frombuffer(_member(nbg, "/common/nbn_data/coordinates"), "<i4").reshape(-1, 2) / 1e6
+        _check_version(_member(nbg, "osrm_fingerprint.meta"))
+        coordinates = _array(nbg, "/common/nbn_data/coordinates", "<i4", 2) / 1e6
     with tarfile.open(base / f"{DATASET}.geometry") as geometry:
-        index = np.frombuffer(_member(geometry, "/common/segment_data/index"), "<u4").astype(np.int64)
-        chain = np.frombuffer(_member(geometry, "/common/segment_data/nodes"), "<u4").astype(np.int64)
+        index = _array(geometry, "/common/segment_data/index", "<u4").astype(np.int64)
+        chain = _array(geometry, "/common/segment_data/nodes", "<u4").astype(np.int64)
         forward = _unpack(geometry, "forward_durations", len(chain))
         reverse = _unpack(geometry, "reverse_durations", len(chain))
     with tarfile.open(base / f"{DATASET}.ebg_nodes") as ebg:
-        components = np.frombuffer(_member(ebg, "/common/ebg_node_data/nodes"), "<u4").reshape(-1, 3)[:, 1]
-    leaves = np.fromfile(base / f"{DATASET}.fileIndex", LEAF)
+        # EdgeBasedNode: geometry id, component id (top bit: tiny), annotation id: 12 bytes
+        components = _array(ebg, "/common/ebg_node_data/nodes", "<u4", 3)[:, 1]
+    leaf_bytes = (base / f"{DATASET}.fileIndex").read_bytes()
+    if len(leaf_bytes) % LEAF.itemsize:
+        raise DatasetLayoutError(f"the snapping index is not made of {LEAF.itemsize}-byte leaves")
+    leaves = np.frombuffer(leaf_bytes, LEAF)
     nodes = len(coordinates)
     if index[0] != 0 or index[-1] != len(chain) or (np.diff(index) < 1).any() or chain.max(initial=0) >= nodes:
         raise DatasetLayoutError("the geometry index does not describe the node chains")
@@ -261,6 +267,22 @@ def _read(base: Path) -> RoadTimes:
     ends = {"exit_a": np.where(ahead, seg_v, seg_u), "exit_b": np.where(back, seg_u, seg_v),
             "entry_a": np.where(ahead, seg_u, seg_v), "entry_b": np.where(back, seg_v, seg_u)}
     return _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends)
+
+
+def _check_version(fingerprint: bytes) -> None:
+    """OSRM's fingerprint: b"OSRP", then major, minor and patch version bytes."""
+    if fingerprint[:4] != b"OSRP" or tuple(fingerprint[4:6]) not in SUPPORTED_OSRM:
+        raise DatasetLayoutError(f"OSRM dataset version {tuple(fingerprint[4:7])} is not one this reader was checked "
+                                 f"against ({sorted(SUPPORTED_OSRM)}): run tests/grid/test_lower_bound.py and extend SUPPORTED_OSRM")
+
+
+def _array(archive: tarfile.TarFile, name: str, dtype: str, width: int = 1) -> np.ndarray:
+    """A vector of fixed-size records, checked against the element count OSRM stores beside it."""
+    data = np.frombuffer(_member(archive, name), dtype)
+    count = int(np.frombuffer(_member(archive, f"{name}.meta"), "<u8")[0])
+    if len(data) != count * width:
+        raise DatasetLayoutError(f"{name}: {len(data)} values for {count} records of {width}")
+    return data.reshape(count, width) if width > 1 else data
 
 
 def _member(archive: tarfile.TarFile, name: str) -> bytes:

@@ -172,3 +172,10 @@ def test_a_dataset_it_cannot_read_gives_no_bound(tmp_path):
         lower_bound.read(tmp_path)
     assert lower_bound.for_dataset(tmp_path) is None
     assert lower_bound.for_dataset(tmp_path / "nowhere") is None
+
+
+def test_only_an_osrm_version_whose_layout_was_checked_is_read():
+    lower_bound._check_version(b"OSRP\x1a\x0a\x00\x01\x01\x08G")  # 26.10.0, the one these tests check
+    for other in (b"OSRP\x1b\x00\x00\x01\x01\x08G", b"OSRP\x1a\x0b\x00\x01\x01\x08G", b"XXXX\x1a\x0a\x00"):
+        with pytest.raises(lower_bound.DatasetLayoutError):
+            lower_bound._check_version(other)
