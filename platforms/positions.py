@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from functools import cache
+from typing import NamedTuple
 
 import redis
 import shapely
@@ -66,8 +67,9 @@ class IngestResult:
     outcomes: list[str] = field(repr=False)  # per fix, in the caller's order: "accepted" or the reason
 
 
-@dataclass(frozen=True)
-class LiveFix:
+class LiveFix(NamedTuple):
+    """A unit's last known position. A tuple, not a dataclass: the engine builds thousands per call."""
+
     unit_id: int
     lon: float
     lat: float
@@ -306,13 +308,13 @@ def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, Live
     found = {}
     joined = ",".join(map(str, unit_ids))
     states = _states_script(redis_client())(keys=[key("state")], args=[joined]).decode().split(";")
+    utc, from_timestamp = dt_timezone.utc, datetime.fromtimestamp
     for pk, state in zip(unit_ids, states):
-        if not state:
-            continue
-        lon, lat, at_ms, speed = state.split(",")
-        at = int(at_ms) / 1000.0
-        found[pk] = LiveFix(pk, float(lon), float(lat), datetime.fromtimestamp(at, dt_timezone.utc),
-                            float(speed) if speed else None, at < stale_before)
+        if state:
+            lon, lat, at_ms, speed = state.split(",")
+            at = int(at_ms) / 1000.0
+            found[pk] = LiveFix(pk, float(lon), float(lat), from_timestamp(at, utc), float(speed) if speed else None,
+                                at < stale_before)
     return found
 
 
