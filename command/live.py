@@ -155,8 +155,43 @@ def unit_snapshot(unit_id: int) -> dict:
     unit = Unit.objects.get(pk=unit_id)
     assignments = (Assignment.objects.filter(unit_id=unit_id, status__in=ACTIVE_ASSIGNMENT_STATUSES)
                    .select_related("incident").order_by("assigned_at"))
+    fix = live_positions([unit.pk]).get(unit.pk)
     return {
         "server_time": timezone.now().isoformat(),
-        "unit": {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "version": unit.version},
+        "unit": {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "version": unit.version,
+                 "lon": fix.lon if fix else None, "lat": fix.lat if fix else None},
         "assignments": [{**assignment_payload(a), "incident_detail": incident_row(a.incident)} for a in assignments],
+    }
+
+
+# --- the labels the pages' scripts show (resolved here, in the request's language) --------------
+
+def page_labels() -> dict:
+    """Choices and UI words for console.js / tablet.js, so the scripts need no catalogue."""
+    from django.utils.translation import gettext as _
+
+    from dispatch.models import AlertKind, AssignmentStatus, Category, EventKind, IncidentStatus, Priority
+    from platforms.models import UnitStatus
+
+    return {
+        "category": dict(Category.choices), "priority": {str(k): v for k, v in Priority.choices},
+        "incident_status": dict(IncidentStatus.choices), "assignment_status": dict(AssignmentStatus.choices),
+        "unit_status": dict(UnitStatus.choices), "alert_kind": dict(AlertKind.choices),
+        "event_kind": dict(EventKind.choices),
+        "ui": {
+            "waiting": _("Waiting"), "at_risk": _("At risk"), "in_progress": _("In progress"),
+            "accept": _("Accept recommendation"), "send_unit": _("Send this unit"), "eta": _("ETA"),
+            "meets": _("meets target"), "misses": _("misses target"), "no_recommendation": _("No recommendation yet."),
+            "recommend": _("Rank units again"), "left": _("left"), "overdue": _("overdue"), "waited": _("waiting"),
+            "on_scene": _("on scene"), "online": _("Live"), "offline": _("Reconnecting…"), "close": _("Close"),
+            "timeline": _("Timeline"), "new_incident": _("New incident here"), "create": _("Create incident"),
+            "cancel": _("Cancel"), "select_incident": _("Select an incident on the map or in the queue."),
+            "units_on_duty": _("units on duty"), "stale": _("no recent position"), "none": _("None."),
+            "failed": _("The server refused: "), "sent": _("Sent."), "acknowledge": _("Acknowledge"),
+            "en_route": _("En route"), "arrived": _("On scene"), "clear": _("Clear"),
+            "disposition": _("Disposition"), "queued": _("Saved; will be sent when the connection is back."),
+            "no_assignment": _("No current assignment."), "route": _("Route"), "target": _("Target"),
+            "category": _("Category"), "priority": _("Priority"), "address": _("Address"),
+            "description": _("Description"), "notes": _("Notes"), "turns": _("Turn list"),
+        },
     }

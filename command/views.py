@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from command import selectors
+from command import live, selectors
 from command.models import Role
 from command.roles import access_of
 from grid import basemap
@@ -39,12 +39,12 @@ def home(request):
 
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
-    return render(request, "command/console.html", selectors.console_page())
+    return render(request, "command/console.html", {**selectors.console_page(), "labels": live.page_labels()})
 
 
 def tablet(request):
     access = _require(request, Role.OFFICER)
-    return render(request, "command/tablet.html", selectors.tablet_page(access.officer))
+    return render(request, "command/tablet.html", {**selectors.tablet_page(access.officer), "labels": live.page_labels()})
 
 
 def supervisor(request):

@@ -1,0 +1,411 @@
+// The console's live half: units on a canvas, incidents and assignment lines on the map, and the
+// side panels (alerts, selected incident with its recommendation and timeline, queue, unit board),
+// all fed by the snapshot + websocket (live.js). Clicking the map opens a new-incident form.
+
+import { consoleMap } from "./console.js";
+import { LiveFeed, Versioned, api, clock, escapeHtml, readJson } from "./live.js";
+import { STATUS_COLOURS, UnitsLayer } from "./units_layer.js";
+
+const L = window.L;
+const PRIORITY_COLOURS = { 1: "#c62828", 2: "#ef6c00", 3: "#1565c0", 4: "#546e7a" };
+const OPEN = new Set(["received", "waiting", "dispatched", "on_scene"]);
+const ACTIVE = new Set(["assigned", "acknowledged", "en_route", "on_scene"]);
+const LINE_COLOURS = { assigned: "#f9a825", acknowledged: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828" };
+
+export class LiveConsole {
+  constructor(map, labels) {
+    Object.assign(this, { map, labels, ui: labels.ui });
+    this.incidents = new Versioned();
+    this.units = new Versioned();
+    this.assignments = new Versioned();
+    this.recommendations = new Map();  // incident id -> latest recommendation
+    this.alerts = new Map();
+    this.selected = null;
+    this.offsetMs = 0;                 // server clock minus this browser's
+    this.unitsLayer = new UnitsLayer().addTo(map);
+    this.incidentLayer = L.layerGroup().addTo(map);
+    this.lineLayer = L.layerGroup().addTo(map);
+    this.markers = new Map();
+    this.panelsDue = false;
+    this.timeline = { incident: null, rows: [] };
+    map.on("click", (event) => this.clicked(event));
+    setInterval(() => this.renderClocks(), 1000);
+    this.feed = new LiveFeed({
+      socketPath: "/ws/console/", snapshotUrl: "/api/v1/console/snapshot",
+      onSnapshot: (snapshot) => this.load(snapshot), onEvent: (message) => this.apply(message),
+      onState: (state) => this.showState(state),
+    }).start();
+  }
+
+  load(snapshot) {
+    this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    for (const store of [this.incidents, this.units, this.assignments]) store.clear();
+    snapshot.incidents.forEach((row) => this.incidents.offer(row));
+    snapshot.units.forEach((row) => this.units.offer(row));
+    snapshot.assignments.forEach((row) => this.assignments.offer(row));
+    this.recommendations = new Map(snapshot.recommendations.map((row) => [row.incident, row]));
+    this.alerts = new Map(snapshot.alerts.map((row) => [row.id, row]));
+    this.unitsLayer.replace([...this.units.values()]);
+    this.redrawIncidents();
+    this.changed(true);
+  }
+
+  apply({ event, data }) {
+    const handlers = {
+      "incident.created": () => this.incidentChanged(data),
+      "incident.updated": () => this.incidentChanged(data),
+      "incident.recommended": () => this.recommended(data),
+      "assignment.created": () => this.assignmentChanged(data),
+      "assignment.updated": () => this.assignmentChanged(data),
+      "unit.status": () => this.unitChanged(data),
+      "alert.raised": () => { this.alerts.set(data.id, data); this.changed(); },
+      "units.moved": () => this.moved(data),
+    };
+    if (handlers[event]) handlers[event]();
+  }
+
+  incidentChanged(row) {
+    if (!this.incidents.offer(row)) return;
+    if (!OPEN.has(row.status)) this.incidents.delete(row.id);
+    this.redrawIncidents();
+    this.changed(row.id === this.selected);
+  }
+
+  recommended(row) {
+    const held = this.recommendations.get(row.incident);
+    if (!held || held.id <= row.id) this.recommendations.set(row.incident, row);
+    this.changed(row.incident === this.selected);
+  }
+
+  assignmentChanged(row) {
+    if (!this.assignments.offer(row)) return;
+    if (!ACTIVE.has(row.status)) this.assignments.delete(row.id);
+    this.changed(row.incident === this.selected);
+  }
+
+  unitChanged(row) {
+    if (this.units.offer(row)) this.unitsLayer.update([this.units.get(row.id)]);
+    this.changed();
+  }
+
+  moved({ units, gone }) {
+    const rows = units.map(([id, lon, lat, at, stale]) => ({ id, lon, lat, fix_at: at, stale }));
+    for (const row of rows) this.units.set(row.id, { ...(this.units.get(row.id) || { id: row.id }), ...row });
+    for (const id of gone) this.units.delete(id);
+    this.unitsLayer.update(rows);
+    this.unitsLayer.remove(gone);
+    if (this.assignments.size) this.changed();
+  }
+
+  // --- map ----------------------------------------------------------------------------------
+
+  redrawIncidents() {
+    for (const [id, marker] of this.markers) {
+      if (!this.incidents.has(id)) { marker.remove(); this.markers.delete(id); }
+    }
+    for (const incident of this.incidents.values()) {
+      const colour = PRIORITY_COLOURS[incident.priority] || PRIORITY_COLOURS[4];
+      const style = { radius: incident.priority === 1 ? 10 : 8, color: incident.at_risk ? "#000" : "#fff",
+                      weight: incident.at_risk ? 3 : 2, fillColor: colour, fillOpacity: 0.9 };
+      let marker = this.markers.get(incident.id);
+      if (!marker) {
+        marker = L.circleMarker([incident.lat, incident.lon], style).addTo(this.incidentLayer);
+        marker.on("click", (event) => { L.DomEvent.stopPropagation(event); this.select(incident.id); });
+        this.markers.set(incident.id, marker);
+      }
+      marker.setStyle(style);
+      marker.bindTooltip(`${escapeHtml(incident.number)} · ${escapeHtml(this.labels.category[incident.category])}`);
+      marker.getElement()?.setAttribute("data-incident", incident.id);
+    }
+  }
+
+  redrawLines() {
+    this.lineLayer.clearLayers();
+    for (const assignment of this.assignments.values()) {
+      const unit = this.units.get(assignment.unit);
+      const incident = this.incidents.get(assignment.incident);
+      if (!unit || unit.lat == null || !incident) continue;
+      L.polyline([[unit.lat, unit.lon], [incident.lat, incident.lon]], {
+        color: LINE_COLOURS[assignment.status] || "#555", weight: 3, dashArray: assignment.status === "on_scene" ? null : "6 6",
+        interactive: false,
+      }).addTo(this.lineLayer);
+    }
+  }
+
+  clicked(event) {
+    const unit = this.unitsLayer.nearest(event.containerPoint);
+    if (unit) {
+      L.popup().setLatLng([unit.lat, unit.lon]).setContent(this.unitSummary(unit)).openOn(this.map);
+      return;
+    }
+    this.openNewIncident(event.latlng);
+  }
+
+  unitSummary(unit) {
+    return `<strong>${escapeHtml(unit.call_sign)}</strong><br>${escapeHtml(this.labels.unit_status[unit.status] || "")}` +
+      (unit.stale ? `<br><em>${escapeHtml(this.ui.stale)}</em>` : "");
+  }
+
+  openNewIncident(latlng) {
+    const form = document.createElement("form");
+    form.className = "new-incident";
+    form.dataset.key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    const options = (choices) => Object.entries(choices)
+      .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`).join("");
+    form.innerHTML = `<h3>${escapeHtml(this.ui.new_incident)}</h3>
+      <label>${escapeHtml(this.ui.category)} <select name="category">${options(this.labels.category)}</select></label>
+      <label>${escapeHtml(this.ui.priority)} <select name="priority">${options(this.labels.priority)}</select></label>
+      <label>${escapeHtml(this.ui.address)} <input name="address" maxlength="200"></label>
+      <label>${escapeHtml(this.ui.description)} <textarea name="description" maxlength="2000" rows="2"></textarea></label>
+      <p class="form-error" role="alert"></p>
+      <button type="submit">${escapeHtml(this.ui.create)}</button>`;
+    form.elements.priority.value = "3";
+    const popup = L.popup({ minWidth: 240 }).setLatLng(latlng).setContent(form).openOn(this.map);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.createIncident(form, latlng, popup);
+    });
+  }
+
+  async createIncident(form, latlng, popup) {
+    const body = { category: form.elements.category.value, priority: Number(form.elements.priority.value),
+                   address: form.elements.address.value, description: form.elements.description.value,
+                   lon: Number(latlng.lng.toFixed(6)), lat: Number(latlng.lat.toFixed(6)) };
+    form.querySelector("button").disabled = true;
+    try {
+      // The same key on a retry of this form: the server returns the first incident, never a second.
+      const incident = await api("/api/v1/incidents/", { method: "POST", body, headers: { "Idempotency-Key": form.dataset.key } });
+      this.incidents.offer(incident);
+      this.redrawIncidents();
+      this.map.closePopup(popup);
+      this.select(incident.id);
+    } catch (error) {
+      form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
+      form.querySelector("button").disabled = false;
+    }
+  }
+
+  // --- panels -------------------------------------------------------------------------------
+
+  select(id) {
+    this.selected = id;
+    this.timeline = { incident: id, rows: [] };
+    this.changed(true);
+  }
+
+  // Panels redraw at most once a frame however many events arrived; the timeline reloads when
+  // an event concerned the selected incident.
+  changed(timeline = false) {
+    if (timeline) this.timelineDue = true;
+    if (this.panelsDue) return;
+    this.panelsDue = true;
+    requestAnimationFrame(() => {
+      this.panelsDue = false;
+      this.renderPanels();
+      if (this.timelineDue) { this.timelineDue = false; this.loadTimeline(); }
+    });
+  }
+
+  renderPanels() {
+    this.redrawLines();
+    this.renderQueue();
+    this.renderDetail();
+    this.renderAlerts();
+    this.renderBoard();
+  }
+
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+
+  // Against the target from the first order; before any order, how long the call has waited.
+  countdown(incident) {
+    if (incident.on_scene_at) return { text: this.ui.on_scene, late: false };
+    if (incident.dispatched_at) {
+      const left = incident.target_s - (this.now() - Date.parse(incident.dispatched_at)) / 1000;
+      return { text: left >= 0 ? `${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`, late: left < 0 };
+    }
+    const waited = (this.now() - Date.parse(incident.received_at)) / 1000;
+    return { text: `${this.ui.waited} ${clock(waited)}`, late: waited > incident.target_s };
+  }
+
+  queueGroup(incident) {
+    if (incident.at_risk) return "at_risk";
+    return incident.dispatched_at || incident.status === "dispatched" || incident.status === "on_scene" ? "in_progress" : "waiting";
+  }
+
+  renderQueue() {
+    const groups = { waiting: [], at_risk: [], in_progress: [] };
+    const sorted = [...this.incidents.values()].sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
+    for (const incident of sorted) groups[this.queueGroup(incident)].push(incident);
+    const element = document.getElementById("incident-queue");
+    element.innerHTML = Object.entries(groups).map(([name, rows]) => `
+      <h3 class="queue-head">${escapeHtml(this.ui[name])} <span class="count">${rows.length}</span></h3>
+      <ol class="incident-list" data-group="${name}">${rows.map((incident) => this.queueItem(incident)).join("")}</ol>`).join("");
+    element.querySelectorAll("[data-incident]").forEach((item) =>
+      item.addEventListener("click", () => this.select(Number(item.dataset.incident))));
+  }
+
+  queueItem(incident) {
+    const countdown = this.countdown(incident);
+    return `<li class="incident priority-${incident.priority}${incident.at_risk ? " at-risk" : ""}${incident.id === this.selected ? " selected" : ""}"
+        data-incident="${incident.id}" data-status="${incident.status}" tabindex="0">
+      <p class="incident-head"><span class="badge priority">${escapeHtml(this.labels.priority[incident.priority])}</span>
+        <span class="number">${escapeHtml(incident.number)}</span>
+        <span class="countdown${countdown.late ? " late" : ""}" data-countdown="${incident.id}">${escapeHtml(countdown.text)}</span></p>
+      <p class="incident-what">${escapeHtml(this.labels.category[incident.category])} ·
+        <span class="status">${escapeHtml(this.labels.incident_status[incident.status])}</span></p>
+      ${incident.address ? `<p class="incident-where">${escapeHtml(incident.address)}</p>` : ""}</li>`;
+  }
+
+  renderClocks() {
+    document.querySelectorAll("[data-countdown]").forEach((element) => {
+      const incident = this.incidents.get(Number(element.dataset.countdown));
+      if (!incident) return;
+      const countdown = this.countdown(incident);
+      element.textContent = countdown.text;
+      element.classList.toggle("late", countdown.late);
+    });
+  }
+
+  renderDetail() {
+    const element = document.getElementById("incident-detail");
+    const incident = this.incidents.get(this.selected);
+    if (!incident) {
+      element.innerHTML = `<p class="empty">${escapeHtml(this.ui.select_incident)}</p>`;
+      element.dataset.incident = "";
+      return;
+    }
+    element.dataset.incident = incident.id;
+    element.dataset.status = incident.status;
+    const countdown = this.countdown(incident);
+    const assignments = [...this.assignments.values()].filter((row) => row.incident === incident.id);
+    element.innerHTML = `
+      <p class="incident-head"><span class="badge priority priority-${incident.priority}">${escapeHtml(this.labels.priority[incident.priority])}</span>
+        <strong class="number">${escapeHtml(incident.number)}</strong>
+        <span class="countdown${countdown.late ? " late" : ""}" data-countdown="${incident.id}">${escapeHtml(countdown.text)}</span></p>
+      <p>${escapeHtml(this.labels.category[incident.category])} · <span class="status">${escapeHtml(this.labels.incident_status[incident.status])}</span>
+        · ${escapeHtml(this.ui.target)} ${clock(incident.target_s)}</p>
+      ${incident.address ? `<p>${escapeHtml(incident.address)}</p>` : ""}
+      ${incident.description ? `<p class="muted">${escapeHtml(incident.description)}</p>` : ""}
+      <ul class="assignments">${assignments.map((row) => `<li data-assignment="${row.id}" data-status="${row.status}">
+        ${escapeHtml(this.units.get(row.unit)?.call_sign || `#${row.unit}`)} ·
+        <span class="badge status-${row.status}">${escapeHtml(this.labels.assignment_status[row.status])}</span></li>`).join("")}</ul>
+      ${this.recommendationHtml(incident)}
+      <h3>${escapeHtml(this.ui.timeline)}</h3>
+      <ol class="timeline">${this.timeline.rows.map((row) => `<li data-kind="${row.kind}">
+        <time>${new Date(row.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })}</time>
+        ${escapeHtml(this.labels.event_kind[row.kind] || row.kind)}${row.unit ? ` · ${escapeHtml(this.units.get(row.unit)?.call_sign || "")}` : ""}</li>`).join("")}</ol>`;
+    element.querySelector(".accept")?.addEventListener("click", () => this.accept(null));
+    element.querySelectorAll("[data-send]").forEach((button) =>
+      button.addEventListener("click", () => this.accept([Number(button.dataset.send)])));
+    element.querySelector(".recommend")?.addEventListener("click", () => this.recommend(incident.id));
+  }
+
+  recommendationHtml(incident) {
+    const recommendation = this.recommendations.get(incident.id);
+    if (!recommendation) {
+      return `<section class="recommendation"><p class="empty">${escapeHtml(this.ui.no_recommendation)}</p>
+        <button type="button" class="recommend">${escapeHtml(this.ui.recommend)}</button></section>`;
+    }
+    const busy = [...this.assignments.values()].some((row) => row.incident === incident.id);
+    const rows = recommendation.options.slice(0, 6).map((option) => `
+      <li data-unit="${option.unit}" class="${recommendation.proposed.includes(option.unit) ? "proposed" : ""}">
+        <strong>${escapeHtml(option.call_sign)}</strong> ${escapeHtml(this.ui.eta)} ${clock(option.eta_s)}
+        <span class="${option.meets_target ? "meets" : "misses"}">${escapeHtml(option.meets_target ? this.ui.meets : this.ui.misses)}</span>
+        ${recommendation.proposed.includes(option.unit) ? "" : `<button type="button" data-send="${option.unit}">${escapeHtml(this.ui.send_unit)}</button>`}
+      </li>`).join("");
+    return `<section class="recommendation" data-recommendation="${recommendation.id}">
+      <ol class="options">${rows}</ol>
+      ${busy || recommendation.accepted_at || recommendation.auto ? "" : `<button type="button" class="accept primary">${escapeHtml(this.ui.accept)}</button>`}
+      <button type="button" class="recommend">${escapeHtml(this.ui.recommend)}</button>
+      <p class="form-error" role="alert"></p></section>`;
+  }
+
+  async accept(units) {
+    const recommendation = this.recommendations.get(this.selected);
+    try {
+      const made = await api(`/api/v1/recommendations/${recommendation.id}/accept`, { method: "POST", body: units ? { units } : {} });
+      made.forEach((row) => this.assignments.offer(row));
+      recommendation.accepted_at = new Date().toISOString();
+      this.changed(true);
+    } catch (error) {
+      document.querySelector("#incident-detail .form-error").textContent = `${this.ui.failed}${error.message}`;
+    }
+  }
+
+  async recommend(id) {
+    try {
+      const recommendation = await api(`/api/v1/incidents/${id}/recommend`, { method: "POST", body: {} });
+      if (recommendation && recommendation.incident) this.recommended(recommendation);
+    } catch (error) {
+      const target = document.querySelector("#incident-detail .form-error");
+      if (target) target.textContent = `${this.ui.failed}${error.message}`;
+    }
+  }
+
+  async loadTimeline() {
+    const id = this.selected;
+    if (!id) return;
+    try {
+      const rows = await api(`/api/v1/incidents/${id}/events`);
+      if (this.selected !== id) return;
+      this.timeline = { incident: id, rows };
+      this.renderDetail();
+    } catch (error) { /* the next event about it reloads it */ }
+  }
+
+  renderAlerts() {
+    const element = document.getElementById("alert-list");
+    document.getElementById("alert-count").textContent = this.alerts.size;
+    element.innerHTML = [...this.alerts.values()].map((alert) => `<li class="alert" data-alert="${alert.id}" data-kind="${alert.kind}">
+      <span class="badge risk">${escapeHtml(this.labels.alert_kind[alert.kind] || alert.kind)}</span> ${escapeHtml(alert.message)}
+      <button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button></li>`).join("");
+    element.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", async () => {
+      await api(`/api/v1/alerts/${button.dataset.close}/close`, { method: "POST", body: {} }).catch(() => null);
+      this.alerts.delete(Number(button.dataset.close));
+      this.changed();
+    }));
+  }
+
+  renderBoard() {
+    const counts = {};
+    let stale = 0;
+    for (const unit of this.units.values()) {
+      counts[unit.status] = (counts[unit.status] || 0) + 1;
+      if (unit.stale) stale += 1;
+    }
+    const busy = [...this.units.values()].filter((unit) => unit.status !== "available").slice(0, 50);
+    document.getElementById("unit-board").innerHTML = `
+      <p><strong>${this.units.size}</strong> ${escapeHtml(this.ui.units_on_duty)} · ${stale} ${escapeHtml(this.ui.stale)}</p>
+      <ul class="status-counts">${Object.entries(counts).map(([status, count]) => `<li data-status="${status}">
+        <span class="dot" style="background:${STATUS_COLOURS[status] || "#999"}"></span>
+        ${escapeHtml(this.labels.unit_status[status] || status)} <strong>${count}</strong></li>`).join("")}</ul>
+      <ul class="busy-units">${busy.map((unit) => `<li data-unit="${unit.id}">${escapeHtml(unit.call_sign)} ·
+        ${escapeHtml(this.labels.unit_status[unit.status] || unit.status)}</li>`).join("")}</ul>`;
+  }
+
+  showState(state) {
+    const element = document.getElementById("live-state");
+    element.dataset.state = state;
+    element.textContent = state === "online" ? this.ui.online : this.ui.offline;
+  }
+}
+
+function start() {
+  const labels = readJson("console-labels");
+  if (!consoleMap || !labels) return null;
+  document.getElementById("static-incidents")?.setAttribute("hidden", "");
+  drawKeySites(consoleMap.map, readJson("console-map-data")?.key_sites || []);
+  consoleMap.incidents.layer.remove();  // the live layer draws them from now on
+  return new LiveConsole(consoleMap.map, labels);
+}
+
+function drawKeySites(map, sites) {
+  for (const site of sites) {
+    L.circle([site.lat, site.lon], { radius: site.radius_m, color: "#6a1b9a", weight: 1, fillOpacity: 0.08, dashArray: "3 3",
+                                     interactive: false }).addTo(map);
+  }
+}
+
+export const liveConsole = start();

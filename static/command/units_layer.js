@@ -1,0 +1,109 @@
+// Units on one canvas, not one DOM marker each: thousands of units moving every second cost one
+// redraw per animation frame, however many updates arrived in it (updates only mark the layer dirty).
+
+const L = window.L;
+
+export const STATUS_COLOURS = {
+  available: "#2e7d32", dispatched: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828",
+  unavailable: "#6d4c41", off_duty: "#9e9e9e",
+};
+
+export const UnitsLayer = L.Layer.extend({
+  initialize() {
+    this.units = new Map();      // id -> {id, call_sign, status, lon, lat, stale, ...}
+    this.frame = null;
+    this.frameTimes = [];        // the last draws' durations in ms (read by the benchmark)
+    this.selected = null;
+  },
+
+  onAdd(map) {
+    this.map = map;
+    this.canvas = L.DomUtil.create("canvas", "units-canvas leaflet-zoom-hide");
+    this.canvas.style.pointerEvents = "none";
+    map.getPane("overlayPane").appendChild(this.canvas);
+    map.on("moveend zoomend resize viewreset", this.reset, this);
+    this.reset();
+  },
+
+  onRemove(map) {
+    map.off("moveend zoomend resize viewreset", this.reset, this);
+    this.canvas.remove();
+  },
+
+  // Merge rows (any subset of fields, keyed by id) and draw once in the next frame.
+  update(rows) {
+    for (const row of rows) this.units.set(row.id, { ...(this.units.get(row.id) || {}), ...row });
+    this.schedule();
+  },
+
+  remove(ids) {
+    for (const id of ids) this.units.delete(id);
+    this.schedule();
+  },
+
+  replace(rows) {
+    this.units = new Map(rows.map((row) => [row.id, row]));
+    this.schedule();
+  },
+
+  schedule() {
+    if (this.frame === null && this.map) this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(); });
+  },
+
+  reset() {
+    const size = this.map.getSize();
+    const ratio = window.devicePixelRatio || 1;
+    this.canvas.width = size.x * ratio;
+    this.canvas.height = size.y * ratio;
+    this.canvas.style.width = `${size.x}px`;
+    this.canvas.style.height = `${size.y}px`;
+    L.DomUtil.setPosition(this.canvas, this.map.containerPointToLayerPoint([0, 0]));
+    this.draw();
+  },
+
+  draw() {
+    const started = performance.now();
+    const context = this.canvas.getContext("2d");
+    const ratio = window.devicePixelRatio || 1;
+    const size = this.map.getSize();
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, size.x, size.y);
+    const labels = this.map.getZoom() >= 15;
+    context.font = "11px sans-serif";
+    for (const unit of this.units.values()) {
+      if (unit.lat == null || unit.lon == null) continue;
+      const point = this.map.latLngToContainerPoint([unit.lat, unit.lon]);
+      if (point.x < -20 || point.y < -20 || point.x > size.x + 20 || point.y > size.y + 20) continue;
+      this.drawUnit(context, unit, point, labels);
+    }
+    this.frameTimes.push(performance.now() - started);
+    if (this.frameTimes.length > 200) this.frameTimes.shift();
+  },
+
+  drawUnit(context, unit, point, labels) {
+    const colour = STATUS_COLOURS[unit.status] || STATUS_COLOURS.off_duty;
+    context.beginPath();
+    context.arc(point.x, point.y, unit.id === this.selected ? 7 : 5, 0, 2 * Math.PI);
+    context.fillStyle = unit.stale ? "#ffffff" : colour;
+    context.fill();
+    context.lineWidth = unit.stale ? 2 : 1;
+    context.strokeStyle = unit.stale ? colour : "#ffffff";
+    context.stroke();
+    if (labels && unit.call_sign) {
+      context.fillStyle = unit.stale ? "#757575" : "#212121";
+      context.fillText(unit.call_sign, point.x + 7, point.y + 4);
+    }
+  },
+
+  // The unit drawn nearest a container point, within `pixels`.
+  nearest(containerPoint, pixels = 8) {
+    let best = null;
+    let bestDistance = pixels;
+    for (const unit of this.units.values()) {
+      if (unit.lat == null) continue;
+      const distance = this.map.latLngToContainerPoint([unit.lat, unit.lon]).distanceTo(containerPoint);
+      if (distance <= bestDistance) { best = unit; bestDistance = distance; }
+    }
+    return best;
+  },
+});
