@@ -99,26 +99,32 @@ def _preemptable_assignments(incident: Incident):
 
 def _ranked(incident: Incident, units: list[Crew], k: int, now) -> list[Option]:
     fixes = live_positions([unit.pk for unit in units])
+    placed = [(unit, fixes[unit.pk]) for unit in units if unit.pk in fixes]
+    return rank_placed((incident.lon, incident.lat), target_s=incident.target_s, placed=placed, k=k, now=now,
+                       workloads=lambda ids: _workloads(ids, now))
+
+
+def rank_placed(target, *, target_s: float, placed, k: int, now, workloads, ranking: str | None = None) -> list[Option]:
+    """The ranking itself, on units already placed: [(crew, fix)] → the k best Options. Production
+    feeds it the database and the live picture; the simulator feeds it its own world, so both rank
+    with the same code. `workloads(unit_ids)` gives jobs taken today, for ties."""
     turnout = Turnout.now()
     by_profile: dict[str, list[Candidate]] = {}
-    for unit in units:
-        fix = fixes.get(unit.pk)
-        if fix is not None:
-            by_profile.setdefault(unit_profile(unit.vehicle_kind), []).append(
-                Candidate(key=(unit, fix.stale), lon=fix.lon, lat=fix.lat, extra_s=turnout.of(fix)))
-    target = (incident.lon, incident.lat)
+    for unit, fix in placed:
+        by_profile.setdefault(unit_profile(unit.vehicle_kind), []).append(
+            Candidate(key=(unit, fix.stale), lon=fix.lon, lat=fix.lat, extra_s=turnout.of(fix)))
     found = []
     for profile, candidates in by_profile.items():
-        found += _fastest(target, candidates, k, profile, now)
-    workloads = _workloads([candidate.key[0].pk for candidate, _ in found], now)
-    options = [_option(incident, candidate, leg, workloads) for candidate, leg in found]
+        found += _fastest(target, candidates, k, profile, now, ranking or settings.DISPATCH_RANKING)
+    jobs = workloads([candidate.key[0].pk for candidate, _ in found])
+    options = [_option(target_s, candidate, leg, jobs) for candidate, leg in found]
     options.sort(key=lambda o: (round(o.eta_s), o.workload, o.call_sign))
     return options[:k]
 
 
-def _fastest(target, candidates: list[Candidate], k: int, profile: str, now) -> list[tuple[Candidate, Leg]]:
+def _fastest(target, candidates: list[Candidate], k: int, profile: str, now, ranking: str) -> list[tuple[Candidate, Leg]]:
     try:
-        if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: route everyone
+        if ranking == "full_table":  # the benchmark's baseline: route everyone
             return _full_table(target, candidates, k, profile, now)
         return travel.fastest_to(target, candidates, k=k, profile=profile, at=now)
     except OffNetwork:
@@ -139,11 +145,11 @@ def _estimate(candidate: Candidate, target) -> Leg:
     return Leg(metres / (settings.FALLBACK_SPEED_KMH / 3.6), metres, estimated=True)
 
 
-def _option(incident: Incident, candidate: Candidate, leg, workloads: dict) -> Option:
+def _option(target_s: float, candidate: Candidate, leg, workloads: dict) -> Option:
     unit, stale = candidate.key
     eta = round(leg.duration_s + candidate.extra_s, 1)
     return Option(unit=unit.pk, call_sign=unit.call_sign, eta_s=eta, distance_m=round(leg.distance_m),
-                  meets_target=eta <= incident.target_s, stale=stale, workload=workloads.get(unit.pk, 0),
+                  meets_target=eta <= target_s, stale=stale, workload=workloads.get(unit.pk, 0),
                   estimated=leg.estimated)
 
 

@@ -1,7 +1,7 @@
 """The dispatch engine's world: the demo road network, live positions through the real ingest
 path, Celery tasks run in process when a test asks for it."""
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from command.celery import app as celery_app
 from platforms.positions import Fix, avl_wipe, fixes_accept
@@ -12,6 +12,13 @@ PUDONG_RIVERSIDE = (121.4990, 31.2420)   # 838 m from the Bund across the river:
 NANJING_EAST = (121.4840, 31.2380)       # 657 m from the Bund in a straight line: 504 s by road
 PEOPLES_SQUARE = (121.4737, 31.2304)
 FAR_WEST = (121.4300, 31.2200)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The site speaks Chinese by default; these tests assert the English messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
