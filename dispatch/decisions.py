@@ -66,7 +66,7 @@ def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool
     if incident.status not in DISPATCHABLE or missing <= 0:
         return None
     incident.engine_checked_at = timezone.now()
-    chosen = _choose(options, preempt, missing)
+    chosen = choose_units(options, preempt, missing)
     auto = bool(chosen) and (force_auto or incident.priority in settings.AUTO_DISPATCH_PRIORITIES)
     recommendation = _recommendation(incident, preempt + options, chosen, auto)
     if not _others_active(incident):  # backups for a unit already sent leave the judgement as it is
@@ -92,8 +92,9 @@ def _auto_dispatch(recommendation: Recommendation, chosen: list[Option]) -> None
     latest.save(update_fields=["accepted_at"])
 
 
-def _choose(options: list[Option], preempt: list[Option], missing: int) -> list[Option]:
-    """The best units not stale; a pre-emption first only when it makes the target and nobody free does."""
+def choose_units(options: list[Option], preempt: list[Option], missing: int) -> list[Option]:
+    """The best units not stale; a pre-emption first only when it makes the target and nobody free does.
+    Pure: the simulator decides with it too."""
     fresh = [o for o in options if not o.stale]
     best_free = fresh[0].eta_s if fresh else math.inf
     pulled = [o for o in preempt if o.meets_target and o.eta_s < best_free][:1]
