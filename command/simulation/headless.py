@@ -1,0 +1,282 @@
+"""The headless simulator: a discrete-event run on a virtual clock over the simulated city.
+
+Every call is ranked and decided by the production engine's own functions (see `policies`), fed
+this in-memory world instead of the database and Redis; nothing is written anywhere. Events are
+kept in a heap ordered by (time, sequence), so a seed gives the same run every time.
+"""
+import heapq
+import itertools
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from command.simulation import assumptions as A
+from command.simulation import policies
+from command.simulation.calls import Call, call_stream
+from command.simulation.movement import Drive, Routes
+from command.simulation.world import SimUnit, World
+from dispatch import engine
+from dispatch.engine import Option
+from platforms.positions import LiveFix
+
+# After the window the run goes on until the calls taken in it are cleared, at most this long.
+OVERRUN_S = 3 * 3600
+
+
+@dataclass
+class Crewing:
+    """A crew's state during the run."""
+
+    unit: SimUnit
+    on_duty: bool = False
+    job: int | None = None            # the call it is on
+    on_scene: bool = False
+    drive: Drive | None = None
+    pos: tuple = (0.0, 0.0)
+    epoch: int = 0                    # bumped on each new plan: older events of the crew are void
+    stop: int = 0
+    busy_since: float = 0.0
+    busy_s: float = 0.0
+
+    def position(self, t: float) -> tuple:
+        return self.drive.position(t) if self.drive else self.pos
+
+    def fix(self, t: float, start) -> LiveFix:
+        lon, lat = self.position(t)
+        speed = self.drive.speed_mps(t) if self.drive else None
+        return LiveFix(self.unit.pk, lon, lat, start, speed, False)
+
+
+@dataclass
+class Handling:
+    """What happened to one call."""
+
+    call: Call
+    ordered_at: float | None = None
+    on_scene_at: float | None = None
+    units: list = field(default_factory=list)   # crews on it now
+    arrived: int = 0
+    waited: bool = False
+    preempted: int = 0
+
+
+class Simulation:
+    def __init__(self, world: World, calls: list[Call], policy: str = "road"):
+        self.world, self.calls = world, calls
+        self.choose = getattr(policies, policy)
+        self.policy = policy
+        self.routes = Routes(world.start)
+        self.crews = {u.pk: Crewing(u, pos=u.stops[0]) for u in world.units}
+        self.handling = {c.number: Handling(c) for c in calls}
+        self.waiting: list[int] = []
+        self.jobs = Counter()
+        self.events, self.seq = [], itertools.count()
+        self.end = world.hours * 3600
+        self.coverage = _coverage(world) if policy == "coverage" else None
+        if self.coverage:
+            self.coverage.busy_fraction = self._busy_fraction
+
+    # --- the clock -------------------------------------------------------------------------
+
+    def push(self, t: float, kind: str, subject, epoch: int = 0) -> None:
+        heapq.heappush(self.events, (t, next(self.seq), kind, subject, epoch))
+
+    def run(self) -> "Simulation":
+        for crew in self.crews.values():
+            self.push(crew.unit.on_from, "on", crew)
+            self.push(crew.unit.on_until, "off", crew)
+        for call in self.calls:
+            self.push(call.at, "call", call)
+        while self.events:
+            t, _seq, kind, subject, epoch = heapq.heappop(self.events)
+            if t > self.end + OVERRUN_S:
+                break
+            getattr(self, f"_on_{kind}")(t, subject, epoch)
+        return self
+
+    # --- crews coming and going --------------------------------------------------------------
+
+    def _on_on(self, t, crew: Crewing, _epoch) -> None:
+        if crew.unit.on_until <= t:
+            return
+        crew.on_duty, crew.pos, crew.drive = True, crew.unit.stops[0], None
+        crew.epoch += 1
+        self.push(t, "patrol", crew, crew.epoch)
+        self._retry_waiting(t)
+
+    def _on_off(self, t, crew: Crewing, _epoch) -> None:
+        if crew.job is None:
+            crew.on_duty = False
+            crew.epoch += 1
+
+    def _on_patrol(self, t, crew: Crewing, epoch) -> None:
+        """At a post: stay (peak hours, trucks) or drive on to the next post (off-peak)."""
+        if epoch != crew.epoch or crew.job is not None or not crew.on_duty or t > self.end + 3600:
+            return
+        crew.pos, crew.drive = crew.position(t), None
+        unit, peak = crew.unit, self.peak(t)
+        if unit.parked or peak:
+            target, wait = unit.stops[0], self.next_band_change(t) - t
+        else:
+            crew.stop = (crew.stop + 1) % len(unit.stops)
+            target, wait = unit.stops[crew.stop], A.PATROL_DWELL_S
+        if _same(target, crew.pos):
+            if not unit.parked or peak:
+                self.push(t + wait, "patrol", crew, crew.epoch)
+            return
+        duration = self.routes.get(crew.pos, target, unit.profile)[0]
+        crew.drive = Drive(crew.pos, target, t, t + duration, unit.profile, self.routes)
+        self.push(t + duration + (0.0 if (unit.parked or peak) else A.PATROL_DWELL_S), "patrol", crew, crew.epoch)
+
+    def peak(self, t: float) -> bool:
+        hour = self.world.at(t).hour
+        return any(start <= hour < end for start, end in A.PEAK_HOURS)
+
+    def next_band_change(self, t: float) -> float:
+        local = self.world.at(t)
+        base = t - (local.minute * 60 + local.second + local.microsecond / 1e6)
+        peak = self.peak(t)
+        for hours in range(1, 25):
+            if self.peak(base + hours * 3600) != peak:
+                return base + hours * 3600
+        return math.inf
+
+    # --- calls --------------------------------------------------------------------------------
+
+    def _on_call(self, t, call: Call, _epoch) -> None:
+        self.dispatch(self.handling[call.number], t)
+
+    def dispatch(self, handling: Handling, t: float) -> None:
+        call = handling.call
+        missing = call.units_needed - len(handling.units)
+        if missing <= 0:
+            return
+        capability = engine.capability_for(call.category)
+        placed = [(c.unit.crew, c.fix(t, self.world.start)) for c in self._free() if capability in c.unit.capabilities]
+        chosen = self.choose(self, call, placed, missing, self.world.at(t)) if placed else []
+        for option in chosen:
+            self.assign(handling, option, t)
+        if len(handling.units) < call.units_needed:
+            if handling.ordered_at is None:
+                handling.waited = True
+            if call.number not in self.waiting:
+                self.waiting.append(call.number)
+        elif call.number in self.waiting:
+            self.waiting.remove(call.number)
+
+    def assign(self, handling: Handling, option: Option, t: float) -> None:
+        crew = self.crews[option.unit]
+        if option.preempts is not None:
+            self._pull_off(crew, t)
+        else:
+            crew.busy_since = t
+        origin = crew.position(t)
+        turnout = engine.Turnout.now().of(crew.fix(t, self.world.start))
+        crew.epoch += 1
+        crew.job, crew.on_scene = handling.call.number, False
+        crew.drive = Drive(origin, (handling.call.lon, handling.call.lat), t, t + option.eta_s, crew.unit.profile,
+                           self.routes, rolling=t + min(turnout, option.eta_s))
+        handling.units.append(crew.unit.pk)
+        handling.ordered_at = t if handling.ordered_at is None else handling.ordered_at
+        self.jobs[crew.unit.pk] += 1
+        self.push(t + option.eta_s, "arrive", crew, crew.epoch)
+
+    def _pull_off(self, crew: Crewing, t: float) -> None:
+        other = self.handling[crew.job]
+        other.units.remove(crew.unit.pk)
+        other.preempted += 1
+        if not other.units and other.call.number not in self.waiting:
+            self.waiting.append(other.call.number)
+
+    def _on_arrive(self, t, crew: Crewing, epoch) -> None:
+        if epoch != crew.epoch:
+            return
+        handling = self.handling[crew.job]
+        crew.pos, crew.drive, crew.on_scene = crew.drive.target, None, True
+        if handling.on_scene_at is None:
+            handling.on_scene_at = t
+        stay = handling.call.on_scene_s[min(handling.arrived, len(handling.call.on_scene_s) - 1)]
+        handling.arrived += 1
+        self.push(t + stay, "clear", crew, crew.epoch)
+
+    def _on_clear(self, t, crew: Crewing, epoch) -> None:
+        if epoch != crew.epoch:
+            return
+        crew.job, crew.on_scene = None, False
+        crew.busy_s += max(0.0, min(t, self.end) - min(crew.busy_since, self.end))  # within the window
+        crew.epoch += 1
+        if t >= crew.unit.on_until:
+            crew.on_duty = False
+            return
+        self._retry_waiting(t)
+        if crew.job is None:  # not taken by a waiting call: back to its posts
+            self.push(t, "patrol", crew, crew.epoch)
+
+    def _retry_waiting(self, t: float) -> None:
+        """Calls waiting for a free unit, the most urgent and then the oldest first."""
+        order = sorted(self.waiting, key=lambda n: (self.handling[n].call.priority, self.handling[n].call.at))
+        for number in order:
+            self.dispatch(self.handling[number], t)
+
+    # --- what the policies ask ----------------------------------------------------------------
+
+    def _free(self) -> list[Crewing]:
+        return [c for c in self.crews.values() if c.on_duty and c.job is None]
+
+    def free_placed(self, now) -> list:
+        t = (now - self.world.start).total_seconds()
+        return [(c.unit.crew, c.fix(t, self.world.start)) for c in self._free()]
+
+    def workloads(self, unit_ids) -> dict:
+        return {pk: self.jobs[pk] for pk in unit_ids}
+
+    def rank(self, call: Call, placed: list, k: int, now) -> list[Option]:
+        return engine.rank_placed((call.lon, call.lat), target_s=call.target_s, placed=placed, k=k, now=now,
+                                  workloads=self.workloads)
+
+    def preemption(self, call: Call, options: list[Option], now) -> list[Option]:
+        """Production's rule: a pre-empting priority may pull a unit off a lowest-priority job it is
+        not yet on scene for, when no free unit makes the target."""
+        if any(o.meets_target and not o.stale for o in options) or call.priority not in settings.PREEMPTING_PRIORITIES:
+            return []
+        if call.priority == engine.LOWEST_PRIORITY:
+            return []
+        t = (now - self.world.start).total_seconds()
+        capability = engine.capability_for(call.category)
+        pulled = {c.unit.pk: c for c in self.crews.values()
+                  if c.job is not None and not c.on_scene and capability in c.unit.capabilities
+                  and self.handling[c.job].call.priority == engine.LOWEST_PRIORITY}
+        if not pulled:
+            return []
+        placed = [(c.unit.crew, c.fix(t, self.world.start)) for c in pulled.values()]
+        ranked = self.rank(call, placed, call.units_needed, now)
+        return [Option(**{**o.as_dict(), "preempts": pulled[o.unit].job}) for o in ranked]
+
+    def _busy_fraction(self) -> float:
+        on = [c for c in self.crews.values() if c.on_duty]
+        return sum(1 for c in on if c.job is not None) / len(on) if on else 0.0
+
+
+def _same(a, b) -> bool:
+    return abs(a[0] - b[0]) < 1e-6 and abs(a[1] - b[1]) < 1e-6
+
+
+def _coverage(world: World) -> policies.Coverage:
+    """Demand points: each zone's centre (its target) and each key site (60 s), weighted as calls are."""
+    from command.simulation.calls import geometry_area
+
+    zones = [z for z in world.zones if z.centre]
+    weights = [geometry_area(z.polygon) * (A.CITY_CENTRE_DENSITY if z.response_class == "city_centre" else 1) for z in zones]
+    total = sum(weights) or 1.0
+    points = [z.centre for z in zones] + [(lon, lat) for _pk, _code, lon, lat, _r in world.key_sites]
+    weights = [w / total * (1 - A.KEY_SITE_SHARE) for w in weights]
+    weights += [A.KEY_SITE_SHARE / max(len(world.key_sites), 1)] * len(world.key_sites)
+    targets = [z.target_s for z in zones] + [settings.RESPONSE_TARGET_KEY_SITE_S] * len(world.key_sites)
+    return policies.Coverage(points, weights, targets, settings.TURNOUT_PARKED_S)
+
+
+def simulate(world: World, *, seed: int, policy: str = "road", calls: list[Call] | None = None) -> "Simulation":
+    calls = call_stream(world, seed=seed) if calls is None else calls
+    return Simulation(world, calls, policy).run()

@@ -1,0 +1,153 @@
+"""The simulated city, read once from the database: crews on duty by their approved shifts for the
+simulated day, their posts, zones, key sites. Nothing here writes; the what-ifs change only this copy.
+
+The day's crews are the units of every approved shift overlapping the simulated window (by default
+the local day today, which `seed_demo` always rosters), so the simulator sees the staffing the
+supervisors approved, squad by squad, shift by shift.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count
+from django.utils import timezone
+from shapely.geometry import shape
+
+from dispatch.engine import Crew, unit_profile
+from grid import travel
+from grid.models import KeySite, PatrolPoint, Zone
+from grid.travel import OffNetwork
+from platforms.models import Platform, Unit
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Changes to the world before a run: a supervisor's question, asked without changing anything."""
+
+    move_platform: dict = field(default_factory=dict)   # platform code -> (lon, lat)
+    remove_squads: frozenset = frozenset()              # {(platform code, squad number)}
+    rate_factor: float = 1.0
+
+    def as_dict(self) -> dict:
+        return {"move_platform": {code: list(point) for code, point in sorted(self.move_platform.items())},
+                "remove_squads": [f"{code}:{number}" for code, number in sorted(self.remove_squads)],
+                "rate_factor": self.rate_factor}
+
+
+@dataclass
+class SimUnit:
+    """A crew as the simulator moves it. `crew` is what the engine's ranking reads."""
+
+    crew: Crew
+    platform: str
+    capabilities: tuple
+    officers: int
+    on_from: float        # seconds from the start of the run
+    on_until: float
+    stops: list           # [(lon, lat)], its posts in patrol order; stops[0] is its peak post
+    profile: str = "car"
+    parked: bool = True   # trucks never leave their post on patrol
+
+    @property
+    def pk(self) -> int:
+        return self.crew.pk
+
+
+@dataclass(frozen=True)
+class SimZone:
+    pk: int
+    code: str
+    response_class: str
+    target_s: int
+    polygon: object
+    platform: str
+    min_cover: int
+    centre: tuple | None  # on a road, or None when no road is near the zone's centre
+
+
+@dataclass
+class World:
+    start: datetime
+    hours: float
+    units: list
+    zones: list
+    key_sites: list       # [(pk, code, lon, lat, radius_m)]
+    platforms: dict       # code -> (lon, lat) as simulated (moved if asked)
+    what_if: WhatIf
+
+    def at(self, seconds: float) -> datetime:
+        return self.start + timedelta(seconds=seconds)
+
+
+def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) -> World:
+    what_if = what_if or WhatIf()
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.combine(day, time(0, 0)))
+    platforms = {p.code: (p.lon, p.lat) for p in Platform.objects.order_by("code")}
+    unknown = set(what_if.move_platform) - set(platforms)
+    if unknown:
+        raise ValueError(f"unknown platform(s): {', '.join(sorted(unknown))}")
+    platforms.update(what_if.move_platform)
+    zones = _zones()
+    stops = _stops(platforms, zones)
+    # Shifts starting within the hour after the window are read too: they take the calls left waiting.
+    units = _units(start, start + timedelta(hours=hours + 1), stops, what_if)
+    sites = list(KeySite.objects.order_by("code").values_list("pk", "code", "lon", "lat", "radius_m"))
+    return World(start=start, hours=hours, units=units, zones=zones, key_sites=sites, platforms=platforms,
+                 what_if=what_if)
+
+
+def _zones() -> list[SimZone]:
+    from django.conf import settings
+
+    rows = []
+    for zone in Zone.objects.select_related("platform").order_by("code"):
+        polygon = shape(zone.polygon)
+        target = settings.RESPONSE_TARGET_CITY_CENTRE_S if zone.response_class == "city_centre" else settings.RESPONSE_TARGET_OTHER_S
+        point = polygon.representative_point()
+        rows.append(SimZone(zone.pk, zone.code, zone.response_class, target, polygon, zone.platform.code,
+                          zone.min_cover_units, _on_road(point.x, point.y)))
+    return rows
+
+
+def _on_road(lon: float, lat: float) -> tuple | None:
+    try:
+        snapped = travel.snap(lon, lat)
+    except OffNetwork:
+        return None
+    return round(snapped[0], 6), round(snapped[1], 6)
+
+
+def _stops(platforms: dict, zones: list[SimZone]) -> dict:
+    """Each platform's posts: the platform itself, its must-patrol points, its zones' centres."""
+    points = {}
+    for code, lon, lat in PatrolPoint.objects.order_by("code").values_list("platform__code", "lon", "lat"):
+        points.setdefault(code, []).append((lon, lat))
+    stops = {}
+    for code, (lon, lat) in platforms.items():
+        candidates = [(lon, lat), *points.get(code, []), *[z.centre for z in zones if z.platform == code and z.centre]]
+        on_road = [_on_road(*point) for point in candidates]
+        stops[code] = list(dict.fromkeys(point for point in on_road if point))
+    return stops
+
+
+def _units(start, end, stops: dict, what_if: WhatIf) -> list[SimUnit]:
+    rows = (Unit.objects.filter(shift__approved=True, shift__starts_at__lt=end, shift__ends_at__gt=start)
+            .select_related("shift__squad", "platform", "vehicle").annotate(n_officers=Count("officers"))
+            .order_by("platform__code", "shift__starts_at", "call_sign", "pk"))
+    units, turn = [], {}
+    for unit in rows:
+        code = unit.platform.code
+        if (code, unit.shift.squad.number) in what_if.remove_squads:
+            continue
+        kind = unit.vehicle.kind if unit.vehicle else None
+        posts = stops[code] or [(unit.platform.lon, unit.platform.lat)]
+        truck = kind == "platform_truck"
+        offset = 0 if truck else turn.setdefault((code, unit.shift_id), 0) % len(posts)
+        if not truck:
+            turn[(code, unit.shift_id)] += 1
+        units.append(SimUnit(
+            crew=Crew(unit.pk, unit.call_sign, kind), platform=code, capabilities=tuple(unit.capabilities),
+            officers=unit.n_officers, on_from=max(0.0, (unit.shift.starts_at - start).total_seconds()),
+            on_until=(unit.shift.ends_at - start).total_seconds(), stops=posts[offset:] + posts[:offset],
+            profile=unit_profile(kind), parked=truck))
+    return units
