@@ -48,6 +48,18 @@ export class LiveConsole {
     this.unitsLayer.replace([...this.units.values()]);
     this.redrawIncidents();
     this.changed(true);
+    if (this.selected) this.loadSelected(this.selected);
+  }
+
+  // The selected incident stays in view after it leaves the open set (the snapshot holds open ones only).
+  async loadSelected(id) {
+    try {
+      const [incident, assignments] = await Promise.all([
+        api(`/api/v1/incidents/${id}/`), api(`/api/v1/assignments/?incident=${id}&page_size=50`)]);
+      this.incidents.offer(incident);
+      (assignments.results || assignments).forEach((row) => this.assignments.offer(row));
+      this.changed(true);
+    } catch (error) { /* shown again on the next event */ }
   }
 
   apply({ event, data }) {
@@ -66,7 +78,7 @@ export class LiveConsole {
 
   incidentChanged(row) {
     if (!this.incidents.offer(row)) return;
-    if (!OPEN.has(row.status)) this.incidents.delete(row.id);
+    if (!OPEN.has(row.status) && row.id !== this.selected) this.incidents.delete(row.id);  // the selected one stays in view
     this.redrawIncidents();
     this.changed(row.id === this.selected);
   }
@@ -79,7 +91,7 @@ export class LiveConsole {
 
   assignmentChanged(row) {
     if (!this.assignments.offer(row)) return;
-    if (!ACTIVE.has(row.status)) this.assignments.delete(row.id);
+    if (!ACTIVE.has(row.status) && row.incident !== this.selected) this.assignments.delete(row.id);
     this.changed(row.incident === this.selected);
   }
 
@@ -101,9 +113,10 @@ export class LiveConsole {
 
   redrawIncidents() {
     for (const [id, marker] of this.markers) {
-      if (!this.incidents.has(id)) { marker.remove(); this.markers.delete(id); }
+      if (!OPEN.has(this.incidents.get(id)?.status)) { marker.remove(); this.markers.delete(id); }
     }
     for (const incident of this.incidents.values()) {
+      if (!OPEN.has(incident.status)) continue;
       const colour = PRIORITY_COLOURS[incident.priority] || PRIORITY_COLOURS[4];
       const style = { radius: incident.priority === 1 ? 10 : 8, color: incident.at_risk ? "#000" : "#fff",
                       weight: incident.at_risk ? 3 : 2, fillColor: colour, fillOpacity: 0.9 };
@@ -122,6 +135,7 @@ export class LiveConsole {
   redrawLines() {
     this.lineLayer.clearLayers();
     for (const assignment of this.assignments.values()) {
+      if (!ACTIVE.has(assignment.status)) continue;
       const unit = this.units.get(assignment.unit);
       const incident = this.incidents.get(assignment.incident);
       if (!unit || unit.lat == null || !incident) continue;
@@ -236,7 +250,7 @@ export class LiveConsole {
 
   renderQueue() {
     const groups = { waiting: [], at_risk: [], in_progress: [] };
-    const sorted = [...this.incidents.values()].sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
+    const sorted = [...this.incidents.values()].filter((incident) => OPEN.has(incident.status)).sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
     for (const incident of sorted) groups[this.queueGroup(incident)].push(incident);
     const element = document.getElementById("incident-queue");
     element.innerHTML = Object.entries(groups).map(([name, rows]) => `
@@ -308,7 +322,7 @@ export class LiveConsole {
       return `<section class="recommendation"><p class="empty">${escapeHtml(this.ui.no_recommendation)}</p>
         <button type="button" class="recommend">${escapeHtml(this.ui.recommend)}</button></section>`;
     }
-    const busy = [...this.assignments.values()].some((row) => row.incident === incident.id);
+    const busy = [...this.assignments.values()].some((row) => row.incident === incident.id && ACTIVE.has(row.status));
     const rows = recommendation.options.slice(0, 6).map((option) => `
       <li data-unit="${option.unit}" class="${recommendation.proposed.includes(option.unit) ? "proposed" : ""}">
         <strong>${escapeHtml(option.call_sign)}</strong> ${escapeHtml(this.ui.eta)} ${clock(option.eta_s)}

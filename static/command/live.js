@@ -114,6 +114,18 @@ export class LiveFeed {
   drop() {
     if (this.socket) this.socket.close();
   }
+
+  // Stay off until resume(): a longer cut, during which the server moves on without us.
+  pause() {
+    this.stopped = true;
+    this.drop();
+  }
+
+  resume() {
+    if (!this.stopped) return;
+    this.retries = 0;
+    this.start();
+  }
 }
 
 export function readJson(id) {
