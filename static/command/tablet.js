@@ -199,7 +199,8 @@ export class Tablet {
 
   routeHtml(assignment) {
     if (!this.route || this.routeFor !== assignment.id) return "";
-    const turns = this.route.steps.map((step) => `<li>${escapeHtml(step.type)}${step.modifier ? ` ${escapeHtml(step.modifier)}` : ""}
+    const turns = this.route.steps.map((step) => `<li data-type="${escapeHtml(step.type)}">
+      ${escapeHtml(this.labels.manoeuvre[step.type] || step.type)}${step.modifier ? ` ${escapeHtml(this.labels.modifier[step.modifier] || step.modifier)}` : ""}
       ${escapeHtml(step.name)} · ${Math.round(step.distance_m)} m</li>`).join("");
     return `<section class="route"><h3>${escapeHtml(this.ui.route)} · ${(this.route.distance_m / 1000).toFixed(1)} km ·
       ${clock(this.route.duration_s)}</h3><h4>${escapeHtml(this.ui.turns)}</h4><ol class="turns">${turns}</ol></section>`;
