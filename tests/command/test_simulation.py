@@ -1,0 +1,191 @@
+"""The headless simulator against hand-worked cases on the real demo road network: one crew and one
+call, a call that waits for the only crew, the three policies on a crafted three-crew case, the
+what-ifs, and a seed giving the same figures twice."""
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from command.simulation.calls import Call, arrival_times, call_stream
+from command.simulation.headless import Simulation
+from command.simulation.movement import Path
+from command.simulation.policies import Coverage
+from command.simulation.report import figures
+from command.simulation.runs import headless_run
+from command.simulation.world import SimUnit, WhatIf, World, load_world
+from dispatch.engine import Crew
+from grid import travel
+from tests.grid.conftest import demo_city, demo_network, road_dir  # noqa: F401  (module fixtures shared here)
+
+BUND = (121.4905, 31.2400)
+PUDONG_RIVERSIDE = (121.4990, 31.2420)   # 120.1 s from the Bund by road, 838 m in a straight line
+NANJING_EAST = (121.4840, 31.2380)       # 503.9 s from the Bund by road, 657 m in a straight line
+LUJIAZUI = (121.5030, 31.2380)           # 180.1 s to the Bund by road (199.7 s back), 1,209 m in a straight line
+PEOPLES_SQUARE = (121.4737, 31.2304)
+START = timezone.make_aware(datetime(2026, 11, 24, 10, 0))   # a Tuesday off-peak; nothing reads the roster
+
+
+def crew(pk: int, call_sign: str, post, *, capabilities=("patrol", "traffic", "rescue")) -> SimUnit:
+    """A crew parked at its post all run long (parked: it never patrols away), turning out in 30 s."""
+    return SimUnit(crew=Crew(pk, call_sign, "patrol_car"), platform="P01", capabilities=capabilities, officers=3,
+                   on_from=0.0, on_until=4 * 3600.0, stops=[post], parked=True)
+
+
+def call(number: int, at: float, point, *, target_s=300, on_scene_s=600.0, category="dispute", priority=2) -> Call:
+    return Call(number=number, at=at, lon=point[0], lat=point[1], category=category, priority=priority,
+                target_s=target_s, zone_id=None, key_site_id=None, units_needed=1, on_scene_s=(on_scene_s,))
+
+
+def world_of(*units) -> World:
+    return World(start=START, hours=2.0, units=list(units), zones=[], key_sites=[], platforms={}, what_if=WhatIf())
+
+
+def road_s(origin, target) -> float:
+    return travel.durations_to(target, [origin])[0].duration_s
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_network")]
+
+
+def test_one_crew_one_call_arrives_after_turnout_and_the_road_time(settings):
+    assert road_s(PUDONG_RIVERSIDE, BUND) == 120.1   # the known route time (OSRM on the demo extract)
+    sim = Simulation(world_of(crew(1, "浦东01", PUDONG_RIVERSIDE)), [call(1, 100.0, BUND)]).run()
+    handled = sim.handling[1]
+    assert handled.units == [1]
+    assert (handled.ordered_at, handled.on_scene_at) == (100.0, 100.0 + 30.0 + 120.1)
+    result = figures(sim)
+    assert result["response_s"] == {"mean": 150.1, "p90": 150.1}
+    assert result["call_to_scene_s"] == {"mean": 150.1, "p90": 150.1}
+    assert result["within_target"]["300"] == {"calls": 1, "within": 1, "fraction": 1.0}
+    assert (result["waited"], result["late"], result["unserved"]) == (0, 0, 0)
+    # Busy from the order (100 s) to clearing (250.1 s on scene + 600 s), over 2 h on duty.
+    assert result["utilisation"] == round(750.1 / 7200, 4)
+
+
+def test_a_second_call_waits_for_the_only_crew_and_is_served_from_the_first_scene():
+    assert road_s(BUND, LUJIAZUI) == 199.7
+    sim = Simulation(world_of(crew(1, "浦东01", PUDONG_RIVERSIDE)),
+                     [call(1, 0.0, BUND, on_scene_s=600.0), call(2, 60.0, LUJIAZUI, target_s=180)]).run()
+    first, second = sim.handling[1], sim.handling[2]
+    assert first.on_scene_at == 150.1                     # 30 s turnout + 120.1 s
+    assert (second.waited, second.ordered_at) == (True, 750.1)   # the crew clears the Bund at 150.1 + 600
+    assert second.on_scene_at == 750.1 + 30.0 + 199.7     # parked at the scene: 30 s turnout, then the road
+    result = figures(sim)
+    assert result["waited"] == 1
+    assert result["response_s"] == {"mean": round((150.1 + 229.7) / 2, 1), "p90": round(150.1 + 0.9 * 79.6, 1)}
+    assert result["call_to_scene_s"]["mean"] == round((150.1 + 979.8 - 60.0) / 2, 1)
+    # 229.7 s from the order misses the 180 s target: one of two calls late.
+    assert (result["late"], result["fraction_late"]) == (1, 0.5)
+    assert result["within_target"]["180"] == {"calls": 1, "within": 0, "fraction": 0.0}
+
+
+def three_crews():
+    """Across the river (fast by road), at Lujiazui (slower, still in time), on East Nanjing Road
+    (nearest in a straight line, 504 s by road: late)."""
+    return [crew(1, "浦东滨江", PUDONG_RIVERSIDE), crew(2, "陆家嘴", LUJIAZUI), crew(3, "南京东路", NANJING_EAST)]
+
+
+def chosen(policy: str, *, coverage: Coverage | None = None):
+    sim = Simulation(world_of(*three_crews()), [call(1, 0.0, BUND, target_s=300)], policy)
+    if coverage is not None:
+        sim.coverage = coverage
+    sim.run()
+    handled = sim.handling[1]
+    return handled.units, handled.on_scene_at - handled.ordered_at
+
+
+def test_straight_line_sends_the_nearest_crew_which_is_late_by_road():
+    assert chosen("straight") == ([3], 30.0 + 503.9)
+
+
+def test_road_sends_the_crew_first_there_by_road():
+    assert chosen("road") == ([1], 30.0 + 120.1)
+
+
+def test_coverage_keeps_the_only_crew_covering_a_point_when_a_slower_one_makes_the_target():
+    # The riverside crew alone reaches the riverside post within 60 s; Lujiazui's crew covers nothing.
+    riverside_post = Coverage([PUDONG_RIVERSIDE], [1.0], [60.0], 30.0)
+    assert chosen("coverage", coverage=riverside_post) == ([2], 30.0 + 180.1)
+
+
+def test_coverage_sends_the_fastest_when_no_departure_loses_coverage():
+    nothing_to_cover = Coverage([PEOPLES_SQUARE], [1.0], [10.0], 30.0)
+    assert chosen("coverage", coverage=nothing_to_cover) == ([1], 30.0 + 120.1)
+
+
+def test_a_call_no_capable_crew_can_take_is_never_served():
+    sim = Simulation(world_of(crew(1, "巡逻", PUDONG_RIVERSIDE, capabilities=("patrol",))),
+                     [call(1, 0.0, BUND, category="traffic_accident")]).run()
+    result = figures(sim)
+    assert (result["served"], result["unserved"], result["waited"], result["fraction_late"]) == (0, 1, 1, 1.0)
+
+
+def test_a_path_is_walked_at_a_uniform_pace_along_its_length():
+    path = Path([(121.0, 31.0), (121.001, 31.0), (121.001, 31.001)])
+    first, second = path.cumulative[1], path.cumulative[2] - path.cumulative[1]
+    assert path.point_at(0.0) == (121.0, 31.0)
+    assert path.point_at(1.0) == (121.001, 31.001)
+    halfway = path.point_at((first + second / 2) / path.cumulative[2])
+    assert halfway == pytest.approx((121.001, 31.0005), abs=1e-9)
+
+
+def test_the_hourly_poisson_process_is_seeded():
+    import random
+
+    once = arrival_times(random.Random(5), hours=3)
+    assert once == arrival_times(random.Random(5), hours=3)
+    assert all(0 <= t < 3 * 3600 for t in once) and once == sorted(once)
+    doubled = arrival_times(random.Random(5), hours=3, rate_factor=2.0)
+    assert len(doubled) > len(once)
+
+
+@pytest.mark.usefixtures("demo_city")
+class TestTheDemoCity:
+    def test_the_same_seed_gives_the_same_figures(self):
+        first = headless_run(seed=3, hours=3, policy="all")
+        assert first == headless_run(seed=3, hours=3, policy="all")
+        assert set(first["policies"]) == {"road", "straight", "coverage"}
+        road = first["policies"]["road"]
+        assert road["calls"] == road["served"] + road["unserved"]
+        assert road["calls"] == sum(road["within_target"][c]["calls"] for c in ("60", "180", "300"))
+        assert headless_run(seed=4, hours=3)["policies"]["road"] != road
+
+    def test_every_policy_faces_the_same_calls(self):
+        world = load_world(hours=3)
+        assert call_stream(world, seed=3) == call_stream(world, seed=3)
+        assert [c.at for c in call_stream(world, seed=3)] != [c.at for c in call_stream(world, seed=4)]
+
+    def test_the_crews_are_the_days_approved_shifts(self):
+        world = load_world(hours=24)
+        assert world.units, "seed_demo rosters today"
+        assert {u.platform for u in world.units} == {"P01", "P02", "P03", "P04", "P05", "P06", "P07"}
+        assert all(u.stops for u in world.units)
+        trucks = [u for u in world.units if u.crew.vehicle_kind == "platform_truck"]
+        assert trucks and all(u.parked for u in trucks)
+
+    def test_a_removed_squad_takes_its_crews_off(self):
+        everyone = load_world(hours=24)
+        without = load_world(hours=24, what_if=WhatIf(remove_squads=frozenset({("P01", 1)})))
+        from platforms.models import Unit
+
+        squad_one = set(Unit.objects.filter(platform__code="P01", shift__squad__number=1).values_list("pk", flat=True))
+        kept = {u.pk for u in without.units}
+        assert squad_one & {u.pk for u in everyone.units}
+        assert not squad_one & kept
+        assert kept == {u.pk for u in everyone.units} - squad_one
+
+    def test_a_moved_platform_parks_its_truck_at_the_new_place(self):
+        moved = load_world(hours=24, what_if=WhatIf(move_platform={"P01": PEOPLES_SQUARE}))
+        snapped = travel.snap(*PEOPLES_SQUARE)
+        [truck_post] = {tuple(u.stops[0]) for u in moved.units if u.platform == "P01" and u.parked}
+        assert truck_post == (round(snapped[0], 6), round(snapped[1], 6))
+        assert moved.platforms["P01"] == PEOPLES_SQUARE
+
+    def test_a_moved_platform_must_exist(self):
+        with pytest.raises(ValueError, match="P99"):
+            load_world(what_if=WhatIf(move_platform={"P99": PEOPLES_SQUARE}))
+
+    def test_a_doubled_rate_doubles_the_expected_calls(self):
+        world = load_world(hours=24, what_if=WhatIf(rate_factor=2.0))
+        assert world.what_if.rate_factor == 2.0
+        assert len(call_stream(world, seed=1)) > len(call_stream(load_world(hours=24), seed=1))
