@@ -85,6 +85,7 @@ class RoadTimes:
     seg_v: np.ndarray
     seg_big: np.ndarray        # a start point, and in no tiny component in any open direction
     lines: np.ndarray          # the snappable segments in local metres
+    seg_xy: np.ndarray         # and their ends: (segment, end, x / y)
     tree: shapely.STRtree
     exit_a: np.ndarray         # the node a route starting on the segment leaves it by: v if open
     exit_b: np.ndarray         #   forwards, u if open backwards (the same node twice if one-way)
@@ -127,12 +128,10 @@ class RoadTimes:
     def _lookup(self, keys) -> list[np.ndarray | None]:
         if not len(self.big):
             return [None] * len(keys)
-        lon, lat = (np.array(column, dtype=float) for column in zip(*keys))
-        points = shapely.points(self.project(lon, lat))
-        # Most points lie on or by a big road: one query out to reach(NEAR_M) finds, for those with a
+        xy = self.project(*np.array(keys, dtype=float).T)
+        # Most points lie on or by a big road: one search out to reach(NEAR_M) finds, for those with a
         # big segment within NEAR_M, that nearest one and every segment within its reach at once.
-        which, segment = self.tree.query(points, predicate="dwithin", distance=self.reach(NEAR_M))
-        gap = shapely.distance(points[which], self.lines[segment])
+        which, segment, gap = self._within(xy, np.full(len(keys), self.reach(NEAR_M)))
         big_gap = np.full(len(keys), np.inf)
         big = self.seg_big[segment] & (gap <= NEAR_M)
         np.minimum.at(big_gap, which[big], gap[big])
@@ -140,14 +139,26 @@ class RoadTimes:
         which, segment = which[keep], segment[keep]
         far = np.flatnonzero(np.isinf(big_gap))
         if len(far):  # the rest: find their nearest big segment, then everything within its reach
-            hits, nearest = self.big_tree.query_nearest(points[far], return_distance=True)
+            hits, nearest = self.big_tree.query_nearest(shapely.points(xy[far]), return_distance=True)
             np.minimum.at(big_gap, far[hits[0]], nearest)
-            more, extra = self.tree.query(points[far], predicate="dwithin", distance=self.reach(big_gap[far]))
+            more, extra, _ = self._within(xy[far], self.reach(big_gap[far]))
             which, segment = np.concatenate([which, far[more]]), np.concatenate([segment, extra])
         order = np.argsort(which, kind="stable")
         which, segment = which[order], segment[order]
         cuts = np.searchsorted(which, np.arange(len(keys) + 1))
         return [segment[cuts[i]:cuts[i + 1]] if cuts[i + 1] > cuts[i] else None for i in range(len(keys))]
+
+    def _within(self, xy: np.ndarray, radius: np.ndarray):
+        """(point index, segment, distance) of every segment within `radius` of each point (metres):
+        the tree's box search, then the exact distance to each segment found."""
+        boxes = shapely.box(xy[:, 0] - radius, xy[:, 1] - radius, xy[:, 0] + radius, xy[:, 1] + radius)
+        which, segment = self.tree.query(boxes)
+        start, end, point = self.seg_xy[segment, 0], self.seg_xy[segment, 1], xy[which]
+        along = end - start
+        t = np.clip(((point - start) * along).sum(axis=1) / np.maximum((along * along).sum(axis=1), 1e-12), 0.0, 1.0)
+        gap = np.hypot(*(start + along * t[:, None] - point).T)
+        close = gap <= radius[which]
+        return which[close], segment[close], gap[close]
 
     def seconds_to(self, seeds: np.ndarray, limit: float = np.inf) -> np.ndarray:
         """D(x) of the proof for every node: the shortest time from x to any of `seeds` (inf beyond `limit`:
@@ -189,16 +200,9 @@ class Query:
             self.limit = limit
 
     def bounds(self, units: list[tuple[float, float]]) -> np.ndarray:
-        """Each unit's bound (seconds) at the current search limit, its nearby roads looked up if need
-        be; a bound equal to a finite limit may be larger in truth."""
+        """Each unit's bound (seconds) at the current search limit, its nearby roads looked up if this
+        process has not seen its position yet; a bound equal to a finite limit may be larger in truth."""
         return self._bounds(self.times.near_segments(units))
-
-    def known_bounds(self, units: list[tuple[float, float]]) -> tuple[np.ndarray, np.ndarray]:
-        """(indexes, bounds) of the units whose nearby roads are remembered: no lookup at all."""
-        near = self.times._near
-        found = [near.get(key) for key in units]
-        which = np.flatnonzero(np.fromiter(map(_is_array, found), dtype=bool, count=len(found)))
-        return which, self._bounds([found[i] for i in which])
 
     def _bounds(self, near: list[np.ndarray]) -> np.ndarray:
         # Every point has at least its nearest big segment: a network with none has no Query.
@@ -211,10 +215,6 @@ class Query:
         best = np.minimum.reduceat(np.minimum(seconds[times.exit_a[flat]], seconds[times.exit_b[flat]]), starts)
         # Proof, step 2: on a segment the target may be on too, a route need not pass any node.
         return np.where(np.logical_or.reduceat(self.shared[flat], starts), 0.0, best)
-
-
-def _is_array(value) -> bool:
-    return value is not None
 
 
 # --- reading the dataset ------------------------------------------------------------------------
@@ -365,11 +365,13 @@ def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> R
     nearest = 0.0 if min_lat <= 0 <= max_lat else min(abs(min_lat), abs(max_lat))
     middle = math.cos(math.radians(origin[1]))
     eps = max(middle / math.cos(math.radians(farthest)), math.cos(math.radians(nearest)) / middle) - 1 + 0.01
-    times = RoadTimes(towards=towards, node_lonlat=coordinates, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big, lines=np.empty(0, object),
-                      tree=None, **ends, big=np.flatnonzero(seg_big), big_tree=None, origin=origin, scale=scale, eps=eps)
+    times = RoadTimes(towards=towards, node_lonlat=coordinates, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big,
+                      lines=np.empty(0, object), seg_xy=np.empty((0, 2, 2)),
+                      tree=None, **ends, big=np.flatnonzero(seg_big), big_tree=None, origin=origin, scale=scale,
+                      eps=eps)
     ends = np.stack([times.project(coordinates[seg_u, 0], coordinates[seg_u, 1]),
                      times.project(coordinates[seg_v, 0], coordinates[seg_v, 1])], axis=1)
-    times.lines = shapely.linestrings(ends)
+    times.lines, times.seg_xy = shapely.linestrings(ends), ends
     times.tree = shapely.STRtree(times.lines)
     times.big_tree = shapely.STRtree(times.lines[times.big])
     return times

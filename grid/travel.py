@@ -29,7 +29,6 @@ from grid.models import CongestionBand, RoadNetwork
 BATCH = 64              # the most units routed per OSRM table while pruning (~0.1 ms a unit)
 FIRST_BATCH_EXTRA = 5   # the first table routes k + this many, each next one twice as many
 FIRST_LIMIT_S = 180     # road bounds are searched this far first (the demo's 3rd-best ETA: p99 119 s)
-SETTLE_AHEAD = 32       # before the first table, this many bounds are made final
 RECHECK_NETWORK_S = 5   # how often a process looks for a newly imported network
 
 
@@ -208,10 +207,11 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     ETA found. Routing stops once the next bound exceeds that ETA, so the answer equals what one table
     over every candidate would give (ties included: a unit whose bound equals the k-th ETA is still
     routed) — across the river too, where a unit close in a straight line is routed and found slow,
-    and never wrongly preferred. The bound is the larger of two, each proven below OSRM's time:
+    and never wrongly preferred. The bound, proven below OSRM's time:
     - for the car: the shortest time over OSRM's own segment durations from the roads the unit may
       be snapped to, to the target's (`grid.lower_bound`: one Dijkstra per call; the proof is there);
-    - the straight line at the network's measured speeds (no road is faster, turns only add time)."""
+    - otherwise (or if the dataset cannot be read): the straight line at the network's measured
+      speeds (no road is faster, turns only add time)."""
     if k < 1:
         return []
     network = engines.current()
@@ -225,15 +225,15 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     found: list[tuple[float, int, Candidate, Leg]] = []
     start, size = 0, k + FIRST_BATCH_EXTRA
     while start < len(order):
-        end, ahead = start + size, start + max(size, SETTLE_AHEAD)
+        end = start + size
         if len(found) >= k:
             kth = found[k - 1][0]
             if ordered[start] > kth:
                 break
             # Only a unit whose bound does not exceed the k-th ETA found so far may still win.
-            end = ahead = min(end, start + int(np.searchsorted(ordered[start:], kth, side="right")))
-        if bounds.settle(order[start:ahead]):
-            # Some bounds rose (looked up, or searched in full): reorder the units not routed yet.
+            end = min(end, start + int(np.searchsorted(ordered[start:], kth, side="right")))
+        if bounds.settle(order[start:end]):
+            # Bounds cut short by the search limit were about to be used: now searched in full.
             rest = order[start:]
             order[start:] = rest[np.argsort(bounds.values[rest], kind="stable")]
             ordered = bounds.values[order]
@@ -249,59 +249,50 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
 
 
 class _Bounds:
-    """Each candidate's ETA lower bound: the larger of the straight-line bound and, for the car, the
-    road-time bound of `grid.lower_bound` (free-flow time x congestion + extra time), worked out
-    only as far as the ranking needs it.
+    """Each candidate's ETA lower bound: for the car, the road-time bound of `grid.lower_bound`
+    (free-flow time x congestion + extra time); without it (another profile, a dataset it cannot
+    read, a target it cannot place), the straight-line bound.
 
-    A unit whose nearby roads are not known yet in this process (it moved since) starts with its
-    straight-line bound and is looked up only if that bound gets near the front; the Dijkstra first
-    stops at FIRST_LIMIT_S, and runs in full only if a bound it cut short gets near the front. Every
-    value is a valid lower bound at every moment; settling only raises it. A hair is taken off the
-    road time for float summation order: it is often exactly OSRM's."""
-
-    STRAIGHT, CUT_SHORT, FINAL = 0, 1, 2
+    The Dijkstra first stops at FIRST_LIMIT_S: a unit beyond gets that as its road time, a valid
+    but weaker bound, made final (searched in full) only if it reaches the front. A hair is taken
+    off the road time for float summation order: it is often exactly OSRM's."""
 
     def __init__(self, target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
-        self.values = _lower_bounds(target, target_moved, candidates, network, factor)
-        self.straight = self.values.copy()
-        self.state = np.full(len(candidates), self.FINAL, dtype=np.int8)
         self.query = None
         if profile == "car":
             from grid.roads import dataset_path
 
             times = lower_bound.for_dataset(dataset_path(network))
             self.query = times.query(target) if times is not None else None
-        if self.query is not None:
-            self.query.search(FIRST_LIMIT_S)
-            self.units = [(c.lon, c.lat) for c in candidates]
-            self.extra = np.array([c.extra_s for c in candidates])
-            self.factor = factor
-            self.state[:] = self.STRAIGHT
-            known, road = self.query.known_bounds(self.units)
-            self._set(known, road)
+        self.cut_short = np.zeros(len(candidates), dtype=bool)
+        if self.query is None:
+            self.values = _lower_bounds(target, target_moved, candidates, network, factor)
+            return
+        self.units = [(c.lon, c.lat) for c in candidates]
+        self.extra = np.array([c.extra_s for c in candidates])
+        self.factor = factor
+        self.values = np.empty(len(candidates))
+        self.query.search(FIRST_LIMIT_S)
+        self._set(np.arange(len(candidates)), self.query.bounds(self.units))
 
     def settle(self, chosen: np.ndarray) -> bool:
-        """Make the bounds of `chosen` final; True if any changed (then the order may have too)."""
-        open_ = chosen[self.state[chosen] != self.FINAL]
-        if not len(open_):
+        """Make the bounds of `chosen` final; True if any rose (then the order may have changed)."""
+        if not self.cut_short[chosen].any():
             return False
-        if (self.state[open_] == self.CUT_SHORT).any():
-            self.query.search(math.inf)
-            self._road(np.flatnonzero(self.state == self.CUT_SHORT))
-        self._road(open_[self.state[open_] == self.STRAIGHT])
-        if (self.state[open_] == self.CUT_SHORT).any():
-            return self.settle(open_) or True
+        self.query.search(math.inf)
+        which = np.flatnonzero(self.cut_short)
+        self._set(which, self.query.bounds([self.units[i] for i in which]))
         return True
-
-    def _road(self, which: np.ndarray) -> None:
-        if len(which):
-            self._set(which, self.query.bounds([self.units[i] for i in which]))
 
     def _set(self, which: np.ndarray, road: np.ndarray) -> None:
         limit = self.query.limit
-        self.state[which] = np.where((road >= limit) & math.isfinite(limit), self.CUT_SHORT, self.FINAL)
-        road = np.maximum(road * (1 - 1e-9) - 1e-6, 0.0)
-        self.values[which] = np.maximum(self.straight[which], road * self.factor + self.extra[which])
+        self.cut_short[which] = (road >= limit) & math.isfinite(limit)
+        self.values[which] = np.maximum(road * (1 - 1e-9) - 1e-6, 0.0) * self.factor + self.extra[which]
+
+
+def _slack(candidate: Candidate) -> float:
+    """How far OSRM may move the candidate onto a road (farther and its leg is dropped)."""
+    return settings.SNAP_LIMIT_M if candidate.snap_slack_m is None else candidate.snap_slack_m
 
 
 def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float) -> np.ndarray:
@@ -313,7 +304,7 @@ def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork,
     straight = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
     # The road part runs between the snapped points: the target moved `target_moved`, a source its
     # slack (at most the limit: farther and it is dropped), each possibly straight towards the other.
-    slack = np.array([settings.SNAP_LIMIT_M if c.snap_slack_m is None else c.snap_slack_m for c in candidates])
+    slack = np.array([_slack(c) for c in candidates])
     road = np.maximum(straight - slack - target_moved, 0.0)
     extra = np.array([c.extra_s for c in candidates])
     return _road_seconds_at_least(road, network) * factor + extra

@@ -130,14 +130,13 @@ def test_a_bound_cut_short_by_the_search_limit_is_completed_before_it_decides(de
 
 
 @pytest.mark.django_db
-def test_units_that_moved_are_looked_up_only_if_they_could_win(demo_network, monkeypatch):
-    """A unit whose nearby roads this process has not seen starts from its straight-line bound; only
-    those near the front are looked up. Same answer either way."""
+def test_only_the_units_that_moved_are_looked_up_again(demo_network, monkeypatch):
+    """Each position's nearby roads are remembered in the process: after 50 of 500 units moved, the
+    next call looks up those 50 positions and nothing else, and the answer follows them."""
     rng = random.Random(41)
     fleet = random_fleet(demo_network, rng, 500)
     target = (121.4737, 31.2304)
-    expected = full_table_top(target, fleet, 3)
-    assert pruned_top(target, fleet, 3) == expected           # every unit new to the process
+    assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
     looked_up = []
     lookup = lower_bound.RoadTimes._lookup
 
@@ -146,11 +145,12 @@ def test_units_that_moved_are_looked_up_only_if_they_could_win(demo_network, mon
         return lookup(self, keys)
 
     monkeypatch.setattr(lower_bound.RoadTimes, "_lookup", spy)
-    assert pruned_top(target, fleet, 3) == expected           # all remembered: nothing looked up
+    assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
     assert looked_up == []
-    moved = [travel.Candidate(c.key, c.lon + 0.0001, c.lat, c.extra_s, snap_slack_m=None) for c in fleet]
+    moved = [travel.Candidate(c.key, *travel.snap(c.lon + 0.0004, c.lat)[:2], c.extra_s, snap_slack_m=0.0)
+             if c.key % 10 == 0 else c for c in fleet]
     assert pruned_top(target, moved, 3) == full_table_top(target, moved, 3)
-    assert 0 < len(looked_up) < 150
+    assert sorted(looked_up) == sorted({(c.lon, c.lat) for c in moved if c.key % 10 == 0})
 
 
 @pytest.mark.django_db
