@@ -236,3 +236,47 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
     assert console_versions == [incident.version, "cleared", [[assignment.pk, assignment.version, "cleared"]]]
     assert tablet_state == [[assignment.pk, assignment.version, "cleared"]]
     assert errors == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_step_queued_offline_that_no_longer_fits_is_refused_and_shown(asgi_server, city, monkeypatch):
+    """The officer acknowledges while offline; meanwhile the dispatcher cancels the call. On reconnect
+    the queued step is refused (409) and the officer reads why; the tablet shows the server's truth."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from dispatch import services
+
+    dispatcher = f.UserFactory(username="wall-dispatcher")
+    incident = f.IncidentFactory(zone=city.platform.zones.get(), status="dispatched", address="南京东路1号",
+                                 dispatched_at=positions.timezone.now())
+    assignment = f.AssignmentFactory(incident=incident, unit=city, status="assigned")
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+        tablet = context.new_page()
+        tablet.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned")
+        feed(tablet, "tablet", "tablet", "pause")
+        context.set_offline(True)
+        tablet.locator("[data-step=acknowledged]").click()
+        expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged")
+
+        services.incident_cancel(actor=dispatcher, incident=incident, reason="重复报警")
+
+        context.set_offline(False)
+        feed(tablet, "tablet", "tablet", "resume")
+        expect(tablet.locator("#tablet-message")).to_have_attribute("data-kind", "problem", timeout=STEP_MS)
+        expect(tablet.locator("#live-assignment .no-assignment")).to_be_visible(timeout=STEP_MS)
+        message = tablet.inner_text("#tablet-message")
+        queued = tablet.evaluate("JSON.parse(localStorage.getItem('tablet-queue-%d'))" % city.pk)
+        shot(tablet, "6-tablet-step-refused")
+        browser.close()
+
+    assignment.refresh_from_db()
+    assert assignment.status == "cancelled" and assignment.acknowledged_at is None
+    assert queued == []
+    assert message.endswith("此任务在您更新之后已变化（现为已撤销）：请刷新。")  # the server's 409, word for word
+    assert errors == []
