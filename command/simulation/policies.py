@@ -27,6 +27,8 @@ from grid.geometry import distance_m
 
 POLICIES = ("road", "straight", "coverage")
 COVERAGE_CANDIDATES = 8   # ranked units the coverage policy weighs beyond those needed
+# Only units at most this much slower than the fastest are weighed: "a slightly slower unit".
+COVERAGE_SLACK_S = 60.0
 
 
 def road(sim, call, placed, missing: int, now) -> list[Option]:
@@ -42,7 +44,8 @@ def straight(sim, call, placed, missing: int, now) -> list[Option]:
 
 def coverage(sim, call, placed, missing: int, now) -> list[Option]:
     options = sim.rank(call, placed, missing + COVERAGE_CANDIDATES, now)
-    making = [o for o in options if o.meets_target and not o.stale]
+    fresh = [o for o in options if not o.stale]
+    making = [o for o in fresh if o.meets_target and o.eta_s <= fresh[0].eta_s + COVERAGE_SLACK_S] if fresh else []
     if len(making) > missing:
         loss = sim.coverage.losses([o.unit for o in making], sim.free_placed(now), now)
         making.sort(key=lambda o: (round(loss[o.unit], 9), o.eta_s, o.call_sign))
