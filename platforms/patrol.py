@@ -13,9 +13,11 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from shapely import prepared
 from shapely.geometry import LineString, Point, shape
 from shapely.ops import unary_union
 
@@ -127,62 +129,81 @@ class _Flat:
         self.kx = math.radians(1) * EARTH_RADIUS_M * math.cos(math.radians(lat))
         self.ky = math.radians(1) * EARTH_RADIUS_M
 
-    def xy(self, lon: float, lat: float) -> tuple[float, float]:
+    def xy(self, lon, lat):
+        """Scalars or numpy arrays alike."""
         return (lon - self.lon) * self.kx, (lat - self.lat) * self.ky
 
 
-def _pieces(track, max_gap_s: float):
-    """Consecutive fix pairs close enough in time to join, as (t0, t1, fix0, fix1)."""
-    fixes = sorted(track)
-    return [(a[0], b[0], a, b) for a, b in zip(fixes, fixes[1:]) if (b[0] - a[0]).total_seconds() <= max_gap_s]
+class _Track:
+    """A track as arrays, fixes in time order: seconds since the first fix, lon, lat; and which
+    consecutive pairs are close enough in time to join."""
+
+    def __init__(self, track, max_gap_s: float):
+        fixes = sorted(track)
+        self.start = fixes[0][0] if fixes else None
+        self.t = np.array([(fix[0] - self.start).total_seconds() for fix in fixes], dtype=float)
+        self.lon = np.array([fix[1] for fix in fixes], dtype=float)
+        self.lat = np.array([fix[2] for fix in fixes], dtype=float)
+        self.joined = np.diff(self.t) <= max_gap_s
+
+    def __len__(self):
+        return len(self.t)
+
+    def at(self, seconds: float) -> datetime:
+        return self.start + timedelta(seconds=float(seconds))
+
+    def runs(self):
+        """Index ranges [i, j] of fixes joined one to the next."""
+        breaks = np.flatnonzero(~self.joined)
+        starts, ends = np.r_[0, breaks + 1], np.r_[breaks, len(self.t) - 1]
+        return zip(starts.tolist(), ends.tolist())
 
 
 def point_visit(track, lon: float, lat: float, *, radius_m: float, dwell_s: float, max_gap_s: float | None = None) -> PointVisit:
     """Whether `track` ((at, lon, lat) fixes) stays within `radius_m` of the point for `dwell_s` in one go."""
-    max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
-    flat = _Flat(lon, lat)
-    closest = min((math.hypot(*flat.xy(x, y)) for _t, x, y in track), default=None)
-    stays = []
-    for t0, t1, (_a, x0, y0), (_b, x1, y1) in _pieces(track, max_gap_s):
-        p0, p1 = flat.xy(x0, y0), flat.xy(x1, y1)
-        closest = min(closest, _segment_distance(p0, p1))
-        inside = _inside_fraction(p0, p1, radius_m)
-        if inside:
-            span = t1 - t0
-            stays.append((t0 + span * inside[0], t0 + span * inside[1]))
-    best_s, best_from = 0.0, None
-    for start, end in _merged(stays):
-        if (end - start).total_seconds() > best_s:
-            best_s, best_from = (end - start).total_seconds(), start
-    visited = best_s >= dwell_s and (dwell_s > 0 or closest is not None and closest <= radius_m)
-    return PointVisit(visited, round(best_s, 1), None if closest is None else round(closest, 1), best_from if visited else None)
+    fixes = _Track(track, settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s)
+    if not len(fixes):
+        return PointVisit(False, 0.0, None, None)
+    x, y = _Flat(lon, lat).xy(fixes.lon, fixes.lat)
+    closest = float(np.hypot(x, y).min())
+    i = np.flatnonzero(fixes.joined)  # segments from fix i to fix i + 1
+    x0, y0, dx, dy = x[i], y[i], x[i + 1] - x[i], y[i + 1] - y[i]
+    t0, dt = fixes.t[i], fixes.t[i + 1] - fixes.t[i]
+    if len(i):
+        closest = min(closest, float(_segment_distances(x0, y0, dx, dy).min()))
+    u0, u1 = _inside_fractions(x0, y0, dx, dy, radius_m)
+    inside = u0 <= u1
+    stays = _merged(zip((t0 + dt * u0)[inside].tolist(), (t0 + dt * u1)[inside].tolist()))
+    best_from, best_to = max(stays, key=lambda span: span[1] - span[0], default=(0.0, 0.0))
+    best_s = best_to - best_from
+    visited = bool(stays) and best_s >= dwell_s and (dwell_s > 0 or closest <= radius_m)
+    return PointVisit(visited, round(best_s, 1), round(closest, 1), fixes.at(best_from) if visited else None)
 
 
-def _inside_fraction(p0, p1, radius: float) -> tuple[float, float] | None:
-    """The part [u0, u1] of the segment p0→p1 within `radius` of the origin, or None."""
-    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
-    a, b, c = dx * dx + dy * dy, 2 * (p0[0] * dx + p0[1] * dy), p0[0] ** 2 + p0[1] ** 2 - radius ** 2
-    if a == 0:
-        return (0.0, 1.0) if c <= 0 else None
-    disc = b * b - 4 * a * c
-    if disc < 0:
-        return None
-    root = math.sqrt(disc)
-    u0, u1 = max((-b - root) / (2 * a), 0.0), min((-b + root) / (2 * a), 1.0)
-    return (u0, u1) if u0 <= u1 else None
+def _inside_fractions(x0, y0, dx, dy, radius: float):
+    """For each segment p0 → p0 + d, the part [u0, u1] within `radius` of the origin (u0 > u1: none)."""
+    a, b, c = dx * dx + dy * dy, 2 * (x0 * dx + y0 * dy), x0 * x0 + y0 * y0 - radius * radius
+    still = a == 0  # no movement: all in or all out
+    disc = np.where(still, 0.0, b * b - 4 * a * c)
+    root = np.sqrt(np.maximum(disc, 0.0))
+    safe_a = np.where(still, 1.0, a)
+    u0 = np.where(still, np.where(c <= 0, 0.0, 1.0), np.maximum((-b - root) / (2 * safe_a), 0.0))
+    u1 = np.where(still, np.where(c <= 0, 1.0, 0.0), np.minimum((-b + root) / (2 * safe_a), 1.0))
+    u0 = np.where(~still & (disc < 0), 1.0, u0)
+    u1 = np.where(~still & (disc < 0), 0.0, u1)
+    return u0, u1
 
 
-def _segment_distance(p0, p1) -> float:
-    dx, dy = p1[0] - p0[0], p1[1] - p0[1]
+def _segment_distances(x0, y0, dx, dy):
     length2 = dx * dx + dy * dy
-    u = 0.0 if length2 == 0 else min(max(-(p0[0] * dx + p0[1] * dy) / length2, 0.0), 1.0)
-    return math.hypot(p0[0] + u * dx, p0[1] + u * dy)
+    u = np.clip(-(x0 * dx + y0 * dy) / np.where(length2 == 0, 1.0, length2), 0.0, 1.0)
+    return np.hypot(x0 + u * dx, y0 + u * dy)
 
 
 def _merged(spans):
     merged = []
     for start, end in sorted(spans):
-        if merged and start <= merged[-1][1] + timedelta(milliseconds=1):
+        if merged and start <= merged[-1][1] + 0.001:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
@@ -196,24 +217,32 @@ def route_coverage(coordinates, *tracks, corridor_m: float, max_gap_s: float | N
     route = LineString([flat.xy(lon, lat) for lon, lat in coordinates])
     if route.length == 0:
         return 0.0
+    reach = route.buffer(corridor_m + 1.0)  # only the parts of a track near the route matter
     shapes = []
     for track in tracks:
-        fixes = sorted(track)
-        shapes += [Point(flat.xy(x, y)) for _t, x, y in fixes]  # fixes alone (across a gap) still count where they are
-        shapes += [LineString([flat.xy(x0, y0), flat.xy(x1, y1)])
-                   for _t0, _t1, (_a, x0, y0), (_b, x1, y1) in _pieces(fixes, max_gap_s)]
+        fixes = _Track(track, max_gap_s)
+        x, y = flat.xy(fixes.lon, fixes.lat)
+        for i, j in fixes.runs():
+            # One line per joined run (a lone fix stays a point), simplified within a metre: a
+            # day's fixes buffered one segment at a time would cost minutes.
+            piece = Point(x[i], y[i]) if i == j else LineString(np.column_stack([x[i:j + 1], y[i:j + 1]])).simplify(1.0)
+            piece = piece.intersection(reach)
+            if not piece.is_empty:
+                shapes.append(piece.buffer(corridor_m))
     if not shapes:
         return 0.0
-    corridor = unary_union(shapes).buffer(corridor_m)
-    return round(min(route.intersection(corridor).length / route.length, 1.0), 4)
+    return round(min(route.intersection(unary_union(shapes)).length / route.length, 1.0), 4)
 
 
 def time_inside(track, polygon: dict, *, max_gap_s: float | None = None) -> float:
     """Seconds of the track spent inside a GeoJSON polygon (a community task's zone), by joined fix pairs."""
-    max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
-    area = shape(polygon)
-    return sum((t1 - t0).total_seconds() for t0, t1, (_a, x0, y0), (_b, x1, y1) in _pieces(track, max_gap_s)
-               if area.covers(Point(x0, y0)) and area.covers(Point(x1, y1)))
+    fixes = _Track(track, settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s)
+    if len(fixes) < 2:
+        return 0.0
+    area = prepared.prep(shape(polygon))
+    inside = np.array([area.covers(Point(lon, lat)) for lon, lat in zip(fixes.lon, fixes.lat)])
+    both = fixes.joined & inside[:-1] & inside[1:]
+    return float(np.diff(fixes.t)[both].sum())
 
 
 # --- verification from the stored tracks ------------------------------------------------------
