@@ -3,6 +3,7 @@
 Related rows are looked up within the roster's own platform (`context["period"]`) or the login's
 platforms, so an id from elsewhere reads as unknown (400), never as somebody else's row.
 """
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +16,7 @@ from platforms.models import (
     Absence, AbsenceKind, Officer, Overtime, PatrolBand, PatrolPlan, PatrolTask, Platform, RosterChange,
     RosterPeriod, Shift, Unit,
 )
-from platforms.rosters import MAX_PERIOD_DAYS
+from platforms.rosters import MAX_PERIOD_DAYS, shifts_of
 
 
 def _platforms_of(serializer):
@@ -59,10 +60,6 @@ class RosterPeriodDetailSerializer(RosterPeriodSerializer):
         read_only_fields = fields
 
     def get_shifts(self, period) -> list[dict]:
-        from django.db.models import Count
-
-        from platforms.rosters import shifts_of
-
         rows = (shifts_of(period).select_related("squad").annotate(unit_count=Count("units"))
                 .order_by("starts_at", "squad__number"))
         return RosterShiftSerializer(rows, many=True).data
@@ -101,8 +98,6 @@ class _InPeriod(serializers.PrimaryKeyRelatedField):
 
 class _PeriodShift(_InPeriod):
     def model_queryset(self, period):
-        from platforms.rosters import shifts_of
-
         return shifts_of(period)
 
 
@@ -113,8 +108,6 @@ class _PeriodOfficer(_InPeriod):
 
 class _PeriodUnit(_InPeriod):
     def model_queryset(self, period):
-        from platforms.rosters import shifts_of
-
         return Unit.objects.filter(shift__in=shifts_of(period))
 
 

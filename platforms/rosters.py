@@ -308,7 +308,7 @@ def lock_period(period: RosterPeriod) -> RosterPeriod:
 @transaction.atomic
 def roster_approve(*, period: RosterPeriod, actor, version: int | None = None) -> tuple[RosterPeriod, list]:
     """Approve the period when no check finds a hard violation; returns it and the warnings."""
-    from platforms.roster_checks import roster_checks
+    from platforms.roster_checks import roster_checks  # it reads the periods through this module
 
     period = lock_period(period)
     if version is not None and version != period.version:
