@@ -200,5 +200,10 @@ def page_labels() -> dict:
             "no_assignment": _("No current assignment."), "route": _("Route"), "target": _("Target"),
             "category": _("Category"), "priority": _("Priority"), "address": _("Address"),
             "description": _("Description"), "notes": _("Notes"), "turns": _("Turn list"),
+            "mobilize": _("Mobilize here"), "head_count": _("Officers wanted"), "deadline_min": _("Deadline (minutes)"),
+            "reason": _("Reason"), "propose": _("Propose units"), "confirm": _("Confirm and dispatch"),
+            "officers_proposed": _("officers proposed"), "reachable": _("reachable in time"),
+            "met": _("head count met"), "not_met": _("head count not met"), "confirmed": _("Dispatched."),
+            "mobilization": _("Mobilization"),
         },
     }

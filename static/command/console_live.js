@@ -4,6 +4,7 @@
 
 import { consoleMap } from "./console.js";
 import { LiveFeed, Versioned, api, clock, escapeHtml, readJson } from "./live.js";
+import { mobilizationForm } from "./mobilize.js";
 import { STATUS_COLOURS, UnitsLayer } from "./units_layer.js";
 
 const L = window.L;
@@ -26,6 +27,7 @@ export class LiveConsole {
     this.incidentLayer = L.layerGroup().addTo(map);
     this.lineLayer = L.layerGroup().addTo(map);
     this.markers = new Map();
+    this.routes = new Map();           // assignment id -> [[lon, lat], ...] of its road route
     this.panelsDue = false;
     this.timeline = { incident: null, rows: [] };
     map.on("click", (event) => this.clicked(event));
@@ -132,6 +134,8 @@ export class LiveConsole {
     }
   }
 
+  // Each active assignment as its road route from where the unit was when it was sent (fetched
+  // once), or a straight dashed line until the route arrives or when there is none.
   redrawLines() {
     this.lineLayer.clearLayers();
     for (const assignment of this.assignments.values()) {
@@ -139,11 +143,23 @@ export class LiveConsole {
       const unit = this.units.get(assignment.unit);
       const incident = this.incidents.get(assignment.incident);
       if (!unit || unit.lat == null || !incident) continue;
-      L.polyline([[unit.lat, unit.lon], [incident.lat, incident.lon]], {
-        color: LINE_COLOURS[assignment.status] || "#555", weight: 3, dashArray: assignment.status === "on_scene" ? null : "6 6",
-        interactive: false,
+      const route = this.routes.get(assignment.id);
+      const points = route ? route.map(([lon, lat]) => [lat, lon]) : [[unit.lat, unit.lon], [incident.lat, incident.lon]];
+      L.polyline(points, {
+        color: LINE_COLOURS[assignment.status] || "#555", weight: route ? 4 : 3, dashArray: route ? null : "6 6",
+        opacity: 0.8, interactive: false,
       }).addTo(this.lineLayer);
+      if (!this.routes.has(assignment.id) && assignment.status !== "on_scene") this.loadRoute(assignment.id, unit, incident);
     }
+  }
+
+  async loadRoute(id, unit, incident) {
+    this.routes.set(id, null);  // asked once, whatever the answer
+    const query = new URLSearchParams({ from_lon: unit.lon, from_lat: unit.lat, to_lon: incident.lon, to_lat: incident.lat });
+    try {
+      const route = await api(`/api/v1/travel/route?${query}`);
+      if (!route.estimated) { this.routes.set(id, route.geometry.coordinates); this.changed(); }
+    } catch (error) { /* the straight line stays */ }
   }
 
   clicked(event) {
@@ -172,9 +188,16 @@ export class LiveConsole {
       <label>${escapeHtml(this.ui.address)} <input name="address" maxlength="200"></label>
       <label>${escapeHtml(this.ui.description)} <textarea name="description" maxlength="2000" rows="2"></textarea></label>
       <p class="form-error" role="alert"></p>
-      <button type="submit">${escapeHtml(this.ui.create)}</button>`;
+      <button type="submit">${escapeHtml(this.ui.create)}</button>
+      <button type="button" class="mobilize">${escapeHtml(this.ui.mobilize)}</button>`;
     form.elements.priority.value = "3";
     const popup = L.popup({ minWidth: 240 }).setLatLng(latlng).setContent(form).openOn(this.map);
+    form.querySelector(".mobilize").addEventListener("click", (event) => {
+      // Stopped here: once the content is swapped the button is detached, and Leaflet would take the
+      // click for one on the map (and open another form).
+      L.DomEvent.stop(event);
+      popup.setContent(mobilizationForm(latlng, this.ui, document.getElementById("mobilization-panel")));
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.createIncident(form, latlng, popup);
@@ -185,7 +208,7 @@ export class LiveConsole {
     const body = { category: form.elements.category.value, priority: Number(form.elements.priority.value),
                    address: form.elements.address.value, description: form.elements.description.value,
                    lon: Number(latlng.lng.toFixed(6)), lat: Number(latlng.lat.toFixed(6)) };
-    form.querySelector("button").disabled = true;
+    form.querySelector("button[type=submit]").disabled = true;
     try {
       // The same key on a retry of this form: the server returns the first incident, never a second.
       const incident = await api("/api/v1/incidents/", { method: "POST", body, headers: { "Idempotency-Key": form.dataset.key } });
@@ -195,7 +218,7 @@ export class LiveConsole {
       this.select(incident.id);
     } catch (error) {
       form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
-      form.querySelector("button").disabled = false;
+      form.querySelector("button[type=submit]").disabled = false;
     }
   }
 
@@ -369,12 +392,17 @@ export class LiveConsole {
     } catch (error) { /* the next event about it reloads it */ }
   }
 
+  // The engine's alerts, then units busy on a job whose position has gone stale (a quiet tablet on
+  // a job is what a dispatcher must chase; quiet available units show on the board).
   renderAlerts() {
     const element = document.getElementById("alert-list");
-    document.getElementById("alert-count").textContent = this.alerts.size;
+    const quiet = [...this.units.values()].filter((unit) => unit.stale && unit.status !== "available" && unit.status !== "off_duty");
+    document.getElementById("alert-count").textContent = this.alerts.size + quiet.length;
     element.innerHTML = [...this.alerts.values()].map((alert) => `<li class="alert" data-alert="${alert.id}" data-kind="${alert.kind}">
       <span class="badge risk">${escapeHtml(this.labels.alert_kind[alert.kind] || alert.kind)}</span> ${escapeHtml(alert.message)}
-      <button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button></li>`).join("");
+      <button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button></li>`).join("") +
+      quiet.slice(0, 20).map((unit) => `<li class="alert" data-kind="stale_unit" data-unit="${unit.id}">
+      <span class="badge risk">${escapeHtml(this.ui.stale)}</span> ${escapeHtml(unit.call_sign || `#${unit.id}`)}</li>`).join("");
     element.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", async () => {
       await api(`/api/v1/alerts/${button.dataset.close}/close`, { method: "POST", body: {} }).catch(() => null);
       this.alerts.delete(Number(button.dataset.close));

@@ -40,6 +40,7 @@ export class Tablet {
   load(snapshot) {
     this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
     this.unit = snapshot.unit;
+    this.renderUnit();
     if (snapshot.unit.lat != null && !this.position) this.position = { lon: snapshot.unit.lon, lat: snapshot.unit.lat };
     this.assignments.clear();
     for (const row of snapshot.assignments) {
@@ -54,7 +55,10 @@ export class Tablet {
     if (message.type === "fixes.result") { this.lastFixes = message; return; }
     const { event, data } = message;
     if (event === "assignment.created" || event === "assignment.updated") this.assignmentChanged(data);
-    else if (event === "unit.status" && this.unit && data.version >= this.unit.version) { this.unit = { ...this.unit, ...data }; this.render(); }
+    else if (event === "unit.status" && this.unit && data.version >= this.unit.version) {
+      this.unit = { ...this.unit, ...data };
+      this.renderUnit();
+    }
     else if (event === "incident.updated" && this.incidents.has(data.id)) {
       this.incidents.set(data.id, { ...this.incidents.get(data.id), ...data });
       this.render();
@@ -216,6 +220,15 @@ export class Tablet {
     const left = incident.target_s - (Date.now() + this.offsetMs - Date.parse(assignment.assigned_at)) / 1000;
     element.textContent = left >= 0 ? `${this.ui.target} ${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`;
     element.classList.toggle("late", left < 0);
+  }
+
+  // The unit tile's status badge, drawn by the server at load, kept current.
+  renderUnit() {
+    const badge = document.querySelector(".unit-tile .badge.status");
+    if (!badge || !this.unit) return;
+    badge.className = `badge status status-${this.unit.status}`;
+    badge.textContent = this.labels.unit_status[this.unit.status] || this.unit.status;
+    badge.dataset.status = this.unit.status;
   }
 
   say(text, problem) {

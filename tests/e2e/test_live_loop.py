@@ -23,7 +23,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
 from command.models import Role
-from dispatch.models import Assignment, Incident
+from dispatch.models import Assignment, Incident, Mobilization
 from platforms import positions
 from platforms.models import UnitStatus
 from tests import factories as f
@@ -89,7 +89,7 @@ def city(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     positions.avl_wipe()
     platform = f.PlatformFactory(code="P01", name="人民广场平台")
-    f.ZoneFactory(platform=platform, code="Z01", name="人民广场网格")
+    f.ZoneFactory(platform=platform, code="Z01", name="人民广场网格", min_cover_units=0)
     unit = f.UnitFactory(platform=platform, call_sign="人广01", capabilities=["patrol", "traffic"])
     person = f.OfficerFactory(platform=platform, squad=unit.shift.squad, name="李警官",
                               user=f.UserFactory(username="tablet-officer"))
@@ -224,17 +224,41 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
             " return [i.version, i.status, [...c.assignments.values()].map((a) => [a.id, a.version, a.status])]; })")
         tablet_state = tablet.evaluate("import('/static/command/tablet.js').then((m) => [...m.tablet.assignments.values()]"
                                        ".map((a) => [a.id, a.version, a.status]))")
+        expect(tablet.locator(".unit-tile .badge.status")).to_have_attribute("data-status", "available")
+
+        # A muster at the same corner: the proposal names the free unit, the dispatcher confirms,
+        # and the tablet gets the new order.
+        console.keyboard.press("Escape")
+        click_map_at(console, *SCENE)
+        console.locator("form.new-incident .mobilize").click()
+        muster = console.locator("form.mobilization-form")
+        muster.locator("input[name=head_count]").fill("1")
+        muster.locator("input[name=deadline]").fill("10")
+        muster.locator("input[name=reason]").fill("大型活动集结")
+        muster.locator("button[type=submit]").click()
+        expect(console.locator("#mobilization-panel .options li")).to_have_count(1, timeout=STEP_MS)
+        expect(console.locator("#mobilization-panel .arrival-curve")).to_be_visible()
+        console.locator("#mobilization-panel .confirm").click()
+        expect(console.locator("#mobilization-panel")).to_have_attribute("data-status", "confirmed", timeout=STEP_MS)
+        expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned", timeout=STEP_MS)
+        expect(console.locator("form.new-incident")).to_have_count(0)  # the muster's clicks opened no other form
+        shot(console, "7-console-mobilization")
         browser.close()
 
     incident.refresh_from_db()
-    assignment = Assignment.objects.get()
+    assignment = Assignment.objects.get(incident=incident)
     city.refresh_from_db()
-    assert (incident.status, assignment.status, city.status) == ("cleared", "cleared", UnitStatus.AVAILABLE)
+    # Available after clearing (the tablet's badge said so), then sent again by the muster.
+    assert (incident.status, assignment.status, city.status) == ("cleared", "cleared", UnitStatus.DISPATCHED)
     assert timeline == list(incident.events.values_list("kind", flat=True))
     assert timeline[0] == "created" and timeline[-3:] == ["en_route", "on_scene", "cleared"]
     assert {"recommended", "assigned", "acknowledged"} <= set(timeline)
     assert console_versions == [incident.version, "cleared", [[assignment.pk, assignment.version, "cleared"]]]
     assert tablet_state == [[assignment.pk, assignment.version, "cleared"]]
+    muster = Mobilization.objects.get()
+    assert (muster.status, muster.head_count, muster.deadline_s, [u["unit"] for u in muster.proposal["units"]]) == (
+        "confirmed", 1, 600, [city.pk])
+    assert Assignment.objects.filter(unit=city, incident=muster.incident, status="assigned").count() == 1
     assert errors == []
 
 
