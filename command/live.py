@@ -207,3 +207,26 @@ def page_labels() -> dict:
             "mobilization": _("Mobilization"),
         },
     }
+
+
+# --- the supervisor's day ------------------------------------------------------------------------
+
+def supervisor_day(platform_ids) -> dict:
+    """Officers crewing units on duty now and today's incidents (Asia/Shanghai) with their 1/3/5
+    figures, in the supervisor's scope (None: the whole city, for an administrator)."""
+    from dispatch.selectors import response_figures
+    from platforms.models import Officer
+
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    incidents = Incident.objects.filter(received_at__gte=start).select_related("zone").order_by("-received_at")
+    officers = Officer.objects.filter(units__in=Unit.objects.filter(on_duty_now())).distinct()
+    if platform_ids is not None:
+        incidents = incidents.filter(zone__platform_id__in=platform_ids)
+        officers = officers.filter(platform_id__in=platform_ids)
+    figures = response_figures(incidents)
+    return {
+        "officers_on_duty": officers.select_related("platform").order_by("platform__code", "name"),
+        "incidents_today": incidents[:200],
+        "figures_today": [(name, figures[name]) for name in ("key_site", "city_centre", "other", "overall")],
+        "unreached_today": figures["waiting_or_unreached"],
+    }

@@ -49,7 +49,8 @@ def tablet(request):
 
 def supervisor(request):
     access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
-    return render(request, "command/supervisor.html", selectors.supervisor_page(access.platform_ids))
+    context = {**selectors.supervisor_page(access.platform_ids), **live.supervisor_day(access.platform_ids)}
+    return render(request, "command/supervisor.html", context)
 
 
 def desk(request):
