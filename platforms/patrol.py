@@ -14,12 +14,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
+import shapely
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from shapely import prepared
-from shapely.geometry import LineString, Point, shape
-from shapely.ops import unary_union
+from shapely.geometry import GeometryCollection, LineString, Point, shape
 
 from grid.models import PatrolPoint, PatrolRoute, Zone
 from platforms.models import PatrolBand, PatrolMode, PatrolPlan, PatrolTask, Platform, Shift, TrackPoint, Unit
@@ -210,28 +209,36 @@ def _merged(spans):
     return merged
 
 
-def route_coverage(coordinates, *tracks, corridor_m: float, max_gap_s: float | None = None) -> float:
-    """The fraction (0–1) of the route (a list of [lon, lat]) lying within `corridor_m` of any track."""
+def route_coverage(coordinates, *tracks, corridor_m: float, max_gap_s: float | None = None, step_m: float = 1.0) -> float:
+    """The fraction (0–1) of the route (a list of [lon, lat]) lying within `corridor_m` of any track,
+    measured at every `step_m` along it."""
     max_gap_s = settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s
     flat = _Flat(*coordinates[0])
     route = LineString([flat.xy(lon, lat) for lon, lat in coordinates])
     if route.length == 0:
         return 0.0
-    reach = route.buffer(corridor_m + 1.0)  # only the parts of a track near the route matter
-    shapes = []
+    near = _track_near(route, tracks, flat, corridor_m, max_gap_s)
+    if near is None:
+        return 0.0
+    count = max(int(math.ceil(route.length / step_m)), 1)
+    samples = shapely.line_interpolate_point(route, (np.arange(count) + 0.5) * route.length / count)
+    shapely.prepare(near)
+    return round(float(shapely.dwithin(near, samples, corridor_m).mean()), 4)
+
+
+def _track_near(route: LineString, tracks, flat: _Flat, corridor_m: float, max_gap_s: float):
+    """The tracks' runs of joined fixes (a lone fix as a point) near the route, as one geometry."""
+    min_x, min_y, max_x, max_y = route.buffer(corridor_m + 1.0).bounds
+    pieces = []
     for track in tracks:
         fixes = _Track(track, max_gap_s)
         x, y = flat.xy(fixes.lon, fixes.lat)
         for i, j in fixes.runs():
-            # One line per joined run (a lone fix stays a point), simplified within a metre: a
-            # day's fixes buffered one segment at a time would cost minutes.
-            piece = Point(x[i], y[i]) if i == j else LineString(np.column_stack([x[i:j + 1], y[i:j + 1]])).simplify(1.0)
-            piece = piece.intersection(reach)
+            piece = Point(x[i], y[i]) if i == j else LineString(np.column_stack([x[i:j + 1], y[i:j + 1]]))
+            piece = shapely.clip_by_rect(piece, min_x, min_y, max_x, max_y)
             if not piece.is_empty:
-                shapes.append(piece.buffer(corridor_m))
-    if not shapes:
-        return 0.0
-    return round(min(route.intersection(unary_union(shapes)).length / route.length, 1.0), 4)
+                pieces.append(piece)
+    return GeometryCollection(pieces) if pieces else None
 
 
 def time_inside(track, polygon: dict, *, max_gap_s: float | None = None) -> float:
@@ -239,8 +246,8 @@ def time_inside(track, polygon: dict, *, max_gap_s: float | None = None) -> floa
     fixes = _Track(track, settings.PATROL_MAX_FIX_GAP_S if max_gap_s is None else max_gap_s)
     if len(fixes) < 2:
         return 0.0
-    area = prepared.prep(shape(polygon))
-    inside = np.array([area.covers(Point(lon, lat)) for lon, lat in zip(fixes.lon, fixes.lat)])
+    area = shape(polygon)
+    inside = shapely.intersects_xy(area, fixes.lon, fixes.lat)  # on the edge counts as inside
     both = fixes.joined & inside[:-1] & inside[1:]
     return float(np.diff(fixes.t)[both].sum())
 
