@@ -22,18 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_PORT", "8000")))
         parser.add_argument("--password", default="shanghai110")
         parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds (smoke tests)")
+        parser.add_argument("--no-simulator", action="store_true", help="do not start the live simulator")
 
-    def handle(self, *args, host, port, password, run_for, **options):
+    def handle(self, *args, host, port, password, run_for, no_simulator=False, **options):
         if settings.PRODUCTION:
             raise CommandError("`demo` seeds known passwords: it runs only in development mode")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("import_roads")  # a no-op once the demo extract is imported
         call_command("seed_demo", password=password)
-        processes = self._start(host, port)
+        processes = self._start(host, port, simulator=not no_simulator)
         self._announce(host, port, password)
         self._supervise(processes, run_for)
 
-    def _start(self, host: str, port: int) -> dict[str, subprocess.Popen]:
+    def _start(self, host: str, port: int, *, simulator: bool = True) -> dict[str, subprocess.Popen]:
         # The children get the URLs explicitly, so they reuse this run's services instead of racing
         # to start their own.
         env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
@@ -47,6 +48,10 @@ class Command(BaseCommand):
             "beat": [python, "-m", "celery", "-A", "command", "beat", "-l", "warning",
                      "--schedule", str(settings.BASE_DIR / ".local" / "celerybeat-schedule")],
         }
+        if simulator:
+            # The live simulator moves the units and makes calls through the HTTP API, as a dispatcher.
+            env["SIMULATOR_TOKEN"] = simulator_token()
+            commands["sim"] = [python, "manage.py", "simulate", "--base-url", f"http://{host}:{port}"]
         return {name: self._spawn(name, command, env) for name, command in commands.items()}
 
     def _spawn(self, name: str, command: list[str], env: dict) -> subprocess.Popen:
@@ -91,6 +96,21 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
         self.stdout.write("demo stopped")
+
+
+def simulator_token() -> str:
+    """The API token of the `simulator` login (a dispatcher with no password), made on first use."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    from command.models import Membership, Role
+
+    user, created = get_user_model().objects.get_or_create(username="simulator")
+    if created:
+        user.set_unusable_password()
+        user.save()
+    Membership.objects.update_or_create(user=user, defaults={"role": Role.DISPATCHER, "platform": None, "district": None})
+    return Token.objects.get_or_create(user=user)[0].key
 
 
 def _interrupt(signum, frame):

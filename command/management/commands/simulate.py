@@ -1,6 +1,7 @@
 """`manage.py simulate`: the simulator. `--headless` runs a day of the demo city on a virtual clock
 and prints its figures; without it, the live mode drives the running system over HTTP."""
 import json
+import os
 import sys
 from datetime import date
 
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         # live mode
         parser.add_argument("--speed", type=float, default=1.0, help="live: simulated seconds per real second")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
-        parser.add_argument("--token", default=None, help="live: API token of a dispatcher or administrator")
+        parser.add_argument("--token", default=os.environ.get("SIMULATOR_TOKEN"),
+                            help="live: API token of a dispatcher or administrator (default: $SIMULATOR_TOKEN)")
         parser.add_argument("--run-for", type=float, default=None, help="live: stop after this many seconds")
 
     def handle(self, *args, **options):
