@@ -272,8 +272,9 @@ def _read(base: Path) -> RoadTimes:
 def _check_version(fingerprint: bytes) -> None:
     """OSRM's fingerprint: b"OSRP", then major, minor and patch version bytes."""
     if fingerprint[:4] != b"OSRP" or tuple(fingerprint[4:6]) not in SUPPORTED_OSRM:
-        raise DatasetLayoutError(f"OSRM dataset version {tuple(fingerprint[4:7])} is not one this reader was checked "
-                                 f"against ({sorted(SUPPORTED_OSRM)}): run tests/grid/test_lower_bound.py and extend SUPPORTED_OSRM")
+        raise DatasetLayoutError(f"OSRM dataset version {tuple(fingerprint[4:7])} is not one this reader was "
+                                 f"checked against ({sorted(SUPPORTED_OSRM)}): run tests/grid/test_lower_bound.py "
+                                 f"and extend SUPPORTED_OSRM")
 
 
 def _array(archive: tarfile.TarFile, name: str, dtype: str, width: int = 1) -> np.ndarray:
@@ -397,7 +398,8 @@ def for_dataset(dataset_dir: Path) -> RoadTimes | None:
                 try:
                     times = read(dataset_dir)
                 except DatasetLayoutError:
-                    logger.warning("no road-time lower bound for %s: the straight-line bound serves", dataset_dir, exc_info=True)
+                    logger.warning("no road-time lower bound for %s: the straight-line bound serves", dataset_dir,
+                                   exc_info=True)
                     times = None
                 _loaded.update(key=key, times=times)
     return _loaded["times"]

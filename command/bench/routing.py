@@ -54,7 +54,8 @@ def run(*, units: int, incidents: int, naive_incidents: int, table_incidents: in
     routed = _units_routed(lambda t: travel.fastest_to(t, fleet, k=3), targets)
     # The worst case for the per-process cache of each position's nearby roads: every unit moved.
     positions = lower_bound.for_dataset(dataset_path(network))
-    moved, _ = _time(lambda t: (positions.forget_positions(), travel.fastest_to(t, fleet, k=3)), targets[:moved_incidents])
+    moved, _ = _time(lambda t: (positions.forget_positions(), travel.fastest_to(t, fleet, k=3)),
+                     targets[:moved_incidents])
     table, full = _time(lambda t: travel.durations_to(t, [(c.lon, c.lat) for c in fleet]), targets[:table_incidents])
     naive, _ = _time(lambda t: _naive(t, fleet), targets[:naive_incidents])
     return {

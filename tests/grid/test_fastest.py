@@ -70,8 +70,11 @@ def random_fleet(network, rng, count):
         except travel.OffNetwork:
             continue
         extra = rng.choice([0.0, 0.0, 15.0, 30.0, 60.0])
-        fleet.append(travel.Candidate(len(fleet), s_lon, s_lat, extra, snap_slack_m=0.0) if rng.random() < 0.8
-                     else travel.Candidate(len(fleet), lon, lat, extra, snap_slack_m=None if rng.random() < 0.5 else moved))
+        if rng.random() < 0.8:
+            fleet.append(travel.Candidate(len(fleet), s_lon, s_lat, extra, snap_slack_m=0.0))
+        else:
+            slack = None if rng.random() < 0.5 else moved
+            fleet.append(travel.Candidate(len(fleet), lon, lat, extra, snap_slack_m=slack))
     return fleet
 
 

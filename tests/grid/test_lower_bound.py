@@ -48,7 +48,8 @@ def sample(demo_network, django_db_blocker):
     rng = random.Random(5)
     with django_db_blocker.unblock():
         travel.engines.reset()
-        units = random_points(demo_network, rng, 150, on_road=True) + random_points(demo_network, rng, 150, on_road=False)
+        units = (random_points(demo_network, rng, 150, on_road=True)
+                 + random_points(demo_network, rng, 150, on_road=False))
         targets = random_points(demo_network, rng, 20, on_road=False)
         durations = [np.array([leg.duration_s if leg else np.inf for leg in travel.durations_to(target, units)])
                      for target in targets]
