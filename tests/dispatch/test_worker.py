@@ -47,11 +47,17 @@ class Worker:
                "ACK_TIMEOUT_S": "5", "DISPATCH_RETRY_AFTER_S": "2", "ROAD_DATA_DIR": str(self.tmp_path / "roads"),
                **self.env}
         command = [sys.executable, "-m", "celery", "-A", "command", "worker", "-B", "-s", str(self.tmp_path / "beat"),
-                   "--concurrency", "1", "-l", "warning", "--without-gossip", "--without-mingle",
+                   "--concurrency", "1", "-l", "info", "--without-gossip", "--without-mingle",
                    "--without-heartbeat", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@localhost"]
         log = open(self.tmp_path / "worker.log", "ab")
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=log, start_new_session=True,
                                         cwd=settings.BASE_DIR)
+        self.name = command[-1]
+        return self
+
+    def wait_ready(self, timeout_s=120.0):
+        """Until the worker answers a ping: a loaded machine may take a while to start it."""
+        wait_for(lambda: celery_app.control.ping(destination=[self.name], timeout=1.0), timeout_s, "the worker to start")
         return self
 
     def kill(self):
@@ -77,7 +83,7 @@ def workers(tmp_path):
     def start(**env):
         worker = Worker(tmp_path, **env).start()
         started.append(worker)
-        return worker
+        return worker.wait_ready()
 
     yield start
     for worker in started:
