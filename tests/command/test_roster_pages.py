@@ -61,7 +61,7 @@ def test_generate_then_approve_through_the_forms(as_, staffed):
     period = RosterPeriod.objects.get()
     page = client.get(generated.url, headers=EN).content.decode()
     assert page.count('class="shift ') == 35 and 'data-status="draft"' in page and "All checks pass." in page
-    approved = client.post(f"/supervisor/roster/{period.pk}/approve/", {"version": "1"})
+    approved = client.post(f"/supervisor/roster/{period.pk}/approve/", {"version": "1"}, headers=EN)  # the message is made here
     assert approved.status_code == 302
     period.refresh_from_db()
     assert period.status == "approved"
