@@ -61,6 +61,7 @@ export const UnitsLayer = L.Layer.extend({
     this.draw();
   },
 
+  // One path per status colour (and per stale look): a few fill() calls a frame, not one a unit.
   draw() {
     const started = performance.now();
     const context = this.canvas.getContext("2d");
@@ -68,31 +69,41 @@ export const UnitsLayer = L.Layer.extend({
     const size = this.map.getSize();
     context.setTransform(ratio, 0, 0, ratio, 0, 0);
     context.clearRect(0, 0, size.x, size.y);
+    const groups = new Map();
+    const labelled = [];
     const labels = this.map.getZoom() >= 15;
-    context.font = "11px sans-serif";
     for (const unit of this.units.values()) {
       if (unit.lat == null || unit.lon == null) continue;
       const point = this.map.latLngToContainerPoint([unit.lat, unit.lon]);
       if (point.x < -20 || point.y < -20 || point.x > size.x + 20 || point.y > size.y + 20) continue;
-      this.drawUnit(context, unit, point, labels);
+      const key = `${STATUS_COLOURS[unit.status] || STATUS_COLOURS.off_duty}|${unit.stale ? 1 : 0}`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push([point, unit.id === this.selected ? 7 : 5]);
+      if (labels && unit.call_sign) labelled.push([unit, point]);
+    }
+    for (const [key, points] of groups) this.drawGroup(context, key, points);
+    context.font = "11px sans-serif";
+    for (const [unit, point] of labelled) {
+      context.fillStyle = unit.stale ? "#757575" : "#212121";
+      context.fillText(unit.call_sign, point.x + 7, point.y + 4);
     }
     this.frameTimes.push(performance.now() - started);
     if (this.frameTimes.length > 200) this.frameTimes.shift();
   },
 
-  drawUnit(context, unit, point, labels) {
-    const colour = STATUS_COLOURS[unit.status] || STATUS_COLOURS.off_duty;
+  // A stale unit is drawn hollow in its status colour: seen, but not trusted blindly.
+  drawGroup(context, key, points) {
+    const [colour, stale] = key.split("|");
     context.beginPath();
-    context.arc(point.x, point.y, unit.id === this.selected ? 7 : 5, 0, 2 * Math.PI);
-    context.fillStyle = unit.stale ? "#ffffff" : colour;
-    context.fill();
-    context.lineWidth = unit.stale ? 2 : 1;
-    context.strokeStyle = unit.stale ? colour : "#ffffff";
-    context.stroke();
-    if (labels && unit.call_sign) {
-      context.fillStyle = unit.stale ? "#757575" : "#212121";
-      context.fillText(unit.call_sign, point.x + 7, point.y + 4);
+    for (const [point, radius] of points) {
+      context.moveTo(point.x + radius, point.y);
+      context.arc(point.x, point.y, radius, 0, 2 * Math.PI);
     }
+    context.fillStyle = stale === "1" ? "#ffffff" : colour;
+    context.fill();
+    context.lineWidth = stale === "1" ? 2 : 1;
+    context.strokeStyle = stale === "1" ? colour : "#ffffff";
+    context.stroke();
   },
 
   // The unit drawn nearest a container point, within `pixels`.
