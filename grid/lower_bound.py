@@ -37,7 +37,9 @@ against OSRM for thousands of pairs, and that a reversed reading of the one-way 
    distance in this module's flat projection, every candidate lies within reach(g) = w(w(g)), where
    w(d) = d (1 + eps) + 1 m widens a distance for the projection's scale error over the network's
    extent (plus 1 %) and for fixed-point rounding: all segments within reach(g) are taken. (A
-   unit's snap slack is not needed.) A network without a big component gets no bound.
+   unit's snap slack is not needed.) In a network with no big component at all (a small extract:
+   OSRM calls a component of fewer than 1,000 edge-based nodes tiny) there is no other road to add,
+   and the nearest start-point segment takes the big one's part.
 4. Travel times are multiplied by the destination's congestion factor, and the unit's extra time is
    added, the same on both sides of the inequality.
 """
@@ -84,6 +86,7 @@ class RoadTimes:
     seg_u: np.ndarray          # the snappable segments' end nodes
     seg_v: np.ndarray
     seg_big: np.ndarray        # a start point, and in no tiny component in any open direction
+    seg_anchor: np.ndarray     # the segments of the proof's step 3: the big ones (if none: start points)
     lines: np.ndarray          # the snappable segments in local metres
     seg_xy: np.ndarray         # and their ends: (segment, end, x / y)
     tree: shapely.STRtree
@@ -91,7 +94,7 @@ class RoadTimes:
     exit_b: np.ndarray         #   forwards, u if open backwards (the same node twice if one-way)
     entry_a: np.ndarray        # the node a route ending on the segment enters it by: u if open
     entry_b: np.ndarray        #   forwards, v if open backwards
-    big: np.ndarray            # the indexes of the big segments, and their tree
+    big: np.ndarray            # the indexes of the anchor segments, and their tree
     big_tree: shapely.STRtree
     origin: tuple[float, float]
     scale: tuple[float, float]  # metres per degree of longitude, of latitude
@@ -133,7 +136,7 @@ class RoadTimes:
         # big segment within NEAR_M, that nearest one and every segment within its reach at once.
         which, segment, gap = self._within(xy, np.full(len(keys), self.reach(NEAR_M)))
         big_gap = np.full(len(keys), np.inf)
-        big = self.seg_big[segment] & (gap <= NEAR_M)
+        big = self.seg_anchor[segment] & (gap <= NEAR_M)
         np.minimum.at(big_gap, which[big], gap[big])
         keep = np.isfinite(big_gap[which]) & (gap <= self.reach(big_gap[which]))
         which, segment = which[keep], segment[keep]
@@ -251,7 +254,8 @@ def _read(base: Path) -> RoadTimes:
         raise DatasetLayoutError("the snapping index names nodes the network does not have")
     towards = _reversed_graph(index, chain, forward, reverse, leaves, nodes)
     seg_u, seg_v = leaves["u"].astype(np.int64), leaves["v"].astype(np.int64)
-    seg_big = (leaves["position"] & STARTPOINT).astype(bool)
+    startpoint = (leaves["position"] & STARTPOINT).astype(bool)
+    seg_big = startpoint.copy()
     for column in ("forward", "reverse"):
         open_ = (leaves[column] & ENABLED).astype(bool)
         ids = (leaves[column] & ID_MASK).astype(np.int64)
@@ -266,6 +270,8 @@ def _read(base: Path) -> RoadTimes:
         raise DatasetLayoutError("a snappable segment is closed both ways")
     ends = {"exit_a": np.where(ahead, seg_v, seg_u), "exit_b": np.where(back, seg_u, seg_v),
             "entry_a": np.where(ahead, seg_u, seg_v), "entry_b": np.where(back, seg_v, seg_u)}
+    # A network with no big component at all (a small extract) leaves OSRM no other road to offer.
+    ends["seg_anchor"] = seg_big if seg_big.any() else startpoint
     return _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends)
 
 
@@ -368,7 +374,7 @@ def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> R
     eps = max(middle / math.cos(math.radians(farthest)), math.cos(math.radians(nearest)) / middle) - 1 + 0.01
     times = RoadTimes(towards=towards, node_lonlat=coordinates, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big,
                       lines=np.empty(0, object), seg_xy=np.empty((0, 2, 2)),
-                      tree=None, **ends, big=np.flatnonzero(seg_big), big_tree=None, origin=origin, scale=scale,
+                      tree=None, **ends, big=np.flatnonzero(ends["seg_anchor"]), big_tree=None, origin=origin, scale=scale,
                       eps=eps)
     ends = np.stack([times.project(coordinates[seg_u, 0], coordinates[seg_u, 1]),
                      times.project(coordinates[seg_v, 0], coordinates[seg_v, 1])], axis=1)

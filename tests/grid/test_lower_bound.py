@@ -11,8 +11,9 @@ import pytest
 import shapely
 
 from grid import lower_bound, travel
-from grid.roads import dataset_path
-from tests.grid.conftest import LUJIAZUI, PEOPLES_SQUARE
+from grid.roads import dataset_path, road_network_import
+from tests.grid.conftest import LUJIAZUI, PEOPLES_SQUARE, quiet
+from tests.grid.test_roads import HELSINKI
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -180,3 +181,28 @@ def test_only_an_osrm_version_whose_layout_was_checked_is_read():
     for other in (b"OSRP\x1b\x00\x00\x01\x01\x08G", b"OSRP\x1a\x0b\x00\x01\x01\x08G", b"XXXX\x1a\x0a\x00"):
         with pytest.raises(lower_bound.DatasetLayoutError):
             lower_bound._check_version(other)
+
+
+def test_on_another_city_the_bound_holds_and_the_hot_path_stays_exact(demo_network):
+    """Helsinki's centre (one-way streets, turn restrictions, another latitude): read with no code
+    changes, bounded below OSRM for every pair, and the pruned top 3 is the full table's."""
+    helsinki, _ = road_network_import(path=HELSINKI, progress=quiet)
+    travel.engines.reset()
+    try:
+        times = lower_bound.read(dataset_path(helsinki))
+        rng = random.Random(43)
+        units = random_points(helsinki, rng, 120, on_road=True) + random_points(helsinki, rng, 60, on_road=False)
+        targets = random_points(helsinki, rng, 12, on_road=False)
+        fleet = [travel.Candidate(i, lon, lat, extra_s=rng.choice([0.0, 30.0])) for i, (lon, lat) in enumerate(units)]
+        pairs = over = 0
+        for target in targets:
+            legs = travel.durations_to(target, units)
+            duration = np.array([leg.duration_s if leg else np.inf for leg in legs])
+            over += int((times.bounds(target, units) > duration + 1e-6).sum())
+            pairs += int(np.isfinite(duration).sum())
+            full = sorted((leg.duration_s + c.extra_s, c.key) for c, leg in zip(fleet, legs) if leg)[:3]
+            assert [(leg.duration_s + c.extra_s, c.key) for c, leg in travel.fastest_to(target, fleet, k=3)] == full
+        assert over == 0
+        assert pairs > 1500
+    finally:
+        travel.engines.reset()
