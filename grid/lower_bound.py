@@ -373,9 +373,8 @@ def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> R
     middle = math.cos(math.radians(origin[1]))
     eps = max(middle / math.cos(math.radians(farthest)), math.cos(math.radians(nearest)) / middle) - 1 + 0.01
     times = RoadTimes(towards=towards, node_lonlat=coordinates, seg_u=seg_u, seg_v=seg_v, seg_big=seg_big,
-                      lines=np.empty(0, object), seg_xy=np.empty((0, 2, 2)),
-                      tree=None, **ends, big=np.flatnonzero(ends["seg_anchor"]), big_tree=None, origin=origin, scale=scale,
-                      eps=eps)
+                      lines=np.empty(0, object), seg_xy=np.empty((0, 2, 2)), tree=None, **ends,
+                      big=np.flatnonzero(ends["seg_anchor"]), big_tree=None, origin=origin, scale=scale, eps=eps)
     ends = np.stack([times.project(coordinates[seg_u, 0], coordinates[seg_u, 1]),
                      times.project(coordinates[seg_v, 0], coordinates[seg_v, 1])], axis=1)
     times.lines, times.seg_xy = shapely.linestrings(ends), ends
