@@ -10,7 +10,9 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import check_point_served
-from platforms.models import District, Officer, Platform, PlatformMove, Shift, Squad, Unit, Vehicle
+from platforms.models import (
+    Absence, District, Officer, Overtime, Platform, PlatformMove, RosterChange, RosterPeriod, Shift, Squad, Unit, Vehicle,
+)
 from platforms.services import platform_move
 
 
@@ -157,3 +159,52 @@ class UnitAdmin(admin.ModelAdmin):
     autocomplete_fields = ("platform", "shift", "vehicle", "officers")
     # Status moves through the transition table and positions come from the AVL feed.
     readonly_fields = ("status", "status_changed_at", "lon", "lat", "last_fix_at", "version")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Roster records change only through platforms.rosters, which checks, records and withdraws
+    approvals: here they are for reading."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RosterChangeInline(admin.TabularInline):
+    model = RosterChange
+    fields = ("at", "kind", "version", "summary", "actor")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RosterPeriod)
+class RosterPeriodAdmin(ReadOnlyAdmin):
+    list_display = ("platform", "starts_on", "ends_on", "status", "version", "approved_by", "approved_at")
+    list_filter = ("status", "platform")
+    list_select_related = ("platform", "approved_by")
+    date_hierarchy = "starts_on"
+    inlines = [RosterChangeInline]
+
+
+@admin.register(Absence)
+class AbsenceAdmin(ReadOnlyAdmin):
+    list_display = ("officer", "kind", "starts_at", "ends_at", "recorded_by", "recorded_at")
+    list_filter = ("kind", "officer__platform")
+    list_select_related = ("officer", "recorded_by")
+    search_fields = ("officer__name", "officer__badge_number")
+
+
+@admin.register(Overtime)
+class OvertimeAdmin(ReadOnlyAdmin):
+    list_display = ("officer", "unit", "hours", "reason", "recorded_by", "recorded_at")
+    list_select_related = ("officer", "unit", "recorded_by")
+    search_fields = ("officer__name", "officer__badge_number", "unit__call_sign")

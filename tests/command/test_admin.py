@@ -1,4 +1,6 @@
 """The admin: every registered model lists and opens; the incident timeline cannot be rewritten."""
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -10,7 +12,9 @@ from rest_framework.authtoken.models import Token, TokenProxy
 from command.models import Membership, Role
 from dispatch.models import Alert, Assignment, EventKind, Incident, IncidentEvent, Mobilization, Recommendation
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
-from platforms.models import District, Officer, Platform, PlatformMove, Shift, Squad, Unit, Vehicle
+from platforms.models import (
+    Absence, District, Officer, Overtime, Platform, PlatformMove, RosterChange, RosterPeriod, Shift, Squad, Unit, Vehicle,
+)
 from services.models import Appointment, CallbackSurvey, ServiceType
 from tests import factories as f
 from tests.command.logins import login
@@ -29,6 +33,13 @@ def one_move():
 
 def one_served_area():
     return ServedArea.objects.create(name="演示城区", polygon=f.square(121.48, 31.23, 0.05))
+
+
+def one_roster_period():
+    period = RosterPeriod.objects.create(platform=f.PlatformFactory(), starts_on=timezone.localdate(),
+                                         ends_on=timezone.localdate())
+    RosterChange.objects.create(period=period, kind="generated", summary="生成 15 个班次", version=1)
+    return period
 
 
 # One row of each registered model; factories where they exist.
@@ -59,10 +70,15 @@ MAKERS = {
     Appointment: one_appointment,
     CallbackSurvey: lambda: CallbackSurvey.objects.create(incident=f.IncidentFactory(), satisfaction=5),
     Membership: lambda: f.membership(f.UserFactory(), Role.DISPATCHER),
+    RosterPeriod: one_roster_period,
+    Absence: lambda: Absence.objects.create(officer=f.OfficerFactory(), kind="sick", starts_at=timezone.now(),
+                                            ends_at=timezone.now() + timedelta(hours=8)),
+    Overtime: lambda: Overtime.objects.create(officer=f.OfficerFactory(), unit=f.UnitFactory(), hours=8),
     f.UserFactory._meta.model: f.UserFactory,
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 APPEND_ONLY = (Incident, IncidentEvent, Assignment, Recommendation, Alert, Mobilization)
+ROSTER_RECORDS = (RosterPeriod, Absence, Overtime)  # changed only through platforms.rosters
 
 
 def admin_url(model, view, *args):
@@ -88,7 +104,7 @@ def test_changelist_lists_the_row_and_its_page_opens(client, administrator, mode
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [m for m in REGISTERED if m not in (*APPEND_ONLY, PlatformMove, ServedArea)],
+@pytest.mark.parametrize("model", [m for m in REGISTERED if m not in (*APPEND_ONLY, *ROSTER_RECORDS, PlatformMove, ServedArea)],
                          ids=lambda model: model._meta.label)
 def test_add_form_opens(client, administrator, model):
     login(client, administrator)
@@ -217,3 +233,16 @@ def test_admin_header_links_back_to_the_role_pages_in_chinese(client, administra
 
     assert '<div id="site-name"><a href="/admin/">交巡融合指挥 系统管理</a></div>' in html
     assert '<a href="/console/">调度台</a>' in html and '<a href="/desk/">便民服务台</a>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ROSTER_RECORDS, ids=lambda model: model._meta.label)
+def test_roster_records_are_read_only_in_the_admin(client, administrator, model):
+    row = MAKERS[model]()
+    login(client, administrator)
+
+    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
+    assert client.post(admin_url(model, "change", row.pk), {}).status_code == 403
+    assert client.get(admin_url(model, "add")).status_code == 403
+    assert client.get(admin_url(model, "delete", row.pk)).status_code == 403
+    assert model.objects.filter(pk=row.pk).exists()
