@@ -29,6 +29,7 @@ urlpatterns = [
     path("supervisor/roster/<int:period_id>.csv", roster_views.roster_csv, name="supervisor-roster-csv"),
     path("supervisor/roster/<int:period_id>.ics", roster_views.roster_ics, name="supervisor-roster-ics"),
     path("supervisor/coverage/", roster_views.coverage, name="supervisor-coverage"),
+    path("supervisor/what-if/", views.supervisor_what_if, name="supervisor-what-if"),
     path("desk/", views.desk, name="desk"),
     path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap-tile"),
     path("admin/", admin.site.urls),

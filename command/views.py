@@ -90,3 +90,18 @@ def healthz(request):
         cursor.execute("SELECT 1")
     cache.set("healthz", "ok", 5)
     return JsonResponse({"database": "ok", "redis": "ok" if cache.get("healthz") == "ok" else "failed"})
+
+
+def supervisor_what_if(request):
+    """The what-if page (issue 7): a simulated day with a change, beside the day as rostered."""
+    from command.simulation import whatif
+
+    access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
+    form = whatif.WhatIfForm(request.GET if "run" in request.GET else None, platform_ids=access.platform_ids)
+    context, status = {"form": form}, 200
+    if form.is_bound and form.is_valid():
+        result = whatif.compare(what_if=form.what_if(), seed=form.cleaned_data["seed"], hours=form.cleaned_data["hours"])
+        context.update(result=result, **whatif.chart(result["chart"]))
+    elif form.is_bound:
+        status = 400
+    return render(request, "command/whatif.html", context, status=status)
