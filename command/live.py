@@ -204,7 +204,7 @@ def page_labels() -> dict:
             "reason": _("Reason"), "propose": _("Propose units"), "confirm": _("Confirm and dispatch"),
             "officers_proposed": _("officers proposed"), "reachable": _("reachable in time"),
             "met": _("head count met"), "not_met": _("head count not met"), "confirmed": _("Dispatched."),
-            "mobilization": _("Mobilization"),
+            "mobilization": _("Mobilization"), "not_found": _("No place of that name."),
         },
     }
 

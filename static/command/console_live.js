@@ -440,7 +440,34 @@ function start() {
   document.getElementById("static-incidents")?.setAttribute("hidden", "");
   drawKeySites(consoleMap.map, readJson("console-map-data")?.key_sites || []);
   consoleMap.incidents.layer.remove();  // the live layer draws them from now on
-  return new LiveConsole(consoleMap.map, labels);
+  const liveConsole = new LiveConsole(consoleMap.map, labels);
+  placeSearch(liveConsole, readJson("console-map-data") || {});
+  return liveConsole;
+}
+
+// Named places from the page's map data: type a name, the map goes there and the new-incident
+// form opens at it (key sites, platforms, zones' centres).
+function placeSearch(liveConsole, data) {
+  const form = document.getElementById("place-search");
+  if (!form) return;
+  const places = [
+    ...(data.key_sites || []).map((site) => ({ name: `${site.name} (${site.code})`, lat: site.lat, lon: site.lon })),
+    ...(data.platforms || []).map((platform) => ({ name: `${platform.name} (${platform.code})`, lat: platform.lat, lon: platform.lon })),
+    ...(data.zones || []).map((zone) => {
+      const centre = L.geoJSON(zone.polygon).getBounds().getCenter();
+      return { name: `${zone.name} (${zone.code})`, lat: centre.lat, lon: centre.lng };
+    }),
+  ];
+  document.getElementById("place-names").innerHTML = places.map((place) => `<option value="${escapeHtml(place.name)}">`).join("");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const query = form.elements.q.value.trim().toLowerCase();
+    const place = places.find((row) => row.name.toLowerCase() === query) || places.find((row) => row.name.toLowerCase().includes(query));
+    form.querySelector(".form-error").textContent = place ? "" : liveConsole.ui.not_found;
+    if (!place || !query) return;
+    liveConsole.map.setView([place.lat, place.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
+    liveConsole.openNewIncident(L.latLng(place.lat, place.lon));
+  });
 }
 
 function drawKeySites(map, sites) {

@@ -159,6 +159,14 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
         log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
         expect(tablet.locator("#live-assignment .no-assignment")).to_be_visible()
 
+        # A place found by name opens the new-incident form there; the dispatcher closes it and
+        # clicks the map at the scene instead.
+        console.fill("#place-search-input", "人民广场网格")
+        console.click("#place-search [type=submit]")
+        expect(console.locator("form.new-incident")).to_have_count(1)
+        console.locator(".leaflet-popup-close-button").click()
+        expect(console.locator("form.new-incident")).to_have_count(0)
+
         # The dispatcher clicks the map at the scene and takes the call.
         click_map_at(console, *SCENE)
         form = console.locator("form.new-incident")
