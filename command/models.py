@@ -1,8 +1,10 @@
-"""Who may do what: each login has one role; supervisors are scoped to a platform or a district."""
+"""Who may do what: each login has one role; supervisors are scoped to a platform or a district. And the
+command centre's point-to-point messages to units."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,3 +51,24 @@ class Membership(models.Model):
         super().clean()
         if self.role == Role.OFFICER and self.user_id and not hasattr(self.user, "officer"):
             raise ValidationError({"role": _("An officer login must be linked to an officer record.")})
+
+
+class UnitMessage(models.Model):
+    """A point-to-point message from the command centre to one unit's tablet (点对点指挥调度)."""
+
+    unit = models.ForeignKey("platforms.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("sender"))
+    text = models.CharField(_("text"), max_length=500)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to a unit")
+        verbose_name_plural = _("messages to units")
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["unit", "-sent_at"], name="command_msg_unit_sent")]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="command_unitmessage_text_not_empty")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.text[:30]}"
