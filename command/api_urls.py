@@ -1,7 +1,7 @@
 """Every app's API under /api/v1/."""
 from django.urls import include, path
 
-from command.live_api import ConsoleSnapshotView, UnitSnapshotView
+from command.live_api import ConsoleSnapshotView, MessageReadView, UnitMessagesView, UnitSnapshotView
 
 urlpatterns = [
     path("", include("grid.urls")),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("dispatch.urls")),
     path("console/snapshot", ConsoleSnapshotView.as_view(), name="console-snapshot"),
     path("units/<int:unit_id>/snapshot", UnitSnapshotView.as_view(), name="unit-snapshot"),
+    path("units/<int:unit_id>/messages", UnitMessagesView.as_view(), name="unit-messages"),
+    path("messages/<int:message_id>/read", MessageReadView.as_view(), name="message-read"),
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from command.messages import messages_of
 from command.models import Role
 from command.roles import Access
 from dispatch.events import assignment_payload, incident_payload
@@ -161,6 +162,7 @@ def unit_snapshot(unit_id: int) -> dict:
         "unit": {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "version": unit.version,
                  "lon": fix.lon if fix else None, "lat": fix.lat if fix else None},
         "assignments": [{**assignment_payload(a), "incident_detail": incident_row(a.incident)} for a in assignments],
+        "messages": messages_of(unit_id),
     }
 
 

@@ -3,12 +3,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from command import live
+from command import live, messages
+from command.models import UnitMessage
 from command.models import Role
+from command.rest import validated_input
 from command.roles import access_of, roles
 from platforms.models import Unit
 
@@ -32,7 +35,47 @@ class UnitSnapshotView(APIView):
 
     @extend_schema(operation_id="unit_snapshot", responses=OpenApiTypes.OBJECT)
     def get(self, request, unit_id: int):
-        get_object_or_404(Unit, pk=unit_id)
-        if live.unit_watcher(request.user, unit_id) is None:
-            raise PermissionDenied(_("You may watch only a unit you crew."))
+        watched_unit(request, unit_id)
         return Response(live.unit_snapshot(unit_id))
+
+
+class MessageInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+
+
+class UnitMessagesView(APIView):
+    """Messages to a unit: the command centre sends, the crew (and the command centre) read."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, Role.DISPATCHER, read=(Role.OFFICER,))]
+
+    @extend_schema(operation_id="unit_messages", responses=OpenApiTypes.OBJECT)
+    def get(self, request, unit_id: int):
+        watched_unit(request, unit_id)
+        return Response(messages.messages_of(unit_id, limit=50))
+
+    @extend_schema(operation_id="unit_message_send", request=MessageInSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, unit_id: int):
+        unit = watched_unit(request, unit_id)
+        data = validated_input(MessageInSerializer, request)
+        message = messages.message_send(sender=request.user, unit=unit, text=data["text"])
+        return Response(messages.message_payload(message), status=status.HTTP_201_CREATED)
+
+
+class MessageReadView(APIView):
+    """The crew marks a message read."""
+
+    permission_classes = [roles(Role.OFFICER)]
+
+    @extend_schema(operation_id="unit_message_read", request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, message_id: int):
+        message = get_object_or_404(UnitMessage, pk=message_id)
+        if live.unit_watcher(request.user, message.unit_id) != "crew":
+            raise PermissionDenied(_("You may watch only a unit you crew."))
+        return Response(messages.message_payload(messages.message_read(message=message)))
+
+
+def watched_unit(request, unit_id: int) -> Unit:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if live.unit_watcher(request.user, unit_id) is None:
+        raise PermissionDenied(_("You may watch only a unit you crew."))
+    return unit
