@@ -100,7 +100,8 @@ def supervisor_what_if(request):
     form = whatif.WhatIfForm(request.GET if "run" in request.GET else None, platform_ids=access.platform_ids)
     context, status = {"form": form}, 200
     if form.is_bound and form.is_valid():
-        result = whatif.compare(what_if=form.what_if(), seed=form.cleaned_data["seed"], hours=form.cleaned_data["hours"])
+        data = form.cleaned_data
+        result = whatif.compare(what_if=form.what_if(), seed=data["seed"], hours=data["hours"])
         context.update(result=result, **whatif.chart(result["chart"]))
     elif form.is_bound:
         status = 400

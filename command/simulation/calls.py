@@ -77,8 +77,7 @@ class _Places:
 
     def __init__(self, world, rng: random.Random):
         self.rng, self.world = rng, world
-        self.zone_weights = [geometry_area(z.polygon) * (A.CITY_CENTRE_DENSITY if z.response_class == "city_centre" else 1)
-                             for z in world.zones]
+        self.zone_weights = [zone_weight(z) for z in world.zones]
 
     def draw(self) -> tuple[float, float]:
         while True:
@@ -104,6 +103,11 @@ class _Places:
             lon, lat = self.rng.uniform(min_lon, max_lon), self.rng.uniform(min_lat, max_lat)
             if polygon.contains(Point(lon, lat)):
                 return lon, lat
+
+
+def zone_weight(zone) -> float:
+    """A zone's share of the calls outside key sites, before normalising: area x density."""
+    return geometry_area(zone.polygon) * (A.CITY_CENTRE_DENSITY if zone.response_class == "city_centre" else 1)
 
 
 def geometry_area(polygon) -> float:

@@ -14,7 +14,7 @@ from django.conf import settings
 
 from command.simulation import assumptions as A
 from command.simulation import policies
-from command.simulation.calls import Call, call_stream
+from command.simulation.calls import Call, call_stream, zone_weight
 from command.simulation.movement import Drive, Routes
 from command.simulation.world import SimUnit, World
 from dispatch import engine
@@ -265,10 +265,8 @@ def _same(a, b) -> bool:
 
 def _coverage(world: World) -> policies.Coverage:
     """Demand points: each zone's centre (its target) and each key site (60 s), weighted as calls are."""
-    from command.simulation.calls import geometry_area
-
     zones = [z for z in world.zones if z.centre]
-    weights = [geometry_area(z.polygon) * (A.CITY_CENTRE_DENSITY if z.response_class == "city_centre" else 1) for z in zones]
+    weights = [zone_weight(z) for z in zones]
     total = sum(weights) or 1.0
     points = [z.centre for z in zones] + [(lon, lat) for _pk, _code, lon, lat, _r in world.key_sites]
     weights = [w / total * (1 - A.KEY_SITE_SHARE) for w in weights]

@@ -71,7 +71,8 @@ class Api:
     def get_all(self, path: str, **query) -> list:
         rows, page = [], 1
         while True:
-            status, data = self.request("GET", f"{path}?{urlencode({**query, 'page': page, 'page_size': 500}, doseq=True)}")
+            query_string = urlencode({**query, "page": page, "page_size": 500}, doseq=True)
+            status, data = self.request("GET", f"{path}?{query_string}")
             if status != 200:
                 raise RuntimeError(f"GET {path}: HTTP {status} {data}")
             rows += data["results"] if isinstance(data, dict) else data
@@ -189,7 +190,8 @@ class LiveSimulator:
         self.vehicles = {v["id"]: v["kind"] for v in self.api.get_all("/api/v1/vehicles/")}
         zones = [SimZone(z["id"], z["code"], z["response_class"], 0, shape(z["polygon"]), z.get("platform"), 0, None)
                  for z in self.api.get_all("/api/v1/zones/")]
-        sites = [(s["id"], s["code"], s["lon"], s["lat"], s["radius_m"]) for s in self.api.get_all("/api/v1/key-sites/")]
+        sites = [(s["id"], s["code"], s["lon"], s["lat"], s["radius_m"])
+                 for s in self.api.get_all("/api/v1/key-sites/")]
         self.places = _Places(_Shape(zones, sites), self.rng)
         self._load_units(0.0)
         self.log(f"simulator: {len(self.crews)} units on duty, {len(zones)} zones; speed x{self.speed}")
@@ -206,8 +208,9 @@ class LiveSimulator:
             offset = 0 if kind == "platform_truck" else n % len(stops)
             stops = stops[offset:] + stops[:offset]
             start = (row["lon"], row["lat"]) if row["lon"] is not None else stops[0]
-            self.crews[row["id"]] = LiveCrew(row["id"], row["call_sign"], unit_profile(kind), tuple(row["capabilities"]),
-                                             stops, kind == "platform_truck", start, next_move=t)
+            self.crews[row["id"]] = LiveCrew(row["id"], row["call_sign"], unit_profile(kind),
+                                             tuple(row["capabilities"]), stops, kind == "platform_truck", start,
+                                             next_move=t)
         for pk in [pk for pk, crew in self.crews.items() if pk not in seen and crew.assignment is None]:
             del self.crews[pk]
 
@@ -273,7 +276,8 @@ class LiveSimulator:
         origin = crew.position(t)
         crew.pos, crew.drive = origin, None
         duration = self.routes.get(origin, scene, crew.profile)[0]
-        stay = self.rng.gammavariate(1 / A.ON_SCENE_CV ** 2, A.ON_SCENE_MIN[incident["category"]] * 60 * A.ON_SCENE_CV ** 2)
+        mean = A.ON_SCENE_MIN[incident["category"]] * 60
+        stay = self.rng.gammavariate(1 / A.ON_SCENE_CV ** 2, mean * A.ON_SCENE_CV ** 2)
         plan = [(ack, "acknowledged"), (ack, "en_route"), (ack + duration, "on_scene"),
                 (ack + duration + max(A.ON_SCENE_MIN_S, stay), "cleared")]
         done = STEPS.index(assignment["status"]) if assignment["status"] in STEPS else 0

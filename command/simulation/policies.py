@@ -105,7 +105,8 @@ class Coverage:
 
     def losses(self, units: list, placed: list, now) -> dict:
         """Each of `units`' loss of coverage, the free units being `placed` [(crew, fix)]."""
-        cover = {crew.pk: self.covers(fix.lon, fix.lat, engine.unit_profile(crew.vehicle_kind), now) for crew, fix in placed}
+        cover = {crew.pk: self.covers(fix.lon, fix.lat, engine.unit_profile(crew.vehicle_kind), now)
+                 for crew, fix in placed}
         k = np.sum(list(cover.values()), axis=0) if cover else np.zeros(len(self.points))
         q = min(max(self.busy_fraction(), 0.01), 0.99)
         marginal = self.weights * (1 - q) * q ** np.maximum(k - 1, 0)

@@ -34,8 +34,8 @@ class WhatIfForm(forms.Form):
         if platform_ids is not None:
             platforms = platforms.filter(pk__in=platform_ids)
         self.fields["platform"].queryset = platforms
-        self.fields["squad"].queryset = Squad.objects.filter(platform__in=platforms).select_related("platform").order_by(
-            "platform__code", "number")
+        squads = Squad.objects.filter(platform__in=platforms).select_related("platform")
+        self.fields["squad"].queryset = squads.order_by("platform__code", "number")
         self.fields["squad"].label_from_instance = lambda squad: f"{squad.platform.code} · {squad.name}"
 
     def clean(self):
@@ -72,7 +72,8 @@ def _percent(figures: dict, key: str) -> float | None:
 
 def _cached_run(what_if: WhatIf, seed: int, hours: int) -> dict:
     day = timezone.localdate().isoformat()  # the day's shifts are what is simulated
-    key = "whatif:" + hashlib.sha256(json.dumps([what_if.as_dict(), seed, hours, day], sort_keys=True).encode()).hexdigest()
+    asked = json.dumps([what_if.as_dict(), seed, hours, day], sort_keys=True)
+    key = "whatif:" + hashlib.sha256(asked.encode()).hexdigest()
     found = cache.get(key)
     if found is None:
         found = headless_run(seed=seed, hours=hours, policy="road", what_if=what_if)["policies"]["road"]

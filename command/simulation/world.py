@@ -102,7 +102,8 @@ def _zones() -> list[SimZone]:
     rows = []
     for zone in Zone.objects.select_related("platform").order_by("code"):
         polygon = shape(zone.polygon)
-        target = settings.RESPONSE_TARGET_CITY_CENTRE_S if zone.response_class == "city_centre" else settings.RESPONSE_TARGET_OTHER_S
+        centre = zone.response_class == "city_centre"
+        target = settings.RESPONSE_TARGET_CITY_CENTRE_S if centre else settings.RESPONSE_TARGET_OTHER_S
         point = polygon.representative_point()
         rows.append(SimZone(zone.pk, zone.code, zone.response_class, target, polygon, zone.platform.code,
                           zone.min_cover_units, _on_road(point.x, point.y)))

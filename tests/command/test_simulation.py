@@ -82,7 +82,8 @@ def test_a_second_call_waits_for_the_only_crew_and_is_served_from_the_first_scen
 def three_crews():
     """Across the river (fast by road), at Lujiazui (slower, still in time), on East Nanjing Road
     (nearest in a straight line, 504 s by road: late)."""
-    return [crew(1, "浦东滨江", PUDONG_RIVERSIDE), crew(2, "陆家嘴", LUJIAZUI), crew(3, "南京东路", NANJING_EAST)]
+    return [crew(1, "浦东滨江", PUDONG_RIVERSIDE), crew(2, "陆家嘴", LUJIAZUI),
+            crew(3, "南京东路", NANJING_EAST)]
 
 
 def chosen(policy: str, *, coverage: Coverage | None = None):
