@@ -16,7 +16,8 @@ from dispatch.engine import Crew, unit_profile
 from grid import travel
 from grid.models import KeySite, PatrolPoint, Zone
 from grid.travel import OffNetwork
-from platforms.models import Platform, Unit
+from grid.selectors import served_area_contains
+from platforms.models import Platform, Squad, Unit
 
 
 @dataclass(frozen=True)
@@ -83,17 +84,31 @@ def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) 
     day = day or timezone.localdate()
     start = timezone.make_aware(datetime.combine(day, time(0, 0)))
     platforms = {p.code: (p.lon, p.lat) for p in Platform.objects.order_by("code")}
-    unknown = set(what_if.move_platform) - set(platforms)
-    if unknown:
-        raise ValueError(f"unknown platform(s): {', '.join(sorted(unknown))}")
+    _check(what_if, platforms)
     platforms.update(what_if.move_platform)
     zones = _zones()
     stops = _stops(platforms, zones)
     # Shifts starting within the hour after the window are read too: they take the calls left waiting.
     units = _units(start, start + timedelta(hours=hours + 1), stops, what_if)
+    if not any(u.on_from < hours * 3600 for u in units):
+        raise ValueError(f"no approved shift on {day.isoformat()}: roster that day first (or pick another --day)")
     sites = list(KeySite.objects.order_by("code").values_list("pk", "code", "lon", "lat", "radius_m"))
     return World(start=start, hours=hours, units=units, zones=zones, key_sites=sites, platforms=platforms,
                  what_if=what_if)
+
+
+def _check(what_if: WhatIf, platforms: dict) -> None:
+    """A what-if names platforms and squads that exist, and moves a platform to a served point."""
+    unknown = (set(what_if.move_platform) | {code for code, _number in what_if.remove_squads}) - set(platforms)
+    if unknown:
+        raise ValueError(f"unknown platform(s): {', '.join(sorted(unknown))}")
+    squads = set(Squad.objects.values_list("platform__code", "number"))
+    missing = sorted(f"{code}:{number}" for code, number in what_if.remove_squads if (code, number) not in squads)
+    if missing:
+        raise ValueError(f"unknown squad(s): {', '.join(missing)}")
+    for code, (lon, lat) in sorted(what_if.move_platform.items()):
+        if not served_area_contains(lon, lat):
+            raise ValueError(f"{code} cannot move to ({lon}, {lat}): outside the served area")
 
 
 def _zones() -> list[SimZone]:

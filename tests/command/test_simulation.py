@@ -1,7 +1,7 @@
 """The headless simulator against hand-worked cases on the real demo road network: one crew and one
 call, a call that waits for the only crew, the three policies on a crafted three-crew case, the
 what-ifs, and a seed giving the same figures twice."""
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
@@ -182,9 +182,17 @@ class TestTheDemoCity:
         assert truck_post == (round(snapped[0], 6), round(snapped[1], 6))
         assert moved.platforms["P01"] == PEOPLES_SQUARE
 
-    def test_a_moved_platform_must_exist(self):
-        with pytest.raises(ValueError, match="P99"):
+    def test_a_what_if_must_name_what_exists_and_move_within_the_served_area(self):
+        with pytest.raises(ValueError, match="unknown platform\\(s\\): P99"):
             load_world(what_if=WhatIf(move_platform={"P99": PEOPLES_SQUARE}))
+        with pytest.raises(ValueError, match="unknown squad\\(s\\): P01:9"):
+            load_world(what_if=WhatIf(remove_squads=frozenset({("P01", 9)})))
+        with pytest.raises(ValueError, match="P01 cannot move to \\(121.9, 31.23\\): outside the served area"):
+            load_world(what_if=WhatIf(move_platform={"P01": (121.9, 31.23)}))
+
+    def test_a_day_with_no_approved_shift_is_refused(self):
+        with pytest.raises(ValueError, match="no approved shift on 2020-01-01"):
+            load_world(day=date(2020, 1, 1))
 
     def test_a_doubled_rate_doubles_the_expected_calls(self):
         world = load_world(hours=24, what_if=WhatIf(rate_factor=2.0))
