@@ -104,8 +104,11 @@ def _seed_officers(platform: Platform, index: int, squads: list[Squad], counts: 
             serial += 1
             badge = f"{index:02d}{serial:04d}"
             if badge not in existing:
+                # Auxiliaries go to the squads in pairs, as the police officers go one by one: every
+                # squad keeps one sworn officer to two auxiliaries.
+                squad = squads[(n // 2 if kind == "auxiliary" else n) % 5]
                 new.append(Officer(badge_number=badge, name=staffing.person_name(index * 10000 + serial), kind=kind,
-                                   platform=platform, squad=squads[n % 5], skills=_skills(kind, n)))
+                                   platform=platform, squad=squad, skills=_skills(kind, n)))
     Officer.objects.bulk_create(new)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from command.models import Membership
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import locate
+from platforms.roster_checks import roster_checks
 from platforms.models import (
     District, Officer, PatrolPlan, PatrolTask, Platform, RosterPeriod, Shift, Squad, Unit, UnitStatus,
 )
@@ -75,6 +76,7 @@ def test_the_current_week_has_an_approved_roster(seeded):
     assert sorted(periods.values_list("platform__code", "status", "ends_on")) == [
         (code, "approved", monday + timedelta(days=6)) for code in sorted(Platform.objects.values_list("code", flat=True))]
     assert not Shift.objects.filter(approved=False).exists()
+    assert [roster_checks(period) for period in periods] == [[]] * 7  # no violation, not even a warning: 1:2 in every squad
 
 
 def test_every_shift_today_has_a_patrol_plan_covering_the_platforms_points_and_routes(seeded):
