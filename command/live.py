@@ -207,6 +207,8 @@ def page_labels() -> dict:
             "officers_proposed": _("officers proposed"), "reachable": _("reachable in time"),
             "met": _("head count met"), "not_met": _("head count not met"), "confirmed": _("Dispatched."),
             "mobilization": _("Mobilization"), "not_found": _("No place of that name."),
+            "messages": _("Messages"), "send_message": _("Send message"), "mark_read": _("Mark read"),
+            "no_messages": _("No messages."), "new_message": _("New message"), "read": _("read"),
         },
     }
 

@@ -165,10 +165,32 @@ export class LiveConsole {
   clicked(event) {
     const unit = this.unitsLayer.nearest(event.containerPoint);
     if (unit) {
-      L.popup().setLatLng([unit.lat, unit.lon]).setContent(this.unitSummary(unit)).openOn(this.map);
+      L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(this.unitPopup(unit)).openOn(this.map);
       return;
     }
     this.openNewIncident(event.latlng);
+  }
+
+  // The unit's status and a point-to-point message to its tablet.
+  unitPopup(unit) {
+    const element = document.createElement("div");
+    element.className = "unit-popup";
+    element.dataset.unit = unit.id;
+    element.innerHTML = `${this.unitSummary(unit)}
+      <form class="unit-message"><label>${escapeHtml(this.ui.new_message)} <input name="text" maxlength="500" required></label>
+        <button type="submit">${escapeHtml(this.ui.send_message)}</button><p class="form-error" role="status"></p></form>`;
+    const form = element.querySelector("form");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/api/v1/units/${unit.id}/messages`, { method: "POST", body: { text: form.elements.text.value } });
+        form.elements.text.value = "";
+        form.querySelector(".form-error").textContent = this.ui.sent;
+      } catch (error) {
+        form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
+      }
+    });
+    return element;
   }
 
   unitSummary(unit) {

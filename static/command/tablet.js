@@ -17,6 +17,7 @@ export class Tablet {
     Object.assign(this, { unitId, labels, ui: labels.ui });
     this.assignments = new Versioned();
     this.incidents = new Map();
+    this.messages = new Map();
     this.unit = null;
     this.offsetMs = 0;
     this.queueKey = `tablet-queue-${unitId}`;
@@ -47,8 +48,10 @@ export class Tablet {
       this.incidents.set(row.incident, row.incident_detail);
       this.assignments.offer(row);
     }
+    this.messages = new Map((snapshot.messages || []).map((row) => [row.id, row]));
     this.reapplyQueue();
     this.render();
+    this.renderMessages();
   }
 
   apply(message) {
@@ -59,7 +62,10 @@ export class Tablet {
       this.unit = { ...this.unit, ...data };
       this.renderUnit();
     }
-    else if (event === "incident.updated" && this.incidents.has(data.id)) {
+    else if (event === "unit.message" || event === "unit.message_read") {
+      this.messages.set(data.id, data);
+      this.renderMessages();
+    } else if (event === "incident.updated" && this.incidents.has(data.id)) {
       this.incidents.set(data.id, { ...this.incidents.get(data.id), ...data });
       this.render();
     }
@@ -220,6 +226,26 @@ export class Tablet {
     const left = incident.target_s - (Date.now() + this.offsetMs - Date.parse(assignment.assigned_at)) / 1000;
     element.textContent = left >= 0 ? `${this.ui.target} ${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`;
     element.classList.toggle("late", left < 0);
+  }
+
+  renderMessages() {
+    const element = document.getElementById("unit-messages");
+    if (!element) return;
+    const rows = [...this.messages.values()].sort((a, b) => b.sent_at.localeCompare(a.sent_at));
+    element.innerHTML = rows.length ? `<ol class="messages">${rows.map((row) => `
+      <li data-message="${row.id}" class="${row.read_at ? "read" : "unread"}">
+        <time>${new Date(row.sent_at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })}</time>
+        <span class="text">${escapeHtml(row.text)}</span>
+        ${row.read_at ? `<span class="muted">${escapeHtml(this.ui.read)}</span>`
+                      : `<button type="button" data-read="${row.id}">${escapeHtml(this.ui.mark_read)}</button>`}</li>`).join("")}</ol>`
+      : `<p class="empty">${escapeHtml(this.ui.no_messages)}</p>`;
+    element.querySelectorAll("[data-read]").forEach((button) => button.addEventListener("click", async () => {
+      try {
+        const row = await api(`/api/v1/messages/${button.dataset.read}/read`, { method: "POST", body: {} });
+        this.messages.set(row.id, row);
+        this.renderMessages();
+      } catch (error) { this.say(`${this.ui.failed}${error.message}`, true); }
+    }));
   }
 
   // The unit tile's status badge, drawn by the server at load, kept current.

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from command.models import Role
+from command.models import Role, UnitMessage
 from dispatch.models import Assignment, Incident, Mobilization
 from platforms import positions
 from platforms.models import UnitStatus
@@ -167,6 +167,15 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
         console.locator(".leaflet-popup-close-button").click()
         expect(console.locator("form.new-incident")).to_have_count(0)
 
+        # A point-to-point message: the dispatcher clicks the unit on the map and writes to its tablet.
+        click_map_at(console, *POSTED)
+        console.fill(".unit-popup input[name=text]", "请到人民广场东侧待命")
+        console.click(".unit-popup [type=submit]")
+        expect(tablet.locator("#unit-messages li.unread .text")).to_have_text("请到人民广场东侧待命", timeout=STEP_MS)
+        tablet.click("#unit-messages [data-read]")
+        expect(tablet.locator("#unit-messages li.read")).to_have_count(1)
+        console.locator(".leaflet-popup-close-button").click()
+
         # The dispatcher clicks the map at the scene and takes the call.
         click_map_at(console, *SCENE)
         form = console.locator("form.new-incident")
@@ -267,6 +276,7 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
     assert (muster.status, muster.head_count, muster.deadline_s, [u["unit"] for u in muster.proposal["units"]]) == (
         "confirmed", 1, 600, [city.pk])
     assert Assignment.objects.filter(unit=city, incident=muster.incident, status="assigned").count() == 1
+    assert [(m.text, m.read_at is not None) for m in UnitMessage.objects.all()] == [("请到人民广场东侧待命", True)]
     assert errors == []
 
 
