@@ -1,5 +1,8 @@
 """Celery tasks of the dispatch engine: thin, keyed by id, safe to run twice (acks late)."""
+import logging
+
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.utils import timezone
 
 from dispatch import decisions, timers
@@ -19,3 +22,14 @@ def incidents_retry_task() -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def dispatch_sweep_task() -> dict:
     return timers.sweep()
+
+
+@worker_process_init.connect
+def _warm_up_routing(**kwargs) -> None:
+    """Each pool process loads the road network before its first call, not during it."""
+    from grid import travel
+
+    try:
+        travel.warm_up()
+    except Exception:  # a worker must start even if the network cannot be read now
+        logging.getLogger(__name__).exception("routing warm-up failed")

@@ -5,7 +5,8 @@ apart: at 180 s and 300 s about 2.5 % of the reachable road falls outside the ar
 road inside is not reachable in time: one-way streets, and the margin at the edge):
 1. Points every BASE_SPACING_M along the network's roads (the dataset's roads.json, merged into
    junction-to-junction lines), only those inside the disc no path could leave in time: the
-   network's top speed, tightened by how little road is fast (the same bound `fastest_to` prunes by).
+   network's top speed, tightened by how little road is fast (the straight-line bound `fastest_to` falls
+   back on when it has no road-time bound).
 2. Thinned on a square grid to at most MAX_SAMPLES, then timed by one OSRM table from the origin.
 3. Along each road the edge is interpolated between a reachable and an unreachable point.
 4. The reachable points are triangulated; triangles with an edge longer than GAP_M are dropped, so

@@ -329,6 +329,20 @@ def _rank_all(target, candidates, k, profile, at) -> list[tuple[Candidate, Leg]]
     return [(c, leg) for _, _, c, leg in ranked[:k]]
 
 
+def warm_up() -> bool:
+    """Load the engines and the road-time bound of the active network now (a worker process's first
+    ranking would otherwise pay 50-70 ms for it): one ranking at a point of the served area."""
+    network = engines.current()
+    if network is None:
+        return False
+    point = selectors.served_area().representative_point()
+    try:
+        fastest_to((point.x, point.y), [Candidate(key=0, lon=point.x, lat=point.y)], k=1)
+    except ValidationError:  # the point is off the road: the engines are loaded all the same
+        pass
+    return True
+
+
 # --- a route with its steps --------------------------------------------------------------------
 
 def route(origin, target, *, profile: str = "car", at=None) -> Route:
