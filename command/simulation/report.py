@@ -29,7 +29,7 @@ def figures(sim) -> dict:
         "waited": sum(1 for h in handled if h.waited),
         "preempted": sum(h.preempted for h in handled),
         "utilisation": _utilisation(sim),
-        "units": len(sim.crews),
+        "units": sum(1 for c in sim.crews.values() if c.unit.on_from < sim.end),  # on duty within the window
     }
 
 

@@ -57,7 +57,7 @@ def test_one_crew_one_call_arrives_after_turnout_and_the_road_time(settings):
     assert result["response_s"] == {"mean": 150.1, "p90": 150.1}
     assert result["call_to_scene_s"] == {"mean": 150.1, "p90": 150.1}
     assert result["within_target"]["300"] == {"calls": 1, "within": 1, "fraction": 1.0}
-    assert (result["waited"], result["late"], result["unserved"]) == (0, 0, 0)
+    assert (result["waited"], result["late"], result["unserved"], result["units"]) == (0, 0, 0, 1)
     # Busy from the order (100 s) to clearing (250.1 s on scene + 600 s), over 2 h on duty.
     assert result["utilisation"] == round(750.1 / 7200, 4)
 
