@@ -155,7 +155,7 @@ class Simulation:
             return
         capability = engine.capability_for(call.category)
         placed = [(c.unit.crew, c.fix(t, self.world.start)) for c in self._free() if capability in c.unit.capabilities]
-        chosen = self.choose(self, call, placed, missing, self.world.at(t)) if placed else []
+        chosen = self.choose(self, call, placed, missing, self.world.at(t))  # none free: it may still pre-empt
         for option in chosen:
             self.assign(handling, option, t)
         if len(handling.units) < call.units_needed:

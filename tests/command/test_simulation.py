@@ -114,6 +114,18 @@ def test_coverage_sends_the_fastest_when_no_departure_loses_coverage():
     assert chosen("coverage", coverage=nothing_to_cover) == ([1], 30.0 + 120.1)
 
 
+def test_a_p1_pulls_the_only_crew_off_a_p4_it_is_driving_to_and_the_p4_waits():
+    sim = Simulation(world_of(crew(1, "浦东01", PUDONG_RIVERSIDE)),
+                     [call(1, 0.0, LUJIAZUI, priority=4, category="other"),
+                      call(2, 60.0, BUND, priority=1, category="dispute", target_s=300)]).run()
+    p4, p1 = sim.handling[1], sim.handling[2]
+    assert (p1.ordered_at, p1.units, p4.preempted) == (60.0, [1], 1)
+    # The P4 keeps its first order time; it is sent again from the Bund when the crew clears there.
+    assert p4.ordered_at == 0.0
+    assert p4.on_scene_at == pytest.approx(p1.on_scene_at + 600.0 + 30.0 + 199.7)
+    assert figures(sim)["preempted"] == 1
+
+
 def test_a_call_no_capable_crew_can_take_is_never_served():
     sim = Simulation(world_of(crew(1, "巡逻", PUDONG_RIVERSIDE, capabilities=("patrol",))),
                      [call(1, 0.0, BUND, category="traffic_accident")]).run()
