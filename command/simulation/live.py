@@ -163,7 +163,7 @@ class LiveSimulator:
     def _stop(self, signum, frame) -> None:
         self.stopping = True
 
-    def _wait_for_server(self, limit_s: float = 120.0) -> None:
+    def _wait_for_server(self, limit_s: float = 300.0) -> None:
         """The web server may still be starting (the demo starts us beside it)."""
         give_up = time.monotonic() + limit_s
         while not self.stopping:
