@@ -14,7 +14,7 @@ from grid import travel
 from grid.geometry import distance_m
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.models import Unit, UnitStatus, VehicleKind
-from platforms.positions import live_positions
+from platforms.positions import live_positions, units_near, units_unplaced
 
 # Which capability a category wants; categories not listed take any patrol-capable unit.
 CATEGORY_CAPABILITY = {
@@ -26,6 +26,7 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
+SEARCH_RADII_M = (2500.0, 5000.0)  # the live GEO search widens through these, then takes everyone
 
 
 def units_needed(category: str, priority: int) -> int:
@@ -62,12 +63,29 @@ def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None
 
 
 def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> list[Option]:
-    """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly:
-    `travel.fastest_to` routes only the units whose ETA lower bound could still win."""
+    """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly.
+
+    A radius search of the live GEO set narrows thousands of units to the nearby hundreds before
+    any routing, and `travel.fastest_to` then routes only those whose ETA lower bound could still
+    win. The narrowing is exact: the answer from inside radius r stands only if its k-th ETA is
+    below the least time any unit beyond r could need (`travel.seconds_at_least`); else the search
+    widens, and at last takes everyone. Units with no live state are always ranked."""
     now = now or timezone.now()
     k = k or incident.units_needed + settings.RECOMMENDATION_ALTERNATIVES
-    crews = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
-    return _ranked(incident, _crews(crews), k, now)
+    candidates = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
+    if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
+        return _ranked(incident, _crews(candidates), k, now)
+    ids = set(candidates.values_list("pk", flat=True))
+    unplaced = units_unplaced(ids)
+    floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
+    for radius in SEARCH_RADII_M:
+        near = {pk for pk, _ in units_near(incident.lon, incident.lat, radius)} & ids
+        if len(near | unplaced) < k or len(near | unplaced) == len(ids):
+            continue  # too few to settle the top k here, or already everyone: widen or take all
+        options = _ranked(incident, _crews(candidates.filter(pk__in=near | unplaced)), k, now)
+        if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
+            return options
+    return _ranked(incident, _crews(candidates), k, now)
 
 
 @dataclass(frozen=True)

@@ -329,6 +329,17 @@ def _rank_all(target, candidates, k, profile, at) -> list[tuple[Candidate, Leg]]
     return [(c, leg) for _, _, c, leg in ranked[:k]]
 
 
+def seconds_at_least(straight_m: float) -> float:
+    """No unit farther than `straight_m` from a target in a straight line reaches it sooner than this
+    by road: both ends may snap up to the limit towards each other, no road is faster than the
+    network's measured speeds, and congestion only ever slows (factor >= 1)."""
+    road_m = np.array([max(straight_m - 2 * settings.SNAP_LIMIT_M, 0.0)])
+    network = engines.current()
+    if network is None:  # the labelled estimate: straight line x detour at the fallback speed
+        return float(road_m[0] / (settings.FALLBACK_SPEED_KMH / 3.6))
+    return float(_road_seconds_at_least(road_m, network)[0])
+
+
 def warm_up() -> bool:
     """Load the engines and the road-time bound of the active network now (a worker process's first
     ranking would otherwise pay 50-70 ms for it): one ranking at a point of the served area."""

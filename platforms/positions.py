@@ -318,6 +318,30 @@ def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, Live
     return found
 
 
+_UNPLACED_LUA = """
+local out = {}
+for id in string.gmatch(ARGV[1], '[^,]+') do
+  if redis.call('HEXISTS', KEYS[1], id) == 0 then out[#out + 1] = id end
+end
+return table.concat(out, ',')
+"""
+
+
+@cache
+def _unplaced_script(client: redis.Redis):
+    return client.register_script(_UNPLACED_LUA)
+
+
+def units_unplaced(unit_ids) -> set[int]:
+    """Which of these units have no live state (only their row knows where they last were)."""
+    unit_ids = [int(pk) for pk in unit_ids]
+    if not unit_ids:
+        return set()
+    joined = ",".join(map(str, unit_ids))
+    found = _unplaced_script(redis_client())(keys=[key("state")], args=[joined]).decode()
+    return {int(pk) for pk in found.split(",") if pk}
+
+
 def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:
     """Units in the GEO set within `radius_m` of a point, nearest first, as (unit id, metres)."""
     found = redis_client().geosearch(key("units"), longitude=lon, latitude=lat, radius=radius_m, unit="m",

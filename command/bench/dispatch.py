@@ -177,8 +177,11 @@ def _drive(fleet, *, rate: float, seconds: float, rng: random.Random) -> dict:
     reporter.stop()
     listener.stop()
     latencies = [listener.seen[pk] - t for pk, t in committed.items() if pk in listener.seen]
+    slowest = sorted(((listener.seen[pk] - t, round(t - min(committed.values()), 1)) for pk, t in committed.items()
+                      if pk in listener.seen), reverse=True)[:5]
     return {"calls": len(committed), "recommended": len(latencies), "lost": len(committed) - len(latencies),
             "latency_ms": percentiles(latencies) if latencies else None, "fixes_sent": reporter.sent,
+            "slowest_ms_at_s": [[round(latency * 1000), at] for latency, at in slowest],
             "seconds": seconds}
 
 
