@@ -129,3 +129,50 @@ def test_the_pruned_ranking_equals_a_full_table_over_every_unit(settings):
         settings.DISPATCH_RANKING = "full_table"
         full = [(o.unit, o.eta_s) for o in engine.rank(incident, k=5)]
         assert pruned == full
+
+
+@pytest.mark.django_db
+def test_the_live_radius_search_widens_until_its_answer_is_exact(monkeypatch):
+    near = place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
+    place(f.UnitFactory(call_sign="近02"), NANJING_EAST)
+    far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: beyond the first radius
+    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1000.0, 2000.0))
+    searched = []
+    real_near = engine.units_near
+    monkeypatch.setattr(engine, "units_near", lambda *a, **k: searched.append(a[2]) or real_near(*a, **k))
+    options = engine.rank(incident_at(BUND), k=3)
+    assert [o.call_sign for o in options] == ["近01", "近02", "远01"] and options[2].unit == far.pk
+    assert searched == [1000.0, 2000.0]   # neither radius held three units: everyone was ranked
+    assert near.pk == options[0].unit
+
+
+@pytest.mark.django_db
+def test_a_unit_without_live_state_is_ranked_whatever_the_radius(monkeypatch):
+    place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
+    f.UnitFactory(call_sign="库01", lon=NANJING_EAST[0], lat=NANJING_EAST[1], last_fix_at=timezone.now())
+    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1200.0,))
+    options = engine.rank(incident_at(BUND), k=2)
+    assert [o.call_sign for o in options] == ["近01", "库01"]
+
+
+@pytest.mark.django_db
+def test_a_dense_fleet_is_settled_inside_the_first_radius_and_still_exact(settings, monkeypatch):
+    import random
+
+    from command.bench.routing import on_road_points
+
+    rng = random.Random(11)
+    points = [p for p in on_road_points(600, rng) if abs(p[0] - PEOPLES_SQUARE[0]) < 0.02
+              and abs(p[1] - PEOPLES_SQUARE[1]) < 0.02][:120]
+    for n, point in enumerate(points):
+        place(f.UnitFactory(call_sign=f"D{n:03d}"), point)
+    settled = []
+    real_ranked = engine._ranked
+    monkeypatch.setattr(engine, "_ranked", lambda incident, units, k, now: settled.append(len(units)) or
+                        real_ranked(incident, units, k, now))
+    incident = incident_at(points[0])   # a scene on a unit's own street: the best ETAs are short
+    settings.DISPATCH_RANKING = "pruned"
+    pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
+    assert len(settled) == 1 and settled[0] < len(points)     # one ranking, of the units near only
+    settings.DISPATCH_RANKING = "full_table"
+    assert pruned == [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
