@@ -95,7 +95,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 60},
+        # redis-py 8 reads with a 5 s socket timeout by default, and channels-redis blocks 5 s on each
+        # receive: every idle socket's consumer died with "Timeout reading from" after about 5 s.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 1500, "expiry": 60},
     }
 }
 

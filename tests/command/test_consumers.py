@@ -217,3 +217,31 @@ def test_moved_since_sends_only_changes_and_units_gone():
     assert live.moved_since(picture, sent, None) == {"units": [[2, 121.3, 31.3, 3000, False]], "gone": [1]}
     scoped = {}
     assert live.moved_since(picture, scoped, frozenset({10})) == {"units": [], "gone": []}
+
+
+def test_the_layer_outwaits_its_own_blocking_receive():
+    """channels-redis blocks `brpop_timeout` (5 s) on each receive; a socket timeout no longer than
+    that (redis-py 8's default is 5 s) killed every idle consumer."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    pool = layer.create_pool(0)
+    assert pool.connection_kwargs["socket_timeout"] == 30 > layer.brpop_timeout
+
+
+def test_an_idle_console_socket_outlives_the_layers_blocking_receive(dispatcher, officer_unit):
+    """Quiet for longer than one blocking receive (5 s), the socket still hears the next event."""
+    headers = login_headers(dispatcher)
+
+    async def scenario():
+        console, connected, _ = await opened("/ws/console/", headers)
+        assert connected
+        quiet = await console.receive_nothing(timeout=7.0, interval=0.5)
+        await asyncio.to_thread(unit_status_changed, officer_unit)
+        heard = await console.receive_json_from(WAIT_S)
+        await console.disconnect()
+        return quiet, heard
+
+    quiet, heard = async_to_sync(scenario)()
+    assert quiet is True
+    assert (heard["event"], heard["data"]["id"]) == ("unit.status", officer_unit.pk)
