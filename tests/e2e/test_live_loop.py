@@ -272,6 +272,7 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
     assert {"recommended", "assigned", "acknowledged"} <= set(timeline)
     assert console_versions == [incident.version, "cleared", [[assignment.pk, assignment.version, "cleared"]]]
     assert tablet_state == [[assignment.pk, assignment.version, "cleared"]]
+    assert positions.avl_stats()["sources"].get("websocket", 0) >= 1  # the tablet's geolocation, over its socket
     muster = Mobilization.objects.get()
     assert (muster.status, muster.head_count, muster.deadline_s, [u["unit"] for u in muster.proposal["units"]]) == (
         "confirmed", 1, 600, [city.pk])
