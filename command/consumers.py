@@ -5,6 +5,7 @@ A console also gets `units.moved` about once a second: only the positions that c
 last send, read from the live picture (one read per process, see command.live.Picture), so 5,000
 units moving at 1 Hz cost one message a second per console, not 5,000."""
 import asyncio
+import json
 import logging
 import time
 
@@ -40,6 +41,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
     async def event_relay(self, message):
         await self.send_json({"event": message["event"], "data": message["data"]})
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Unreadable JSON is answered, not allowed to end the consumer (and the socket)."""
+        try:
+            await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
+        except json.JSONDecodeError:
+            await self.send_json({"type": "error", "detail": "Send JSON."})
 
 
 class ConsoleConsumer(LiveConsumer):

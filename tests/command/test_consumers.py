@@ -192,15 +192,18 @@ def test_the_unit_socket_refuses_bad_fixes_and_fixes_from_the_command_centre(off
         malformed = await tablet.receive_json_from(WAIT_S)
         await tablet.send_json_to({"type": "chat"})
         unknown = await tablet.receive_json_from(WAIT_S)
+        await tablet.send_to(text_data="{not json")
+        unreadable = await tablet.receive_json_from(WAIT_S)
         watcher, _, _ = await opened(f"/ws/unit/{officer_unit.pk}/", command_centre)
         await watcher.send_json_to({"type": "fixes", "fixes": [{"lon": 121.48, "lat": 31.23,
                                                                "at": timezone.now().isoformat()}]})
         spoofed = await watcher.receive_json_from(WAIT_S)
         await tablet.disconnect()
         await watcher.disconnect()
-        return malformed, unknown, spoofed
+        return malformed, unknown, unreadable, spoofed
 
-    malformed, unknown, spoofed = async_to_sync(scenario)()
+    malformed, unknown, unreadable, spoofed = async_to_sync(scenario)()
+    assert unreadable == {"type": "error", "detail": "Send JSON."}
     assert malformed["type"] == "fixes.refused" and set(malformed["errors"]["fixes"]["0"]) == {"lon", "at"}
     assert unknown == {"type": "error", "detail": 'Send {"type": "fixes", "fixes": [...]}.'}
     assert spoofed == {"type": "error", "detail": "Only the unit's crew reports its position."}
