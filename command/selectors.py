@@ -89,7 +89,7 @@ def console_basemap() -> dict | None:
 def console_map_data(platforms, incidents) -> dict:
     """Plain JSON for the map. Iterating the querysets fills their caches, so the template's
     own loops over them cost no second query."""
-    from grid.models import KeySite, Zone
+    from grid.models import KeySite, PatrolPoint, Zone
     from grid.selectors import served_area
 
     return {
@@ -97,6 +97,8 @@ def console_map_data(platforms, incidents) -> dict:
         "zones": [_zone_json(zone) for zone in Zone.objects.all()],
         "key_sites": [{"id": site.pk, "code": site.code, "name": local_name(site), "lon": site.lon, "lat": site.lat,
                        "radius_m": site.radius_m} for site in KeySite.objects.all()],
+        "patrol_points": [{"id": point.pk, "code": point.code, "name": local_name(point), "lon": point.lon,
+                           "lat": point.lat} for point in PatrolPoint.objects.all()],
         "platforms": [_platform_json(platform) for platform in platforms],
         "incidents": [_incident_json(incident) for incident in incidents],
     }

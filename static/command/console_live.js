@@ -460,21 +460,24 @@ function start() {
   const labels = readJson("console-labels");
   if (!consoleMap || !labels) return null;
   document.getElementById("static-incidents")?.setAttribute("hidden", "");
-  drawKeySites(consoleMap.map, readJson("console-map-data")?.key_sites || []);
+  const data = readJson("console-map-data") || {};
+  drawKeySites(consoleMap.map, data.key_sites || []);
+  drawPatrolPoints(consoleMap.map, data.patrol_points || []);
   consoleMap.incidents.layer.remove();  // the live layer draws them from now on
   const liveConsole = new LiveConsole(consoleMap.map, labels);
-  placeSearch(liveConsole, readJson("console-map-data") || {});
+  placeSearch(liveConsole, data);
   return liveConsole;
 }
 
 // Named places from the page's map data: type a name, the map goes there and the new-incident
-// form opens at it (key sites, platforms, zones' centres).
+// form opens at it (key sites, platforms, patrol points, zones' centres).
 function placeSearch(liveConsole, data) {
   const form = document.getElementById("place-search");
   if (!form) return;
   const places = [
     ...(data.key_sites || []).map((site) => ({ name: `${site.name} (${site.code})`, lat: site.lat, lon: site.lon })),
     ...(data.platforms || []).map((platform) => ({ name: `${platform.name} (${platform.code})`, lat: platform.lat, lon: platform.lon })),
+    ...(data.patrol_points || []).map((point) => ({ name: `${point.name} (${point.code})`, lat: point.lat, lon: point.lon })),
     ...(data.zones || []).map((zone) => {
       const centre = L.geoJSON(zone.polygon).getBounds().getCenter();
       return { name: `${zone.name} (${zone.code})`, lat: centre.lat, lon: centre.lng };
@@ -490,6 +493,15 @@ function placeSearch(liveConsole, data) {
     liveConsole.map.setView([place.lat, place.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
     liveConsole.openNewIncident(L.latLng(place.lat, place.lon));
   });
+}
+
+// Must-patrol points (必巡点) as small squares, their names on hover.
+function drawPatrolPoints(map, points) {
+  for (const point of points) {
+    L.marker([point.lat, point.lon], {
+      icon: L.divIcon({ className: "patrol-point-marker", iconSize: [8, 8] }), keyboard: false,
+    }).bindTooltip(`${escapeHtml(point.code)} ${escapeHtml(point.name)}`).addTo(map);
+  }
 }
 
 function drawKeySites(map, sites) {

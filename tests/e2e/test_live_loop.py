@@ -90,6 +90,7 @@ def city(transactional_db, settings):
     positions.avl_wipe()
     platform = f.PlatformFactory(code="P01", name="人民广场平台")
     f.ZoneFactory(platform=platform, code="Z01", name="人民广场网格", min_cover_units=0)
+    f.PatrolPointFactory(platform=platform, code="PP01", name="西藏中路口", lon=121.4760, lat=31.2330)
     unit = f.UnitFactory(platform=platform, call_sign="人广01", capabilities=["patrol", "traffic"])
     person = f.OfficerFactory(platform=platform, squad=unit.shift.squad, name="李警官",
                               user=f.UserFactory(username="tablet-officer"))
@@ -161,9 +162,11 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
 
         # A place found by name opens the new-incident form there; the dispatcher closes it and
         # clicks the map at the scene instead.
-        console.fill("#place-search-input", "人民广场网格")
+        console.fill("#place-search-input", "西藏中路口")
         console.click("#place-search [type=submit]")
         expect(console.locator("form.new-incident")).to_have_count(1)
+        centre = console.evaluate("import('/static/command/console.js').then((m) => m.consoleMap.map.getCenter())")
+        assert (round(centre["lat"], 4), round(centre["lng"], 4)) == (31.233, 121.476)
         console.locator(".leaflet-popup-close-button").click()
         expect(console.locator("form.new-incident")).to_have_count(0)
 
