@@ -34,7 +34,14 @@ class Command(BaseCommand):
         dispatch.add_argument("--baseline-seconds", type=float, default=20.0, help="the naive full-table ranking")
         dispatch.add_argument("--seed", type=int, default=1)
         dispatch.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-        for sub_parser in (routing, basemap, ingest, dispatch):
+        fanout = sub.add_parser("fanout", help="a fix's delay to the consoles' websockets; the console's draw time")
+        fanout.add_argument("--units", type=int, default=2000)
+        fanout.add_argument("--consoles", type=int, default=20)
+        fanout.add_argument("--seconds", type=float, default=20.0)
+        fanout.add_argument("--frame-units", type=int, default=5000, help="units moving while Chromium draws the console")
+        fanout.add_argument("--frame-seconds", type=float, default=15.0)
+        fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+        for sub_parser in (routing, basemap, ingest, dispatch, fanout):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -63,6 +70,8 @@ class Command(BaseCommand):
                                 baseline_seconds=options["baseline_seconds"], seed=options["seed"])
         elif what == "dispatch":
             result = self._dispatch(options)
+        elif what == "fanout":
+            result = self._fanout(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
 
     def _dispatch(self, options) -> dict:
@@ -73,3 +82,12 @@ class Command(BaseCommand):
             raise CommandError("--units must be 1-20000, --rate 0.1-100, --seconds and --baseline-seconds 1-3600")
         arguments = {name: options[name] for name in ("units", "rate", "seconds", "baseline_seconds", "seed")}
         return dispatch.child(**arguments) if options["child"] else dispatch.run(**arguments)
+
+    def _fanout(self, options) -> dict:
+        from command.bench import fanout
+
+        if not (1 <= options["units"] <= 20_000 and 1 <= options["consoles"] <= 200 and 1 <= options["seconds"] <= 600
+                and 1 <= options["frame_units"] <= 20_000 and 1 <= options["frame_seconds"] <= 600):
+            raise CommandError("--units and --frame-units must be 1-20000, --consoles 1-200, the seconds 1-600")
+        arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds")}
+        return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)

@@ -1,0 +1,216 @@
+"""`manage.py bench fanout`: how long a position fix takes to reach the consoles, and how long the
+console's map takes to draw thousands of moving units in Chromium.
+
+Like `bench dispatch` it runs in a world of its own (a throwaway PostgreSQL database, a Redis
+database number of its own): the parent creates them and starts a child (`bench fanout --child`)
+that seeds the units, starts uvicorn on loopback, then
+1. moves `units` units at 1 Hz (a tenth of them every 100 ms) through the ingest service while `consoles` websocket clients logged
+   in as a dispatcher listen on `ws/console/`: the delay of each row of `units.moved` is its arrival
+   time minus the fix's own time (the fix is stamped when it is sent), so it covers the ingest, the
+   coalescing (about once a second) and the fan-out;
+2. moves `frame_units` units at 1 Hz while the real console page is open in headless Chromium, and
+   reads the canvas layer's draw time per frame (`UnitsLayer.frameTimes`).
+"""
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from pathlib import Path
+
+from command.bench.dispatch import _admin_url, _flush_redis, _sql, _with_db, _with_path
+
+BENCH_REDIS_DB = 12  # not bench dispatch's: the two may run at once
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+def run(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float) -> dict:
+    from django.conf import settings
+    from django.db import connection
+
+    name = f"bench_fanout_{os.getpid()}"
+    admin_url = _admin_url(connection.settings_dict)
+    _sql(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-fanout-") as work:
+            env = {**os.environ, "DATABASE_URL": _with_path(admin_url, name),
+                   "REDIS_URL": _with_db(settings.REDIS_URL, BENCH_REDIS_DB), "ROAD_DATA_DIR": str(Path(work) / "roads"),
+                   "DJANGO_MODE": "development"}
+            _flush_redis(env["REDIS_URL"])
+            child = subprocess.run(
+                [sys.executable, "manage.py", "bench", "fanout", "--child", "--units", str(units), "--consoles",
+                 str(consoles), "--seconds", str(seconds), "--frame-units", str(frame_units), "--frame-seconds",
+                 str(frame_seconds), "--json"],
+                env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=3600)
+            if child.returncode != 0:
+                raise RuntimeError(f"the bench's child failed:\n{child.stderr[-4000:]}")
+            _flush_redis(env["REDIS_URL"])
+            return json.loads(child.stdout.strip().splitlines()[-1])
+    finally:
+        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- the child ---------------------------------------------------------------------------------
+
+def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    ids, cookie = _seed(max(units, frame_units))
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
+                               "--port", str(port), "--ws", "websockets", "--log-level", "warning"],
+                              env=os.environ.copy(), start_new_session=True)
+    try:
+        _wait_for_port(port)
+        delays = asyncio.run(_fanout(port, cookie, ids[:units], consoles, seconds))
+        frames = _frames(port, cookie, ids[:frame_units], frame_seconds)
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(20)
+    return {"units": units, "consoles": consoles, "seconds": seconds, "fix_to_console_ms": delays,
+            "frame_units": frame_units, "console_draw_ms": frames,
+            "targets": "p99 fix to console < 1500 ms with coalescing; draw < 16 ms per update",
+            "note": "loopback, one uvicorn process; measured on whatever else this machine is running"}
+
+
+def _seed(count: int) -> tuple[list[int], str]:
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    from command.models import Membership, Role
+    from django.contrib.auth import get_user_model
+    from grid.selectors import served_area
+    from platforms.models import District, Platform, Shift, Squad, Unit
+
+    west, south, east, north = served_area().bounds
+    lon, lat = (west + east) / 2, (south + north) / 2
+    district = District.objects.create(code="BF", name="基准分局")
+    platform = Platform.objects.create(code="BF01", name="基准平台", district=district, lon=lon, lat=lat)
+    squad = Squad.objects.create(platform=platform, number=1, name="1班")
+    now = timezone.now()
+    shift = Shift.objects.create(squad=squad, kind="day", starts_at=now - timezone.timedelta(hours=1),
+                                 ends_at=now + timezone.timedelta(hours=8), approved=True)
+    Unit.objects.bulk_create([Unit(call_sign=f"基{i:05d}", shift=shift, platform=platform, status="available",
+                                   capabilities=["patrol"]) for i in range(count)], batch_size=2000)
+    user = get_user_model().objects.create_user("bench-dispatcher", password=None)
+    Membership.objects.create(user=user, role=Role.DISPATCHER)
+    client = Client()
+    client.force_login(user)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    return list(Unit.objects.order_by("pk").values_list("pk", flat=True)), cookie
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, timeout_s: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("uvicorn did not start")
+
+
+def _move(ids: list[int], k: int) -> None:
+    """Every unit a few metres on, stamped now: one ingest call, as a batch of tablets would."""
+    from grid.selectors import served_area
+    from platforms.positions import Fix, fixes_accept
+
+    west, south, east, north = served_area().bounds
+    at = datetime.now(dt_timezone.utc)
+    width, height = (east - west) * 0.6, (north - south) * 0.6
+    fixes = [Fix(unit_id=pk, at=at, lon=west + (east - west) * 0.2 + (pk * 7919 % 1000) / 1000 * width + k * 2e-5,
+                 lat=south + (north - south) * 0.2 + (pk * 104729 % 1000) / 1000 * height) for pk in ids]
+    fixes_accept(fixes=fixes, source="bench")
+
+
+async def _drive(ids: list[int], seconds: float, slices: int = 10) -> None:
+    """Each unit once a second, a tenth of them every 100 ms: tablets report at any phase of the
+    consoles' once-a-second send, so the delays spread over it as they would in the street."""
+    for k in range(int(seconds) * slices):
+        started = time.monotonic()
+        await asyncio.to_thread(_move, ids[k % slices::slices], k // slices)
+        await asyncio.sleep(max(0.0, 1.0 / slices - (time.monotonic() - started)))
+
+
+async def _fanout(port: int, cookie: str, ids: list[int], consoles: int, seconds: float) -> dict:
+    import websockets
+
+    delays: list[float] = []
+    measuring = asyncio.Event()
+    stop = asyncio.Event()
+
+    async def console():
+        headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
+        async with websockets.connect(f"ws://127.0.0.1:{port}/ws/console/", additional_headers=headers,
+                                      max_size=None) as ws:
+            while not stop.is_set():
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), 1.0)
+                except TimeoutError:
+                    continue
+                arrived_ms = time.time() * 1000
+                message = json.loads(raw)
+                if measuring.is_set() and message.get("event") == "units.moved":
+                    delays.extend(arrived_ms - row[3] for row in message["data"]["units"])
+
+    async def conductor():
+        await _drive(ids, 3)  # warm up: every console has had its first full picture
+        measuring.set()
+        await _drive(ids, seconds)
+        await asyncio.sleep(2.0)
+        stop.set()
+
+    await asyncio.gather(conductor(), *(console() for _ in range(consoles)))
+    return _quantiles(delays)
+
+
+def _frames(port: int, cookie: str, ids: list[int], seconds: float) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    name, value = cookie.split("=", 1)
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the driver below runs the ingest in this thread
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        context.add_cookies([{"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}])
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{port}/console/")
+        page.wait_for_function("document.getElementById('live-state')?.dataset.state === 'online'", timeout=60_000)
+        page.evaluate("import('/static/command/console_live.js').then((m) => { m.liveConsole.unitsLayer.frameTimes.length = 0; })")
+        for k in range(int(seconds)):
+            started = time.monotonic()
+            _move(ids, k + 1000)
+            page.wait_for_timeout(max(0.0, 1.0 - (time.monotonic() - started)) * 1000)
+        page.wait_for_timeout(1500)
+        frames = page.evaluate("import('/static/command/console_live.js').then((m) => "
+                               "[m.liveConsole.unitsLayer.frameTimes.slice(), m.liveConsole.unitsLayer.units.size])")
+        browser.close()
+    times, drawn = frames
+    return {**_quantiles(times), "units_on_map": drawn}
+
+
+def _quantiles(values: list[float]) -> dict:
+    if not values:
+        return {"samples": 0}
+    ordered = sorted(values)
+
+    def q(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 1)
+
+    return {"samples": len(ordered), "p50": q(0.5), "p95": q(0.95), "p99": q(0.99), "max": round(ordered[-1], 1)}
