@@ -52,7 +52,8 @@ def assignment_changed(assignment: Assignment, *, created: bool = False) -> None
 def recommendation_published(recommendation: Recommendation) -> None:
     data = {"id": recommendation.pk, "incident": recommendation.incident_id, "options": recommendation.options,
             "proposed": recommendation.proposed, "at_risk": recommendation.at_risk, "auto": recommendation.auto,
-            "created_at": recommendation.created_at.isoformat()}
+            "created_at": recommendation.created_at.isoformat(),
+            "accepted_at": recommendation.accepted_at.isoformat() if recommendation.accepted_at else None}
     publish("incident.recommended", data, incident_groups(recommendation.incident))
 
 
@@ -61,3 +62,10 @@ def alert_raised(alert: Alert) -> None:
             "message": alert.message, "created_at": alert.created_at.isoformat()}
     groups = incident_groups(alert.incident) if alert.incident_id else [CITY]
     publish("alert.raised", data, groups)
+
+
+def alert_closed(alert: Alert) -> None:
+    data = {"id": alert.pk, "kind": alert.kind, "incident": alert.incident_id, "unit": alert.unit_id,
+            "closed_at": alert.closed_at.isoformat(), "closed_by": alert.closed_by_id}
+    groups = incident_groups(alert.incident) if alert.incident_id else [CITY]
+    publish("alert.closed", data, groups)

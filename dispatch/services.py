@@ -89,6 +89,7 @@ def alert_close(*, actor, alert: Alert) -> Alert:
     if alert.closed_at is None:
         alert.closed_at, alert.closed_by = timezone.now(), actor
         alert.save(update_fields=["closed_at", "closed_by"])
+        events.alert_closed(alert)  # every console drops it, not only the one that closed it
     return alert
 
 

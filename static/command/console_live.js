@@ -73,6 +73,7 @@ export class LiveConsole {
       "assignment.updated": () => this.assignmentChanged(data),
       "unit.status": () => this.unitChanged(data),
       "alert.raised": () => { this.alerts.set(data.id, data); this.changed(); },
+      "alert.closed": () => { this.alerts.delete(data.id); this.changed(); },
       "units.moved": () => this.moved(data),
     };
     if (handlers[event]) handlers[event]();

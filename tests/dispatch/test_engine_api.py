@@ -189,3 +189,15 @@ class TestFigures:
 
     def test_a_bad_window_is_a_400(self, as_):
         assert as_("dispatcher").get("/api/v1/incidents/figures?since=yesterday").status_code == 400
+
+
+def test_closing_an_alert_tells_every_console(as_, monkeypatch, django_capture_on_commit_callbacks):
+    from platforms import events as platform_events
+
+    sent = []
+    monkeypatch.setattr(platform_events, "send_now", lambda event, data, groups: sent.append((event, data["id"], groups)))
+    alert = Alert.objects.create(kind="no_unit", message="no unit")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_("dispatcher").post(f"/api/v1/alerts/{alert.pk}/close").status_code == 200
+        assert as_("dispatcher").post(f"/api/v1/alerts/{alert.pk}/close").status_code == 200   # again: no news
+    assert sent == [("alert.closed", alert.pk, ["console.city"])]
