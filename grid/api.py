@@ -16,6 +16,7 @@ from grid import filters, serializers, travel
 from grid.isochrone import isochrone
 from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone, check_point_served
 from grid.selectors import active_road_network, locate
+from grid.streets import streets_named
 
 MAP_READERS = (Role.DISPATCHER, Role.SUPERVISOR)
 
@@ -132,6 +133,19 @@ class RoadNetworkView(APIView):
         if network is None:
             raise NotFound("No road network is loaded: run `manage.py import_roads`.")
         return Response(serializers.RoadNetworkSerializer(network).data)
+
+
+class StreetSearchView(APIView):
+    """Streets of the loaded road network by name (`?q=南京`): where the console places a call."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS)]
+
+    @extend_schema(operation_id="streets", parameters=[serializers.StreetQuerySerializer],
+                   responses=serializers.StreetSerializer(many=True))
+    def get(self, request):
+        query = _checked_query(serializers.StreetQuerySerializer, request)
+        found = streets_named(query["q"], limit=query["limit"])
+        return Response(serializers.StreetSerializer(found, many=True).data)
 
 
 def _checked_query(serializer_class, request) -> dict:

@@ -214,3 +214,16 @@ class RoadNetworkSerializer(serializers.ModelSerializer):
 
     def get_attribution(self, network) -> str:
         return ATTRIBUTION
+
+
+class StreetQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=50, help_text="Part of the street's name.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+
+class StreetSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField(help_text="The OSM highway class.")
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    length_m = serializers.FloatField(help_text="Length of the street's longest stretch.")

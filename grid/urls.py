@@ -14,5 +14,6 @@ urlpatterns = [
     re_path(r"^travel/eta/?$", api.TravelEtaView.as_view(), name="travel-eta"),
     re_path(r"^travel/isochrone/?$", api.TravelIsochroneView.as_view(), name="travel-isochrone"),
     re_path(r"^road-network/?$", api.RoadNetworkView.as_view(), name="road-network"),
+    re_path(r"^road-network/streets/?$", api.StreetSearchView.as_view(), name="streets"),
     *router.urls,
 ]

@@ -470,8 +470,9 @@ function start() {
   return liveConsole;
 }
 
-// Named places from the page's map data: type a name, the map goes there and the new-incident
-// form opens at it (key sites, platforms, patrol points, zones' centres).
+// Named places from the page's map data, then streets of the road network: type a name, the map
+// goes there and the new-incident form opens at it (key sites, platforms, patrol points, zones'
+// centres, streets).
 function placeSearch(liveConsole, data) {
   const form = document.getElementById("place-search");
   if (!form) return;
@@ -488,11 +489,18 @@ function placeSearch(liveConsole, data) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const query = form.elements.q.value.trim().toLowerCase();
+    if (!query) return;
     const place = places.find((row) => row.name.toLowerCase() === query) || places.find((row) => row.name.toLowerCase().includes(query));
-    form.querySelector(".form-error").textContent = place ? "" : liveConsole.ui.not_found;
-    if (!place || !query) return;
-    liveConsole.map.setView([place.lat, place.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
-    liveConsole.openNewIncident(L.latLng(place.lat, place.lon));
+    // Not a named place: a street of the road network (南京东路), from the server's street index.
+    const found = place ? Promise.resolve(place) : fetch(`/api/v1/road-network/streets?q=${encodeURIComponent(query)}&limit=1`,
+      { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : [])).then((rows) => rows[0] || null).catch(() => null);
+    found.then((target) => {
+      form.querySelector(".form-error").textContent = target ? "" : liveConsole.ui.not_found;
+      if (!target) return;
+      liveConsole.map.setView([target.lat, target.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
+      liveConsole.openNewIncident(L.latLng(target.lat, target.lon));
+    });
   });
 }
 
