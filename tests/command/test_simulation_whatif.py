@@ -49,11 +49,12 @@ def test_a_supervisor_picks_only_their_own_platforms_and_squads(client):
 def test_a_moved_platform_needs_a_place_inside_the_served_area(client, administrator):
     login(client, administrator)
     p01 = Platform.objects.get(code="P01")
-    response = client.get(URL, {"run": 1, "platform": p01.pk, "rate_factor": 1, "hours": 6, "seed": 1})
+    response = client.get(URL, {"run": 1, "platform": p01.pk, "rate_factor": 1, "hours": 6, "seed": 1},
+                          headers={"accept-language": "en"})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == ["Give the longitude and latitude the platform moves to."]
     response = client.get(URL, {"run": 1, "platform": p01.pk, "lon": 100.0, "lat": 20.0, "rate_factor": 1, "hours": 6,
-                                "seed": 1})
+                                "seed": 1}, headers={"accept-language": "en"})
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == ["The new position is outside the served area."]
     assert client.get(URL, {"run": 1, "rate_factor": 9, "hours": 6, "seed": 1}).status_code == 400
@@ -61,7 +62,7 @@ def test_a_moved_platform_needs_a_place_inside_the_served_area(client, administr
 
 def test_a_doubled_call_rate_is_shown_beside_the_day_as_rostered(client, administrator):
     login(client, administrator)
-    response = client.get(URL, {"run": 1, "rate_factor": 2, "hours": 6, "seed": 2})
+    response = client.get(URL, {"run": 1, "rate_factor": 2, "hours": 6, "seed": 2}, headers={"accept-language": "en"})
     assert response.status_code == 200
     result = response.context["result"]
     assert result["what_if"]["calls"] > result["baseline"]["calls"]
