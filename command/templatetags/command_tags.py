@@ -12,6 +12,7 @@ CONSOLE = ("console", _("Console"))
 SUPERVISOR = ("supervisor", _("Supervisor"))
 ROSTER = ("supervisor-roster", _("Roster"))
 COVERAGE = ("supervisor-coverage", _("Patrol coverage"))
+WHAT_IF = ("supervisor-what-if", _("What if"))
 TABLET = ("tablet", _("Tablet"))
 DESK = ("desk", _("Service desk"))
 ADMIN = ("admin:index", _("Administration"))
@@ -20,10 +21,10 @@ API_DOCS = ("api-docs", _("API"))
 # Mirrors what command.views lets each role open, so nobody is shown a link that answers 403.
 NAV = {
     Role.DISPATCHER: (CONSOLE, API_DOCS),
-    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, API_DOCS),
+    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, API_DOCS),
     Role.OFFICER: (TABLET,),
     Role.CLERK: (DESK,),
-    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, DESK, ADMIN, API_DOCS),
+    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, ADMIN, API_DOCS),
 }
 
 

@@ -76,3 +76,9 @@ def test_a_doubled_call_rate_is_shown_beside_the_day_as_rostered(client, adminis
 def test_the_chart_scales_percentages_to_its_width():
     [bar] = chart([{"label": "x", "baseline": 50.0, "what_if": None}])["bars"]
     assert (bar["baseline_w"], bar["what_if_w"], bar["baseline_x"]) == (200.0, 0.0, 375.0)
+
+
+def test_the_what_if_page_is_in_the_supervisors_navigation(client, administrator):
+    login(client, administrator)
+    page = client.get(reverse("supervisor"), headers={"accept-language": "en"}).content.decode()
+    assert f'href="{URL}"' in page
