@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from command.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 

@@ -8,19 +8,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dispatch.models import Alert, Assignment, Incident, IncidentEvent, Mobilization, Recommendation
+from platforms import admin as platforms_admin
 
 
-class ViewOnlyMixin:
+class ViewOnlyMixin(platforms_admin.ViewOnlyMixin):
     actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class IncidentEventInline(ViewOnlyMixin, admin.TabularInline):

@@ -65,7 +65,7 @@ def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool
     missing = missing_units(incident)
     if incident.status not in DISPATCHABLE or missing <= 0:
         return None
-    incident.engine_checked_at = timezone.now()
+    incident.engine_checked_at, version = timezone.now(), incident.version
     chosen = choose_units(options, preempt, missing)
     auto = bool(chosen) and (force_auto or incident.priority in settings.AUTO_DISPATCH_PRIORITIES)
     recommendation = _recommendation(incident, preempt + options, chosen, auto)
@@ -74,6 +74,8 @@ def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool
         if not chosen:
             _wait(incident)
     incident.save()
+    if incident.version != version:  # at risk or waiting now: one event with the whole new state
+        events.incident_changed(incident)
     record(incident, EventKind.RECOMMENDED, data={"recommendation": recommendation.pk, "reason": reason,
                                                   "proposed": recommendation.proposed, "auto": auto})
     events.recommendation_published(recommendation)
@@ -108,6 +110,7 @@ def _recommendation(incident: Incident, options: list[Option], chosen: list[Opti
 
 
 def _mark_at_risk(incident: Incident, *, at_risk: bool, best: Option | None) -> None:
+    """In memory, with its event and alert; the caller saves and publishes."""
     if at_risk == incident.at_risk:
         return
     incident.at_risk = at_risk
@@ -118,7 +121,6 @@ def _mark_at_risk(incident: Incident, *, at_risk: bool, best: Option | None) -> 
         alert_raise(kind=AlertKind.AT_RISK, incident=incident,
                     message=_("%(number)s: no unit makes the %(target)s s target (fastest: %(eta)s).")
                     % {"number": incident.number, "target": incident.target_s, "eta": eta})
-    events.incident_changed(incident)
 
 
 def _wait(incident: Incident) -> None:
@@ -129,7 +131,6 @@ def _wait(incident: Incident) -> None:
     record(incident, EventKind.WAITING)
     alert_raise(kind=AlertKind.NO_UNIT, incident=incident,
                 message=_("%(number)s is waiting: no capable unit is free.") % {"number": incident.number})
-    events.incident_changed(incident)
 
 
 def _assign_all(incident: Incident, chosen: list[Option], *, actor) -> list[Assignment]:

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from dispatch.models import Assignment, AssignmentStatus, Category, Incident, Priority
 from grid import travel
-from grid.geometry import distance_m
 from grid.travel import Candidate, Leg, OffNetwork
+from platforms.filters import on_duty_now
 from platforms.models import Unit, UnitStatus, VehicleKind
 from platforms.positions import live_positions, units_near, units_unplaced
 
@@ -56,9 +56,7 @@ class Option:
 
 
 def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None):
-    now = now or timezone.now()
-    return (Unit.objects.filter(status__in=statuses, shift__approved=True, shift__starts_at__lte=now,
-                                shift__ends_at__gt=now, capabilities__contains=[capability])
+    return (Unit.objects.filter(on_duty_now(now), status__in=statuses, capabilities__contains=[capability])
             .select_related("vehicle"))
 
 
@@ -148,7 +146,7 @@ def _fastest(target, candidates: list[Candidate], k: int, profile: str, now, ran
     except OffNetwork:
         # The scene is off the road network (a park, a riverside walk): a unit is still sent, ranked
         # by the labelled straight-line estimate, and the console shows the times as estimates.
-        legs = [(c, _estimate(c, target)) for c in candidates]
+        legs = [(c, travel.estimate((c.lon, c.lat), target)) for c in candidates]
         return sorted(legs, key=lambda item: item[1].duration_s + item[0].extra_s)[:k]
 
 
@@ -156,11 +154,6 @@ def _full_table(target, candidates: list[Candidate], k: int, profile: str, now) 
     legs = travel.durations_to(target, [(c.lon, c.lat) for c in candidates], profile=profile, at=now)
     ranked = sorted(((c, leg) for c, leg in zip(candidates, legs) if leg), key=lambda item: item[1].duration_s + item[0].extra_s)
     return ranked[:k]
-
-
-def _estimate(candidate: Candidate, target) -> Leg:
-    metres = distance_m(candidate.lon, candidate.lat, *target) * settings.FALLBACK_DETOUR_FACTOR
-    return Leg(metres / (settings.FALLBACK_SPEED_KMH / 3.6), metres, estimated=True)
 
 
 def _option(target_s: float, candidate: Candidate, leg, workloads: dict) -> Option:

@@ -19,12 +19,13 @@ def incident_groups(incident: Incident) -> list[str]:
     return [CITY, district_group(district) if district else None]
 
 
+def _stamps(row, names) -> dict:
+    return {name: value.isoformat() if (value := getattr(row, name)) else None for name in names}
+
+
 def incident_payload(incident: Incident) -> dict:
-    data = {"id": incident.pk, **{name: getattr(incident, name) for name in INCIDENT_FIELDS}}
-    for stamp in ("received_at", "dispatched_at", "on_scene_at", "closed_at"):
-        value = getattr(incident, stamp)
-        data[stamp] = value.isoformat() if value else None
-    return data
+    return {"id": incident.pk, **{name: getattr(incident, name) for name in INCIDENT_FIELDS},
+            **_stamps(incident, ("received_at", "dispatched_at", "on_scene_at", "closed_at"))}
 
 
 def incident_changed(incident: Incident, *, created: bool = False) -> None:
@@ -33,13 +34,10 @@ def incident_changed(incident: Incident, *, created: bool = False) -> None:
 
 
 def assignment_payload(assignment: Assignment) -> dict:
-    data = {"id": assignment.pk, "incident": assignment.incident_id, "unit": assignment.unit_id,
+    return {"id": assignment.pk, "incident": assignment.incident_id, "unit": assignment.unit_id,
             "status": assignment.status, "eta_s": assignment.eta_s, "version": assignment.version,
-            "preempted_from": assignment.preempted_from_id}
-    for stamp in ("assigned_at", "ack_due_at", "acknowledged_at", "en_route_at", "on_scene_at", "ended_at"):
-        value = getattr(assignment, stamp)
-        data[stamp] = value.isoformat() if value else None
-    return data
+            "preempted_from": assignment.preempted_from_id,
+            **_stamps(assignment, ("assigned_at", "ack_due_at", "acknowledged_at", "en_route_at", "on_scene_at", "ended_at"))}
 
 
 def assignment_changed(assignment: Assignment, *, created: bool = False) -> None:

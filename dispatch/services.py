@@ -55,7 +55,7 @@ def incident_create(*, actor, category, priority, lon, lat, caller_name="", call
 def _incident_store(incident: Incident, actor) -> Incident:
     incident.number = _next_incident_number()
     incident.save()
-    _record(incident, EventKind.CREATED, actor=actor, data={"target_s": incident.target_s})
+    record(incident, EventKind.CREATED, actor=actor, data={"target_s": incident.target_s})
     events.incident_changed(incident, created=True)
     queue_dispatch(incident.pk)
     return incident
@@ -75,12 +75,9 @@ def _next_incident_number() -> str:
     return f"110-{timezone.localdate():%Y%m%d}-{serial:06d}"
 
 
-def _record(incident: Incident, kind: str, *, actor=None, unit=None, data=None) -> IncidentEvent:
-    return IncidentEvent.objects.create(incident=incident, kind=kind, actor=actor, unit=unit, data=data or {})
-
-
 def record(incident: Incident, kind: str, *, actor=None, unit=None, data=None) -> IncidentEvent:
-    return _record(incident, kind, actor=actor, unit=unit, data=data)
+    """One step on the incident's timeline (the caller holds the incident's lock)."""
+    return IncidentEvent.objects.create(incident=incident, kind=kind, actor=actor, unit=unit, data=data or {})
 
 
 @transaction.atomic
@@ -101,10 +98,6 @@ def alert_raise(*, kind: str, message: str, incident: Incident | None = None, un
 
 def incident_move(incident: Incident, status: str) -> None:
     """Change an incident's status in memory, through the transition table; the caller saves."""
-    _incident_move(incident, status)
-
-
-def _incident_move(incident: Incident, status: str) -> None:
     if incident.status == status:
         return
     INCIDENT_TRANSITIONS.check(incident.status, status)
@@ -132,7 +125,7 @@ def assignment_create(*, actor, incident: Incident, unit: Unit, eta_s: float | N
     unit_move(unit, UnitStatus.DISPATCHED)
     unit.save()
     _incident_on_assignment(incident, now)
-    _record(incident, EventKind.ASSIGNED, actor=actor, unit=unit,
+    record(incident, EventKind.ASSIGNED, actor=actor, unit=unit,
             data={"assignment": assignment.pk, "eta_s": eta_s, **({"auto": True} if actor is None else {})})
     events.assignment_changed(assignment, created=True)
     unit_status_changed(unit)
@@ -141,7 +134,7 @@ def assignment_create(*, actor, incident: Incident, unit: Unit, eta_s: float | N
 
 def _incident_on_assignment(incident: Incident, now) -> None:
     if incident.status in (IncidentStatus.RECEIVED, IncidentStatus.WAITING):  # a backup unit leaves it where it is
-        _incident_move(incident, IncidentStatus.DISPATCHED)
+        incident_move(incident, IncidentStatus.DISPATCHED)
     if incident.dispatched_at is None:
         incident.dispatched_at = now
     incident.version += 1
@@ -203,7 +196,7 @@ def assignment_advance(*, actor, assignment: Assignment, status: str, dispositio
     _incident_step(incident, incident_status, assignment, disposition, now)
     details = {"assignment": assignment.pk, **({"disposition": disposition} if disposition else {}),
                **({"detected": detected} if detected else {})}
-    _record(incident, event, actor=actor, unit=unit, data=details)
+    record(incident, event, actor=actor, unit=unit, data=details)
     events.assignment_changed(assignment)
     if status == AssignmentStatus.CLEARED:
         queue_waiting_retry()
@@ -245,7 +238,7 @@ def _incident_step(incident: Incident, status: str | None, assignment: Assignmen
         return  # the incident clears with its last unit
     if status == IncidentStatus.ON_SCENE and incident.status == IncidentStatus.ON_SCENE:
         return
-    _incident_move(incident, status)
+    incident_move(incident, status)
     if disposition:
         incident.disposition = disposition
     incident.save()
@@ -256,9 +249,9 @@ def _incident_step(incident: Incident, status: str | None, assignment: Assignmen
 def incident_close(*, actor, incident: Incident, note: str = "") -> Incident:
     """The dispatcher closes a cleared incident: its response figures are final from here on."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _incident_move(incident, IncidentStatus.CLOSED)
+    incident_move(incident, IncidentStatus.CLOSED)
     incident.save()
-    _record(incident, EventKind.CLOSED, actor=actor, data={"note": note} if note else {})
+    record(incident, EventKind.CLOSED, actor=actor, data={"note": note} if note else {})
     events.incident_changed(incident)
     return incident
 
@@ -272,9 +265,9 @@ def incident_cancel(*, actor, incident: Incident, reason: str) -> Incident:
     INCIDENT_TRANSITIONS.check(incident.status, IncidentStatus.CANCELLED)
     for assignment in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES):
         assignment_end(assignment, AssignmentStatus.CANCELLED)
-    _incident_move(incident, IncidentStatus.CANCELLED)
+    incident_move(incident, IncidentStatus.CANCELLED)
     incident.save()
-    _record(incident, EventKind.CANCELLED, actor=actor, data={"reason": reason.strip()})
+    record(incident, EventKind.CANCELLED, actor=actor, data={"reason": reason.strip()})
     events.incident_changed(incident)
     queue_waiting_retry()
     return incident

@@ -5,7 +5,7 @@ Only administrators redraw the map; the command centre and the platform supervis
 for travel times. Officers may ask for a route (their tablet's navigation), nothing else of travel.
 """
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

@@ -171,7 +171,7 @@ def _table(points: list, anchor, profile: str, *, towards: bool) -> list[Leg | N
     router = engines.router(profile)
     snap(*anchor, profile)  # refuses an anchor off the network
     if router is None:
-        return [_estimate(point, anchor) for point in points]
+        return [estimate(point, anchor) for point in points]
     if not points:
         return []
     n = len(points)
@@ -192,7 +192,8 @@ def _leg(duration, distance, snapped_m) -> Leg | None:
     return Leg(float(duration), float(distance))
 
 
-def _estimate(point, anchor) -> Leg:
+def estimate(point, anchor) -> Leg:
+    """The labelled straight-line estimate: distance x detour factor at the fallback speed."""
     metres = distance_m(*point, *anchor) * settings.FALLBACK_DETOUR_FACTOR
     return Leg(metres / (settings.FALLBACK_SPEED_KMH / 3.6), metres, estimated=True)
 
@@ -360,7 +361,7 @@ def route(origin, target, *, profile: str = "car", at=None) -> Route:
     router = engines.router(profile)
     snap(*origin, profile), snap(*target, profile)  # refuse points off the network; OSRM snaps itself
     if router is None:
-        leg = _estimate(origin, target)
+        leg = estimate(origin, target)
         return Route(leg.duration_s, leg.distance_m, {"type": "LineString", "coordinates": [list(origin), list(target)]},
                      estimated=True)
     try:

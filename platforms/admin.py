@@ -161,9 +161,8 @@ class UnitAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "status_changed_at", "lon", "lat", "last_fix_at", "version")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Roster records change only through platforms.rosters, which checks, records and withdraws
-    approvals: here they are for reading."""
+class ViewOnlyMixin:
+    """For rows that change only through a service (which checks, locks, records): the admin shows them."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -173,6 +172,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ViewOnlyMixin, admin.ModelAdmin):
+    """Roster records change only through platforms.rosters, which checks, records and withdraws
+    approvals: here they are for reading."""
 
 
 class RosterChangeInline(admin.TabularInline):

@@ -40,9 +40,10 @@ class ShiftFilter(django_filters.FilterSet):
         fields = ["platform", "squad", "kind", "approved", "secondary", "starts_after", "starts_before"]
 
 
-def on_duty_now() -> Q:
-    now = timezone.now()
-    return Q(shift__approved=True, shift__starts_at__lte=now, shift__ends_at__gt=now)
+def on_duty_now(at=None) -> Q:
+    """Units on an approved shift at `at` (now): the one rule of who is on duty, as `Unit.is_on_duty`."""
+    at = at or timezone.now()
+    return Q(shift__approved=True, shift__starts_at__lte=at, shift__ends_at__gt=at)
 
 
 class UnitFilter(django_filters.FilterSet):

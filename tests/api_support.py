@@ -1,5 +1,4 @@
 """Helpers for the API tests: a client logged in as a standing persona (see conftest.py)."""
-import pytest
 from rest_framework.test import APIClient
 
 

@@ -85,6 +85,24 @@ def api():
 
 
 @pytest.fixture
+def as_(request):
+    """`as_("dispatcher")`: an API client for a standing persona (see tests.api_support.client_as)."""
+    from tests.api_support import client_as
+
+    return lambda persona: client_as(request, persona)
+
+
+@pytest.fixture
+def empty_live_picture():
+    """No live positions before the test and none left after it (Redis is shared by the run)."""
+    from platforms import positions
+
+    positions.avl_wipe()
+    yield
+    positions.avl_wipe()
+
+
+@pytest.fixture
 def api_as(api):
     def login(user):
         api.force_authenticate(user)

@@ -10,83 +10,25 @@ layer like a console. Then the same again with the naive ranking (every on-duty 
 table) as the baseline, measured in the same run. The parent drops the database at the end.
 """
 import asyncio
-import json
 import os
 import random
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from command.bench import world
 
 BENCH_REDIS_DB = 13
 CATEGORIES = [("dispute", 3), ("public_order", 3), ("traffic_accident", 2), ("criminal", 1), ("rescue", 1)]
 
 
-# --- the parent: a world of its own -------------------------------------------------------------
+# --- the parent: a world of its own (command.bench.world) -------------------------------------------------------------
 
 def run(*, units: int, rate: float, seconds: float, baseline_seconds: float, seed: int) -> dict:
-    from django.conf import settings
-    from django.db import connection
-
-    name = f"bench_dispatch_{os.getpid()}"
-    admin_url = _admin_url(connection.settings_dict)
-    _sql(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-dispatch-") as work:
-            env = {**os.environ, "DATABASE_URL": _with_path(admin_url, name),
-                   "REDIS_URL": _with_db(settings.REDIS_URL, BENCH_REDIS_DB), "ROAD_DATA_DIR": str(Path(work) / "roads"),
-                   "ACK_TIMEOUT_S": "3600", "DJANGO_MODE": "development"}
-            _flush_redis(env["REDIS_URL"])
-            child = subprocess.run(
-                [sys.executable, "manage.py", "bench", "dispatch", "--child", "--units", str(units), "--rate", str(rate),
-                 "--seconds", str(seconds), "--baseline-seconds", str(baseline_seconds), "--seed", str(seed), "--json"],
-                env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=3600)
-            if child.returncode != 0:
-                raise RuntimeError(f"the bench's child failed:\n{child.stderr[-4000:]}")
-            _flush_redis(env["REDIS_URL"])
-            return json.loads(child.stdout)
-    finally:
-        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _admin_url(db: dict) -> str:
-    from django.conf import settings
-
-    return urlunsplit(urlsplit(os.environ.get("DATABASE_URL") or _dev_url(settings))._replace(path=f"/{db['NAME']}"))
-
-
-def _dev_url(settings) -> str:
-    from command import embedded
-
-    return embedded.postgres_url()
-
-
-def _with_path(url: str, database: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
-
-
-def _with_db(url: str, number: int) -> str:
-    parts = urlsplit(url)
-    if parts.scheme == "unix":
-        query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("db="))
-        return urlunsplit(parts._replace(query=f"{query}&db={number}".lstrip("&")))
-    return urlunsplit(parts._replace(path=f"/{number}"))
-
-
-def _sql(url: str, statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(_with_path(url, "postgres"), autocommit=True) as conn:
-        conn.execute(statement)
-
-
-def _flush_redis(url: str) -> None:
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
+    arguments = ["--units", str(units), "--rate", str(rate), "--seconds", str(seconds),
+                 "--baseline-seconds", str(baseline_seconds), "--seed", str(seed)]
+    return world.run_child("dispatch", arguments, redis_db=BENCH_REDIS_DB, env={"ACK_TIMEOUT_S": "3600"})
 
 
 # --- the child: seed, worker, drive, listen -----------------------------------------------------

@@ -17,13 +17,11 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from datetime import timezone as dt_timezone
-from pathlib import Path
 
-from command.bench.dispatch import _admin_url, _flush_redis, _sql, _with_db, _with_path
+from command.bench import world
 
 BENCH_REDIS_DB = 12  # not bench dispatch's: the two may run at once
 
@@ -32,29 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def run(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float) -> dict:
-    from django.conf import settings
-    from django.db import connection
-
-    name = f"bench_fanout_{os.getpid()}"
-    admin_url = _admin_url(connection.settings_dict)
-    _sql(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-fanout-") as work:
-            env = {**os.environ, "DATABASE_URL": _with_path(admin_url, name),
-                   "REDIS_URL": _with_db(settings.REDIS_URL, BENCH_REDIS_DB), "ROAD_DATA_DIR": str(Path(work) / "roads"),
-                   "DJANGO_MODE": "development"}
-            _flush_redis(env["REDIS_URL"])
-            child = subprocess.run(
-                [sys.executable, "manage.py", "bench", "fanout", "--child", "--units", str(units), "--consoles",
-                 str(consoles), "--seconds", str(seconds), "--frame-units", str(frame_units), "--frame-seconds",
-                 str(frame_seconds), "--json"],
-                env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=3600)
-            if child.returncode != 0:
-                raise RuntimeError(f"the bench's child failed:\n{child.stderr[-4000:]}")
-            _flush_redis(env["REDIS_URL"])
-            return json.loads(child.stdout.strip().splitlines()[-1])
-    finally:
-        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    arguments = ["--units", str(units), "--consoles", str(consoles), "--seconds", str(seconds),
+                 "--frame-units", str(frame_units), "--frame-seconds", str(frame_seconds)]
+    return world.run_child("fanout", arguments, redis_db=BENCH_REDIS_DB)
 
 
 # --- the child ---------------------------------------------------------------------------------

@@ -8,14 +8,7 @@ from platforms.positions import Fix
 from tests import factories as f
 from tests.api_support import client_as, matrix, readers
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_live_picture():
-    positions.avl_wipe()
-    yield
-    positions.avl_wipe()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_live_picture")]
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone, translation
 
 from command.celery import app as celery_app
-from platforms.positions import Fix, avl_wipe, fixes_accept
+from platforms.positions import Fix, fixes_accept
 from tests.grid.conftest import demo_network, road_dir  # noqa: F401  (module fixtures shared here)
 
 BUND = (121.4905, 31.2400)
@@ -22,10 +22,8 @@ def _english():
 
 
 @pytest.fixture(autouse=True)
-def _empty_live_picture():
-    avl_wipe()
-    yield
-    avl_wipe()
+def _empty_live_picture(empty_live_picture):
+    """Every dispatch test starts from an empty live picture."""
 
 
 @pytest.fixture

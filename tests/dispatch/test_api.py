@@ -8,18 +8,13 @@ from django.utils import timezone
 
 from dispatch.models import Assignment, Incident, IncidentEvent
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 
 pytestmark = pytest.mark.django_db
 
 INCIDENT_READERS = ("administrator", "dispatcher", "supervisor", "officer")
 CALL = {"category": "public_order", "priority": 2, "lon": 121.4737, "lat": 31.2304, "caller_name": "张三",
         "caller_phone": "13800138000", "description": "广场有人打架", "address": "人民广场"}
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dispatch import decisions
 from dispatch.models import Alert, Assignment, Incident, Mobilization
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 from tests.dispatch.conftest import place
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 PEOPLES_SQUARE = (121.4737, 31.2304)
 NEARBY = (121.4760, 31.2310)
 COMMAND = ("administrator", "dispatcher")
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from dispatch import services
-from dispatch.models import Assignment, AssignmentStatus, EventKind, Incident, IncidentEvent, IncidentStatus
+from dispatch.models import Assignment, EventKind, Incident, IncidentEvent, IncidentStatus
 from platforms.models import Unit, UnitStatus
 from platforms.transitions import InvalidTransition
 from tests import factories as f

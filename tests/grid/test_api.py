@@ -3,7 +3,7 @@ import pytest
 
 from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +21,6 @@ RESOURCES = {
                                                           "lat": 31.23}),
     "patrol-routes": (PatrolRoute, f.PatrolRouteFactory, {"code": "PRNEW", "name": "南京东路", "line": LINE}),
 }
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

@@ -1,14 +1,9 @@
 """Streets by name from the imported road network: the console's search for a street."""
 import pytest
 
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 
 pytestmark = [pytest.mark.usefixtures("demo_network"), pytest.mark.django_db]
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 def test_a_street_is_found_by_part_of_its_name_with_a_point_on_it(as_):

@@ -4,7 +4,7 @@ import pytest
 
 from grid import travel
 from grid.models import RoadNetwork
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 from tests.grid.conftest import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("production_recheck")]
@@ -22,11 +22,6 @@ def fresh_engines():
     travel.engines.reset()
     yield
     travel.engines.reset()
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

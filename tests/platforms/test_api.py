@@ -7,17 +7,12 @@ from django.utils import timezone
 
 from platforms.models import District, Officer, Platform, PlatformMove, Shift, Squad, Unit, UnitStatus, Vehicle
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 
 pytestmark = pytest.mark.django_db
 
 ROSTER_READERS = ("administrator", "dispatcher", "supervisor")
 PLACE_READERS = ("administrator", "dispatcher", "supervisor", "clerk")
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

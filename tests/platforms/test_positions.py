@@ -14,18 +14,11 @@ from platforms.models import TrackPoint, Unit
 from platforms.positions import Fix, LiveFix
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_live_picture")]
 
 SQUARE = (121.4737, 31.2304)          # People's Square
 BUND = (121.4903, 31.2400)            # the Bund, about 1.9 km away
 OUTSIDE = (121.60, 31.30)              # east of the served box
-
-
-@pytest.fixture(autouse=True)
-def avl():
-    positions.avl_wipe()
-    yield
-    positions.avl_wipe()
 
 
 @pytest.fixture

@@ -13,24 +13,12 @@ from django.utils import timezone
 from platforms import positions
 from platforms.models import TrackPoint
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_live_picture")]
 
 SQUARE = (121.4737, 31.2304)
 BUND = (121.4903, 31.2400)
-
-
-@pytest.fixture(autouse=True)
-def avl():
-    positions.avl_wipe()
-    yield
-    positions.avl_wipe()
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 from platforms import patrol, rosters
 from platforms.models import Absence, PatrolBand, PatrolPlan, PatrolTask, RosterPeriod, Shift
 from tests import factories as f
-from tests.api_support import client_as, matrix, readers
+from tests.api_support import matrix, readers
 from tests.platforms.roster_support import MONDAY, at, generate, staff
 
 pytestmark = pytest.mark.django_db
@@ -16,11 +16,6 @@ pytestmark = pytest.mark.django_db
 READERS = ("administrator", "dispatcher", "supervisor")
 WRITERS = ("administrator", "supervisor")
 DAY = MONDAY.isoformat()
-
-
-@pytest.fixture
-def as_(request):
-    return lambda persona: client_as(request, persona)
 
 
 @pytest.fixture
@@ -245,7 +240,7 @@ class TestBadInput:
         assert api.get("/api/v1/patrol-coverage/").data == {"platform": ["Give the platform's id."]}
         response = api.get(f"/api/v1/patrol-coverage/?platform={period.platform_id}&date=2030-02-30")
         assert (response.status_code, list(response.data)) == (400, ["date"])
-        assert api.get(f"/api/v1/patrol-plans/?date=yesterday").status_code == 400
+        assert api.get("/api/v1/patrol-plans/?date=yesterday").status_code == 400
 
 
 def test_a_coverage_report_through_the_api(as_, other_platform):

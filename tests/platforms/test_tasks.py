@@ -20,14 +20,7 @@ from platforms.models import TrackPoint, Unit
 from platforms.positions import Fix
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def avl():
-    positions.avl_wipe()
-    yield
-    positions.avl_wipe()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_live_picture")]
 
 
 def test_the_beat_schedule_names_registered_tasks():

@@ -1,0 +1,72 @@
+"""A world of its own for the end-to-end benchmarks: a throwaway PostgreSQL database, a Redis
+database number of its own (broker, channel layer, live positions) and a scratch road folder, so
+the dev data, the live map and a running demo are never touched.
+
+The parent creates them and runs the bench's child (`manage.py bench <what> --child ...`) with its
+settings pointing there, reads the JSON the child prints last, and removes everything at the end.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+def run_child(what: str, arguments: list[str], *, redis_db: int, env: dict | None = None) -> dict:
+    from django.conf import settings
+    from django.db import connection
+
+    name = f"bench_{what}_{os.getpid()}"
+    admin_url = _admin_url(connection.settings_dict)
+    _sql(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"bench-{what}-") as work:
+            child_env = {**os.environ, "DATABASE_URL": _with_path(admin_url, name),
+                         "REDIS_URL": _with_db(settings.REDIS_URL, redis_db), "ROAD_DATA_DIR": str(Path(work) / "roads"),
+                         "DJANGO_MODE": "development", **(env or {})}
+            _flush_redis(child_env["REDIS_URL"])
+            child = subprocess.run([sys.executable, "manage.py", "bench", what, "--child", *arguments, "--json"],
+                                   env=child_env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=3600)
+            if child.returncode != 0:
+                raise RuntimeError(f"the bench's child failed:\n{child.stderr[-4000:]}")
+            _flush_redis(child_env["REDIS_URL"])
+            return json.loads(child.stdout.strip().splitlines()[-1])
+    finally:
+        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin_url(db: dict) -> str:
+    return urlunsplit(urlsplit(os.environ.get("DATABASE_URL") or _dev_url())._replace(path=f"/{db['NAME']}"))
+
+
+def _dev_url() -> str:
+    from command import embedded
+
+    return embedded.postgres_url()
+
+
+def _with_path(url: str, database: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{database}"))
+
+
+def _with_db(url: str, number: int) -> str:
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = "&".join(q for q in parts.query.split("&") if q and not q.startswith("db="))
+        return urlunsplit(parts._replace(query=f"{query}&db={number}".lstrip("&")))
+    return urlunsplit(parts._replace(path=f"/{number}"))
+
+
+def _sql(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_with_path(url, "postgres"), autocommit=True) as conn:
+        conn.execute(statement)
+
+
+def _flush_redis(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
