@@ -6,6 +6,7 @@ Everything here is synchronous and reads the database or Redis: consumers call i
 import time
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from command.messages import messages_of
@@ -13,9 +14,9 @@ from command.models import Role
 from command.roles import Access
 from dispatch.events import assignment_payload, incident_payload
 from dispatch.models import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, Alert, Assignment, Incident, Recommendation
-from platforms.events import CITY, district_group, unit_group
+from platforms.events import CITY, district_group, platform_group, unit_group
 from platforms.filters import on_duty_now
-from platforms.models import Platform, Unit
+from platforms.models import Unit
 from platforms.positions import live_positions
 
 COMMAND_CENTRE = (Role.DISPATCHER, Role.ADMINISTRATOR)
@@ -30,14 +31,16 @@ class ConsoleScope:
 
 
 def console_scope(user) -> ConsoleScope | None:
-    """The command centre watches the city; a supervisor their platforms' districts; nobody else."""
+    """The command centre watches the city; a supervisor of a district that district's group; a
+    supervisor of a platform that platform's group; nobody else watches a console."""
     access = Access(user)
     if access.role in COMMAND_CENTRE:
         return ConsoleScope((CITY,), None)
-    if access.role != Role.SUPERVISOR or not access.platform_ids:
+    membership = getattr(user, "membership", None)
+    if access.role != Role.SUPERVISOR or membership is None or not access.platform_ids:
         return None
-    districts = Platform.objects.filter(pk__in=access.platform_ids).values_list("district_id", flat=True)
-    return ConsoleScope(tuple(district_group(pk) for pk in sorted(set(districts))), frozenset(access.platform_ids))
+    group = district_group(membership.district_id) if membership.district_id else platform_group(membership.platform_id)
+    return ConsoleScope((group,), frozenset(access.platform_ids))
 
 
 def unit_watcher(user, unit_id: int) -> str | None:
@@ -101,17 +104,18 @@ def moved_since(picture: dict[int, tuple], sent: dict[int, tuple], platform_ids)
 def snapshot(access) -> dict:
     """What a console loads on (re)connect before applying newer events: open incidents, units on
     duty with their live positions, active assignments, open alerts and the latest recommendation
-    of each open incident, each with its version where it has one; scoped for supervisors."""
+    of each open incident, each with its version where it has one; scoped for supervisors as their
+    socket is (console_scope): their platforms' units, and the incidents and alerts they hear of."""
     platform_ids = access.platform_ids
     incidents = Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES).select_related("zone").order_by("received_at")
     units = Unit.objects.filter(on_duty_now()).order_by("call_sign")
     assignments = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
     alerts = Alert.objects.filter(closed_at__isnull=True).order_by("created_at")
     if platform_ids is not None:
-        incidents = incidents.filter(zone__platform_id__in=platform_ids)
+        incidents = incidents_in_scope(incidents, platform_ids)
         units = units.filter(platform_id__in=platform_ids)
         assignments = assignments.filter(incident__in=incidents)
-        alerts = alerts.filter(incident__in=incidents)
+        alerts = alerts.filter(Q(incident__in=incidents) | Q(incident__isnull=True, unit__platform_id__in=platform_ids))
     incidents = list(incidents)
     return {
         "server_time": timezone.now().isoformat(),
@@ -121,6 +125,13 @@ def snapshot(access) -> dict:
         "alerts": [alert_row(alert) for alert in alerts],
         "recommendations": latest_recommendations([incident.pk for incident in incidents]),
     }
+
+
+def incidents_in_scope(incidents, platform_ids):
+    """Those in the platforms' zones or that a unit of theirs was sent to: what their consoles hear
+    (dispatch.events.incident_platforms)."""
+    sent_there = Assignment.objects.filter(incident=OuterRef("pk"), unit__platform_id__in=platform_ids)
+    return incidents.filter(Q(zone__platform_id__in=platform_ids) | Exists(sent_there))
 
 
 def incident_row(incident: Incident) -> dict:

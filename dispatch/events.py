@@ -1,22 +1,32 @@
 """What the console and the tablets hear about incidents, assignments, recommendations and alerts.
 
-Payloads are full objects with their version, minus the caller's name and phone: district
-consoles are watched by supervisors, who may not see them (they load details over REST).
+Payloads are full objects with their version, minus the caller's name and phone: district and
+platform consoles are watched by supervisors, who may not see them (they load details over REST).
+
+An incident's news reaches the consoles of its zone's platform and of every platform that has (or
+had) a unit on it: a supervisor follows their units to a job across the boundary.
 """
 from dispatch.models import Alert, Assignment, Incident, Recommendation
 from grid.models import Zone
-from platforms.events import CITY, Lookup, district_group, publish, unit_group
+from platforms.events import CITY, Lookup, platform_groups, publish, unit_group, unit_platform
 
 INCIDENT_FIELDS = ("number", "category", "priority", "status", "at_risk", "lon", "lat", "address", "zone_id",
                    "key_site_id", "target_s", "units_needed", "disposition", "version")
 
 
-zone_district = Lookup(lambda pk: Zone.objects.filter(pk=pk).values_list("platform__district_id", flat=True).first())
+zone_platform = Lookup(lambda pk: Zone.objects.filter(pk=pk).values_list("platform_id", flat=True).first())
+
+
+def incident_platforms(incident: Incident) -> list[int]:
+    """The zone's platform (cached), then the platforms of the units ever assigned to it: one small
+    query, not cached, since a unit assigned a moment ago in another process must count."""
+    assigned = (Assignment.objects.filter(incident_id=incident.pk).order_by("unit__platform_id")
+                .values_list("unit__platform_id", flat=True).distinct()) if incident.pk else []
+    return [zone_platform(incident.zone_id), *assigned]
 
 
 def incident_groups(incident: Incident) -> list[str]:
-    district = zone_district(incident.zone_id)
-    return [CITY, district_group(district) if district else None]
+    return platform_groups(incident_platforms(incident))
 
 
 def _stamps(row, names) -> dict:
@@ -58,12 +68,18 @@ def recommendation_published(recommendation: Recommendation) -> None:
 def alert_raised(alert: Alert) -> None:
     data = {"id": alert.pk, "kind": alert.kind, "incident": alert.incident_id, "unit": alert.unit_id,
             "message": alert.message, "created_at": alert.created_at.isoformat()}
-    groups = incident_groups(alert.incident) if alert.incident_id else [CITY]
-    publish("alert.raised", data, groups)
+    publish("alert.raised", data, alert_groups(alert))
 
 
 def alert_closed(alert: Alert) -> None:
     data = {"id": alert.pk, "kind": alert.kind, "incident": alert.incident_id, "unit": alert.unit_id,
             "closed_at": alert.closed_at.isoformat(), "closed_by": alert.closed_by_id}
-    groups = incident_groups(alert.incident) if alert.incident_id else [CITY]
-    publish("alert.closed", data, groups)
+    publish("alert.closed", data, alert_groups(alert))
+
+
+def alert_groups(alert: Alert) -> list[str]:
+    """An alert about an incident goes where the incident goes, one about a unit alone to the unit's
+    platform's consoles, any other to the command centre only."""
+    if alert.incident_id:
+        return incident_groups(alert.incident)
+    return platform_groups([unit_platform(alert.unit_id)]) if alert.unit_id else [CITY]

@@ -22,6 +22,10 @@ def district_group(district_id) -> str:
     return f"console.district.{district_id}"
 
 
+def platform_group(platform_id) -> str:
+    return f"console.platform.{platform_id}"
+
+
 def unit_group(unit_id) -> str:
     return f"unit.{unit_id}"
 
@@ -45,8 +49,8 @@ def send_now(event: str, data: dict, groups) -> None:
 
 
 class Lookup:
-    """A small read-through cache of a row's district: events are published many times a second and
-    districts almost never change; a change is seen within `ttl_s`."""
+    """A small read-through cache of a row's platform or district: events are published many times a
+    second and those almost never change; a change is seen within `ttl_s`."""
 
     def __init__(self, query, ttl_s: float = 60.0):
         self.query, self.ttl_s, self.values = query, ttl_s, {}
@@ -62,10 +66,19 @@ class Lookup:
 
 
 platform_district = Lookup(lambda pk: Platform.objects.filter(pk=pk).values_list("district_id", flat=True).first())
+unit_platform = Lookup(lambda pk: Unit.objects.filter(pk=pk).values_list("platform_id", flat=True).first())
+
+
+def platform_groups(platform_ids) -> list[str]:
+    """The consoles that watch these platforms: the city, their districts', their own (in that order)."""
+    platform_ids = [pk for pk in dict.fromkeys(platform_ids) if pk is not None]
+    districts = [district_group(district) for pk in platform_ids if (district := platform_district(pk)) is not None]
+    return list(dict.fromkeys([CITY, *districts, *(platform_group(pk) for pk in platform_ids)]))
 
 
 def unit_groups(unit: Unit) -> list[str]:
-    return [CITY, district_group(platform_district(unit.platform_id)), unit_group(unit.pk)]
+    """Where news of a unit goes: its platform's consoles and its own tablet; no query once cached."""
+    return [*platform_groups([unit.platform_id]), unit_group(unit.pk)]
 
 
 def unit_payload(unit: Unit) -> dict:

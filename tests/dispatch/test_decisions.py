@@ -225,13 +225,12 @@ def test_the_console_and_the_units_tablet_hear_each_step_after_commit(take_call,
     zone = f.ZoneFactory(platform=platform, polygon=f.square(*BUND, half=0.003))
     unit = place(f.UnitFactory(platform=platform, call_sign="浦东01"), PUDONG_RIVERSIDE)
     incident = take_call(priority=Priority.P1)
-    district = f"console.district.{platform.district_id}"
-    city_and_district = ["console.city", district]
+    consoles = ["console.city", f"console.district.{platform.district_id}", f"console.platform.{platform.pk}"]
     assert incident.zone_id == zone.pk
     assert sent == [
-        ("incident.created", city_and_district),
-        ("incident.recommended", city_and_district),
-        ("incident.updated", city_and_district),
-        ("assignment.created", [*city_and_district, f"unit.{unit.pk}"]),
-        ("unit.status", ["console.city", district, f"unit.{unit.pk}"]),
+        ("incident.created", consoles),
+        ("incident.recommended", consoles),
+        ("incident.updated", consoles),
+        ("assignment.created", [*consoles, f"unit.{unit.pk}"]),
+        ("unit.status", [*consoles, f"unit.{unit.pk}"]),
     ]
