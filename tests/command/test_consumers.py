@@ -6,6 +6,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -13,6 +14,8 @@ from command import live
 from command.asgi import application
 from command.consumers import REFUSED
 from command.models import Role
+from dispatch import events as dispatch_events
+from platforms import events as platform_events
 from platforms import positions
 from platforms.events import unit_status_changed
 from tests import factories as f
@@ -51,6 +54,19 @@ def district_supervisor(db, platform):
     return user
 
 
+@pytest.fixture
+def neighbour_platform(db, platform):
+    """Another platform of the supervisor's platform's district."""
+    return f.PlatformFactory(code="P03", name="南京东路平台", district=platform.district)
+
+
+@pytest.fixture
+def neighbour_supervisor(db, neighbour_platform):
+    user = f.UserFactory(username="neighbour-supervisor")
+    f.membership(user, Role.SUPERVISOR, platform=neighbour_platform)
+    return user
+
+
 def login_headers(user=None, origin=ORIGIN) -> list:
     """The browser's headers: its origin and, when logged in, the session cookie (made synchronously)."""
     headers = list(origin)
@@ -66,6 +82,18 @@ async def opened(path, headers):
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect(timeout=WAIT_S)
     return communicator, connected, code
+
+
+async def in_thread(function, *args):
+    """Run blocking code (queries, publishes) off the event loop, closing that thread's own
+    connection after it, or the test database could not be dropped at the end of the run."""
+    def run():
+        try:
+            return function(*args)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(run)
 
 
 def connect_outcome(path, user=None, origin=ORIGIN):
@@ -102,6 +130,18 @@ def test_unit_socket_permission_matrix(request, officer_unit, other_district_uni
     assert (connected, code) == ((True, None) if allowed else (False, REFUSED))
 
 
+def test_each_console_joins_one_group_of_its_scope(request, platform, neighbour_platform):
+    expected = {"dispatcher": ("console.city",), "administrator": ("console.city",),
+                "supervisor": (f"console.platform.{platform.pk}",),
+                "district_supervisor": (f"console.district.{platform.district_id}",),
+                "officer": None, "clerk": None, "outsider": None}
+    scopes = {persona: live.console_scope(request.getfixturevalue(persona)) for persona in expected}
+    assert {persona: scope and scope.groups for persona, scope in scopes.items()} == expected
+    assert scopes["supervisor"].platform_ids == {platform.pk}
+    assert scopes["district_supervisor"].platform_ids == {platform.pk, neighbour_platform.pk}
+    assert scopes["dispatcher"].platform_ids is None
+
+
 def test_a_unit_that_does_not_exist_is_refused_even_to_the_command_centre(dispatcher):
     assert connect_outcome("/ws/unit/987654/", dispatcher) == (False, REFUSED)
 
@@ -126,7 +166,7 @@ def test_an_event_after_commit_reaches_exactly_its_groups(dispatcher, supervisor
         for name, path, headers in plan:
             sockets[name], connected, _ = await opened(path, headers)
             assert connected, name
-        await asyncio.to_thread(publish_both)
+        await in_thread(publish_both)
         first = {name: await communicator.receive_json_from(WAIT_S) for name, communicator in sockets.items()}
         second = await sockets["city"].receive_json_from(WAIT_S)
         for communicator in sockets.values():
@@ -149,13 +189,76 @@ def test_an_event_after_commit_reaches_exactly_its_groups(dispatcher, supervisor
     assert second == near
 
 
+def test_incident_and_unit_news_reach_the_consoles_of_their_platforms_only(
+        dispatcher, supervisor, district_supervisor, neighbour_supervisor, other_supervisor, officer, platform,
+        neighbour_platform, officer_unit, other_district_unit):
+    """Every socket reads until an end marker sent to all groups, so what it heard is exact: a
+    supervisor hears their platform's units and incidents (and a job their unit was sent to across
+    the boundary), a district supervisor the district's, the tablet only its own unit's news."""
+    near = f.IncidentFactory(zone=f.ZoneFactory(platform=platform), number="110-NEAR")
+    far = f.IncidentFactory(zone=f.ZoneFactory(platform=other_district_unit.platform), number="110-FAR")
+    neighbour_unit = f.UnitFactory(platform=neighbour_platform, call_sign="南东01")
+    watchers = {"city": dispatcher, "platform": supervisor, "district": district_supervisor,
+                "neighbour": neighbour_supervisor, "far": other_supervisor}
+    plan = [(name, "/ws/console/", login_headers(user)) for name, user in watchers.items()]
+    plan.append(("own unit", f"/ws/unit/{officer_unit.pk}/", login_headers(officer)))
+    everyone = ["console.city", f"console.district.{platform.district_id}", f"console.platform.{platform.pk}",
+                f"console.platform.{neighbour_platform.pk}", f"console.platform.{other_district_unit.platform_id}",
+                f"unit.{officer_unit.pk}"]
+
+    def publish_all():  # autocommit: each is sent at once, as after a commit
+        dispatch_events.incident_changed(far, created=True)
+        dispatch_events.incident_changed(near, created=True)
+        neighbour_unit.status = "unavailable"
+        unit_status_changed(neighbour_unit)
+        unit_status_changed(officer_unit)
+        sent_far = f.AssignmentFactory(incident=near, unit=other_district_unit)  # help from another district
+        dispatch_events.assignment_changed(sent_far, created=True)
+        dispatch_events.incident_changed(near)
+        platform_events.send_now("test.end", {}, everyone)
+
+    async def heard_until_the_end(communicator):
+        heard = []
+        while (message := await communicator.receive_json_from(WAIT_S))["event"] != "test.end":
+            heard.append((message["event"], message["data"].get("number") or message["data"].get("call_sign")
+                          or message["data"]["id"]))
+        return heard
+
+    async def scenario():
+        sockets = {}
+        for name, path, headers in plan:
+            sockets[name], connected, _ = await opened(path, headers)
+            assert connected, name
+        await in_thread(publish_all)
+        heard = {name: await heard_until_the_end(communicator) for name, communicator in sockets.items()}
+        for communicator in sockets.values():
+            await communicator.disconnect()
+        return heard
+
+    heard = async_to_sync(scenario)()
+    sent_far = ("assignment.created", other_district_unit.assignments.get().pk)
+    assert heard == {
+        "city": [("incident.created", "110-FAR"), ("incident.created", "110-NEAR"), ("unit.status", "南东01"),
+                 ("unit.status", "人广01"), sent_far, ("incident.updated", "110-NEAR")],
+        "platform": [("incident.created", "110-NEAR"), ("unit.status", "人广01"), sent_far,
+                     ("incident.updated", "110-NEAR")],
+        "district": [("incident.created", "110-NEAR"), ("unit.status", "南东01"), ("unit.status", "人广01"), sent_far,
+                     ("incident.updated", "110-NEAR")],
+        "neighbour": [("unit.status", "南东01")],
+        "far": [("incident.created", "110-FAR"), sent_far, ("incident.updated", "110-NEAR")],
+        "own unit": [("unit.status", "人广01")],
+    }
+
+
 def test_fixes_over_the_unit_socket_move_the_unit_and_reach_the_consoles(officer, officer_unit, dispatcher, supervisor,
+                                                                          district_supervisor, neighbour_supervisor,
                                                                           other_supervisor):
     at = timezone.now().replace(microsecond=0)
     fix = {"lon": 121.4801, "lat": 31.2333, "at": at.isoformat(), "speed": 8.5, "unit": 999999}
-
-    headers = {name: login_headers(user) for name, user in (("officer", officer), ("city", dispatcher),
-                                                            ("platform", supervisor), ("far", other_supervisor))}
+    hearing, deaf = ("city", "platform", "district"), ("neighbour", "far")
+    headers = {name: login_headers(user) for name, user in (
+        ("officer", officer), ("city", dispatcher), ("platform", supervisor), ("district", district_supervisor),
+        ("neighbour", neighbour_supervisor), ("far", other_supervisor))}
 
     async def scenario():
         tablet, connected, _ = await opened(f"/ws/unit/{officer_unit.pk}/", headers["officer"])
@@ -163,24 +266,24 @@ def test_fixes_over_the_unit_socket_move_the_unit_and_reach_the_consoles(officer
         await tablet.send_json_to({"type": "fixes", "fixes": [fix, fix]})
         reply = await tablet.receive_json_from(WAIT_S)
         watchers = {}
-        for name in ("city", "platform", "far"):
+        for name in (*hearing, *deaf):
             watchers[name], connected, _ = await opened("/ws/console/", headers[name])
             assert connected
-        moved = {name: await watchers[name].receive_json_from(WAIT_S) for name in ("city", "platform")}
-        far_heard = await watchers["far"].receive_nothing(timeout=1.5)
+        moved = {name: await watchers[name].receive_json_from(WAIT_S) for name in hearing}
+        quiet = await asyncio.gather(*(watchers[name].receive_nothing(timeout=1.5) for name in deaf))
         for communicator in (tablet, *watchers.values()):
             await communicator.disconnect()
-        return reply, moved, far_heard
+        return reply, moved, quiet
 
-    reply, moved, far_heard = async_to_sync(scenario)()
+    reply, moved, quiet = async_to_sync(scenario)()
     assert reply == {"type": "fixes.result", "accepted": 1, "rejected": {"duplicate": 1}}
     live_fix = positions.live_positions([officer_unit.pk])[officer_unit.pk]
     assert (live_fix.lon, live_fix.lat, live_fix.at, live_fix.speed_mps) == (121.4801, 31.2333, at, 8.5)
     row = [officer_unit.pk, 121.4801, 31.2333, round(at.timestamp() * 1000), False]
-    for name in ("city", "platform"):
+    for name in hearing:
         assert moved[name]["event"] == "units.moved"
         assert (moved[name]["data"]["units"], moved[name]["data"]["gone"]) == ([row], [])
-    assert far_heard is True  # the other platform's supervisor is not shown this unit
+    assert quiet == [True, True]  # the neighbouring and the far platform's supervisors are not shown this unit
 
 
 def test_the_unit_socket_refuses_bad_fixes_and_fixes_from_the_command_centre(officer, officer_unit, dispatcher):
@@ -240,7 +343,7 @@ def test_an_idle_console_socket_outlives_the_layers_blocking_receive(dispatcher,
         console, connected, _ = await opened("/ws/console/", headers)
         assert connected
         quiet = await console.receive_nothing(timeout=7.0, interval=0.5)
-        await asyncio.to_thread(unit_status_changed, officer_unit)
+        await in_thread(unit_status_changed, officer_unit)
         heard = await console.receive_json_from(WAIT_S)
         await console.disconnect()
         return quiet, heard

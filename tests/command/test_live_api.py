@@ -2,6 +2,7 @@
 import pytest
 from django.utils import timezone
 
+from command.models import Role
 from dispatch.models import Alert, Recommendation
 from platforms import positions
 from platforms.positions import Fix
@@ -57,6 +58,61 @@ def test_a_supervisor_gets_their_platform_only(request, world, officer_unit):
     assert [row["id"] for row in data["units"]] == [officer_unit.pk]
     assert [row["message"] for row in data["alerts"]] == ["here"]
     assert len(data["assignments"]) == 1 and len(data["recommendations"]) == 1
+
+
+def supervisor_of(**scope):
+    user = f.UserFactory()
+    f.membership(user, Role.SUPERVISOR, **scope)
+    return user
+
+
+def snapshot_of(api_as, user) -> dict:
+    response = api_as(user).get("/api/v1/console/snapshot")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_supervisor_also_gets_the_jobs_their_units_were_sent_to_but_not_the_helpers(api_as, world, platform,
+                                                                                       other_platform, officer_unit):
+    """As their socket hears it (dispatch.events.incident_platforms): a unit of theirs sent across
+    the boundary brings that incident in; units stay those of their own platforms."""
+    helper = f.UnitFactory(platform=platform, call_sign="人广02")
+    sent = f.AssignmentFactory(incident=world["there"], unit=helper, status="en_route", version=3)
+    here = snapshot_of(api_as, supervisor_of(platform=platform))
+    assert [row["number"] for row in here["incidents"]] == ["110-A", "110-B"]
+    assert [row["call_sign"] for row in here["units"]] == ["人广01", "人广02"]
+    assert sorted((row["id"], row["version"]) for row in here["assignments"]) == [(world["assignment"].pk, 2),
+                                                                               (sent.pk, 3)]
+    assert [row["message"] for row in here["alerts"]] == ["here", "there"]
+    there = snapshot_of(api_as, supervisor_of(platform=other_platform))
+    assert [row["number"] for row in there["incidents"]] == ["110-B"]
+    assert [row["call_sign"] for row in there["units"]] == ["外滩01"]
+    assert [row["id"] for row in there["assignments"]] == [sent.pk]
+
+
+def test_a_job_a_unit_has_left_stays_in_its_supervisors_snapshot_while_open(api_as, world, platform):
+    f.AssignmentFactory(incident=world["there"], unit=f.UnitFactory(platform=platform), status="cleared",
+                        ended_at=timezone.now())
+    data = snapshot_of(api_as, supervisor_of(platform=platform))
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-B"]
+    assert [row["id"] for row in data["assignments"]] == [world["assignment"].pk]  # active ones only
+
+
+def test_a_district_supervisor_gets_every_platform_of_the_district(api_as, world, platform, officer_unit):
+    neighbour = f.PlatformFactory(code="P03", district=platform.district)
+    f.IncidentFactory(zone=f.ZoneFactory(platform=neighbour), number="110-D")
+    f.UnitFactory(platform=neighbour, call_sign="南东01")
+    data = snapshot_of(api_as, supervisor_of(district=platform.district))
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-D"]
+    assert [row["call_sign"] for row in data["units"]] == ["人广01", "南东01"]
+
+
+def test_an_alert_about_a_unit_alone_is_its_platforms(api_as, world, platform, other_platform, officer_unit):
+    Alert.objects.create(kind="not_acknowledged", unit=officer_unit, message="人广01 silent")
+    Alert.objects.create(kind="no_unit", message="city only")
+    assert [row["message"] for row in snapshot_of(api_as, supervisor_of(platform=platform))["alerts"]] == [
+        "here", "人广01 silent"]
+    assert [row["message"] for row in snapshot_of(api_as, supervisor_of(platform=other_platform))["alerts"]] == ["there"]
 
 
 @pytest.mark.parametrize(("persona", "code"), matrix({
