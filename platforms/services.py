@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grid.models import check_point_served
+from platforms import events
 from platforms.models import UNIT_TRANSITIONS, Platform, PlatformMove, Unit, UnitStatus
 
 # Statuses a person may set by hand; the others follow from assignments (dispatch owns them).
@@ -28,8 +29,11 @@ def unit_set_status(*, unit: Unit, status: str, actor) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.assignments.filter(status__in=("assigned", "acknowledged", "en_route", "on_scene")).exists():
         raise ValidationError({"status": _("Unit %(unit)s holds an active assignment: clear it first.") % {"unit": unit.call_sign}})
+    version = unit.version
     unit_move(unit, status)
     unit.save()
+    if unit.version != version:  # the consoles and the tablet hear of it after commit
+        events.unit_status_changed(unit)
     return unit
 
 

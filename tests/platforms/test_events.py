@@ -75,3 +75,14 @@ def test_a_unit_moved_to_another_platform_is_seen_once_the_lookup_expires(office
     first = lookup(officer_unit.pk)
     type(officer_unit).objects.filter(pk=officer_unit.pk).update(platform=other_platform)
     assert (first, lookup(officer_unit.pk), lookup(None)) == (officer_unit.platform_id, other_platform.pk, None)
+
+
+def test_a_status_set_by_hand_is_heard_once_and_a_repeat_not_at_all(platform, officer_unit, dispatcher, sent,
+                                                                    django_capture_on_commit_callbacks):
+    from platforms.services import unit_set_status
+
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher)
+        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher)
+    assert [(name, data["status"], data["version"], groups[-2:]) for name, data, groups in sent] == [
+        ("unit.status", "unavailable", 2, [f"console.platform.{platform.pk}", f"unit.{officer_unit.pk}"])]
