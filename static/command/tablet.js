@@ -1,7 +1,9 @@
 // The officer's tablet: the current assignment live over the unit's websocket, the four steps sent
 // with the assignment's version (a stale one comes back 409 and is shown), steps taken while offline
 // queued in order (kept in localStorage) and sent on reconnect, the route with its turn list, and
-// the browser's position reported over the socket while the page is open.
+// the browser's position reported over the socket while the page is open (each new fix, at most
+// one message a second; a parked car's position repeated every 5 s; fixes taken offline kept, up to
+// a bound, and sent in order on reconnect).
 
 import { LiveFeed, Versioned, api, clock, escapeHtml, readJson } from "./live.js";
 
@@ -10,7 +12,14 @@ const NEXT_STEPS = {
   assigned: ["acknowledged", "en_route", "on_scene"], acknowledged: ["en_route", "on_scene"],
   en_route: ["on_scene"], on_scene: ["cleared"],
 };
-const FIX_EVERY_MS = 5000;
+// Position reporting (see "position" below).
+const SEND_EVERY_MS = 1000;      // a moving car's fixes go out at most about once a second
+const PARKED_EVERY_MS = 5000;    // a parked car repeats its position this often (stale after STALE_FIX_AFTER_S)
+const FIXES_KEPT = 300;          // fixes held while the socket is down: 5 minutes at 1 Hz, oldest dropped first
+const FIXES_PER_MESSAGE = 50;    // well under the server's AVL_BATCH_MAX
+const REPLY_WAIT_MS = 15000;     // a batch the server has not answered by then is sent again
+const WATCH_RETRY_MS = 10000;    // a watch the browser ended (permission refused) is asked for again
+const CLOCK_TRUSTED_MS = 4000;   // a tablet clock further off the server's than this is corrected
 
 export class Tablet {
   constructor(unitId, labels) {
@@ -22,14 +31,24 @@ export class Tablet {
     this.offsetMs = 0;
     this.queueKey = `tablet-queue-${unitId}`;
     this.flushing = false;
-    this.fixes = [];
+    this.fixes = [];         // taken, not yet sent (oldest first)
+    this.inFlight = null;    // { fixes, sentAt }: sent, not yet answered
+    this.lastFixes = null;   // the server's last answer
+    this.watchId = null;
+    this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
+    this.lastSentAt = 0;     // wall clock of the last batch sent
+    this.lastAt = 0;         // the newest fix time queued (server clock, ms)
     this.routeFor = null;
     this.route = null;
     this.position = null;
     this.element = document.getElementById("live-assignment");
     this.message = document.getElementById("tablet-message");
     setInterval(() => this.renderClock(), 1000);
-    setInterval(() => this.sendFixes(), FIX_EVERY_MS);
+    setInterval(() => this.sendFixes(), SEND_EVERY_MS);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.showGeo("waiting");  // Chromium pauses the watch: no repeats
+      else this.watchPosition();
+    });
     this.watchPosition();
     this.feed = new LiveFeed({
       socketPath: `/ws/unit/${unitId}/`, snapshotUrl: `/api/v1/units/${unitId}/snapshot`,
@@ -55,7 +74,7 @@ export class Tablet {
   }
 
   apply(message) {
-    if (message.type === "fixes.result") { this.lastFixes = message; return; }
+    if (message.type) { this.fixesAnswered(message); return; }  // a reply: fixes.result, fixes.refused or error
     const { event, data } = message;
     if (event === "assignment.created" || event === "assignment.updated") this.assignmentChanged(data);
     else if (event === "unit.status" && this.unit && data.version >= this.unit.version) {
@@ -148,19 +167,99 @@ export class Tablet {
 
   // --- position -------------------------------------------------------------------------------
 
+  // The browser calls back when the position changes, not on a clock: a parked car may hear
+  // nothing for minutes (and Chromium's emulated position is told once). So while the watch is
+  // healthy and the page visible (Chromium stops a hidden page's watch), the last position is sent
+  // again every PARKED_EVERY_MS with the time of sending. After an error it is not: the unit goes
+  // stale on the console rather than be shown where it may no longer be.
+  // Offline, fixes are kept (up to FIXES_KEPT, at most one a second) and sent in order on
+  // reconnect: the track they make is what patrol coverage is judged from, and the server keeps
+  // the newest as the live position. One batch is in flight at a time until the server answers;
+  // one lost with its socket is sent again, which is harmless: the server ignores a fix that is
+  // not newer than the unit's last.
+
   watchPosition() {
-    if (!navigator.geolocation) return;
-    navigator.geolocation.watchPosition((position) => {
-      const { longitude: lon, latitude: lat, speed, heading, accuracy } = position.coords;
-      this.position = { lon, lat };
-      this.fixes.push({ lon, lat, at: new Date(position.timestamp).toISOString(), speed: speed ?? undefined,
-                        bearing: Number.isFinite(heading) ? heading : undefined, accuracy: accuracy ?? undefined });
-      this.fixes = this.fixes.slice(-20);
-    }, () => {}, { enableHighAccuracy: true, maximumAge: 2000 });
+    if (!navigator.geolocation) { this.showGeo("unsupported"); return; }
+    if (this.watchId !== null || document.visibilityState === "hidden") return;
+    this.watchId = navigator.geolocation.watchPosition((position) => this.fixTaken(position),
+      (error) => this.fixFailed(error), { enableHighAccuracy: true, maximumAge: SEND_EVERY_MS });
+  }
+
+  fixTaken(position) {
+    const { longitude: lon, latitude: lat, speed, heading, accuracy } = position.coords;
+    this.position = { lon, lat };
+    this.showGeo("ok");
+    this.queueFix({ lon, lat, at: this.serverMs(position.timestamp), speed: speed ?? undefined,
+                    bearing: Number.isFinite(heading) ? heading : undefined,
+                    accuracy: Number.isFinite(accuracy) ? accuracy : undefined });
+  }
+
+  fixFailed(error) {
+    if (error.code === error.PERMISSION_DENIED) {
+      // The browser has ended this watch: ask again later (the officer may allow it meanwhile).
+      navigator.geolocation.clearWatch(this.watchId);
+      this.watchId = null;
+      setTimeout(() => this.watchPosition(), WATCH_RETRY_MS);
+      this.showGeo("denied");
+    } else {
+      this.showGeo("unavailable");  // the watch goes on and its next fix makes it "ok" again
+    }
+  }
+
+  // Device times on the server's clock when the tablet's clock is clearly off (the server refuses
+  // fixes more than AVL_MAX_CLOCK_SKEW_S, 5 s, in the future); a smaller difference may be only the
+  // snapshot's time on the network, so it is left alone.
+  serverMs(deviceMs) {
+    return Math.abs(this.offsetMs) > CLOCK_TRUSTED_MS ? deviceMs + this.offsetMs : deviceMs;
+  }
+
+  queueFix(fix) {
+    fix.at = Math.max(fix.at, this.lastAt + 1);  // never behind one sent already: it would be ignored
+    const last = this.fixes[this.fixes.length - 1];
+    if (last && fix.at - last.at < SEND_EVERY_MS) this.fixes[this.fixes.length - 1] = fix;  // at most one a second
+    else this.fixes.push(fix);
+    if (this.fixes.length > FIXES_KEPT) this.fixes.splice(0, this.fixes.length - FIXES_KEPT);
+    this.lastAt = fix.at;
   }
 
   sendFixes() {
-    if (this.fixes.length && this.feed.send({ type: "fixes", fixes: this.fixes })) this.fixes = [];
+    const now = Date.now();
+    if (this.inFlight && now - this.inFlight.sentAt < REPLY_WAIT_MS) return;
+    if (this.inFlight) this.requeueInFlight();
+    if (!this.feed || !this.feed.online) return;
+    if (!this.fixes.length && this.geo === "ok" && this.position && document.visibilityState !== "hidden"
+        && now - this.lastSentAt >= PARKED_EVERY_MS) {
+      this.queueFix({ ...this.position, at: this.serverMs(now) });  // parked: still here
+    }
+    if (!this.fixes.length) return;
+    const batch = this.fixes.slice(0, FIXES_PER_MESSAGE);
+    const message = batch.map(({ at, ...rest }) => ({ ...rest, at: new Date(at).toISOString() }));
+    if (!this.feed.send({ type: "fixes", fixes: message })) return;
+    this.fixes = this.fixes.slice(batch.length);
+    this.inFlight = { fixes: batch, sentAt: now };
+    this.lastSentAt = now;
+  }
+
+  // The server's answer to the batch in flight (one at a time, on an ordered socket; the tablet
+  // sends nothing else on it). A refused batch is dropped: sending it again would be refused again.
+  fixesAnswered(message) {
+    this.lastFixes = message;
+    this.inFlight = null;
+    if (this.fixes.length >= FIXES_PER_MESSAGE) this.sendFixes();  // a backlog goes at once, the rest on the clock
+  }
+
+  requeueInFlight() {
+    if (!this.inFlight) return;
+    this.fixes = [...this.inFlight.fixes, ...this.fixes].slice(-FIXES_KEPT);
+    this.inFlight = null;
+  }
+
+  showGeo(state) {
+    this.geo = state;
+    const element = document.getElementById("geo-state");
+    if (!element || element.dataset.state === state) return;
+    element.dataset.state = state;
+    element.textContent = element.dataset[state] || "";
   }
 
   async loadRoute(assignment) {
@@ -267,6 +366,7 @@ export class Tablet {
     element.dataset.state = state;
     element.textContent = state === "online" ? this.ui.online : this.ui.offline;
     if (state === "online") this.flush();
+    else this.requeueInFlight();  // its answer will not come on this socket
   }
 }
 

@@ -1,0 +1,164 @@
+"""The officer tablet's own geolocation reaching the server, in real headless Chromium.
+
+The browser's position is set the way a device would report it (Playwright's geolocation, which is
+Chromium's DevTools override behind `navigator.geolocation`); the page's own watch takes it and its
+own code sends it over the unit socket. Nothing here calls the page's functions or feeds it fixes.
+
+Chromium reports a watched position when it changes, not on a clock, so a parked tablet hears
+nothing new: the page repeats its last position every 5 s, which these tests see arrive."""
+import time
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from platforms import positions
+from tests.e2e.test_live_loop import (  # noqa: F401 (fixtures)
+    ARTIFACTS, CHROMIUM_ARGS, POSTED, STEP_MS, asgi_server, city, feed, log_in, wait_for,
+)
+
+# (lat, lon) inside the test city's zone, all away from where the unit was posted.
+PARKED = (31.2321, 121.4745)
+MOVED = (31.2288, 121.4791)
+OFFLINE_PATH = [(31.2290, 121.4800), (31.2295, 121.4810), (31.2300, 121.4820)]
+PARKED_EVERY_S = 5.0  # the page's PARKED_EVERY_MS
+
+
+@pytest.fixture
+def road_network(transactional_db, settings, tmp_path):
+    """No road network: the tablet needs none to report where it is (the server runs without one)."""
+    settings.ROAD_DATA_DIR = tmp_path / "roads"
+    return settings.ROAD_DATA_DIR
+
+
+def live(unit) -> positions.LiveFix | None:
+    return positions.live_positions([unit.pk]).get(unit.pk)
+
+
+def at_point(unit, point) -> bool:
+    fix = live(unit)
+    return fix is not None and (fix.lat, fix.lon) == pytest.approx(point, abs=1e-6)
+
+
+def geolocation(point) -> dict:
+    return {"latitude": point[0], "longitude": point[1]}
+
+
+def tablet_context(browser, point):
+    return browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN",
+                               geolocation=geolocation(point), permissions=["geolocation"])
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=ARTIFACTS / f"tablet-position-{name}.png")
+
+
+def track_points(unit) -> list[tuple[float, float]]:
+    """The unit's accepted fixes waiting in the track stream, oldest first, as (lat, lon)."""
+    entries = positions.redis_client().xrange(positions.key("track"))
+    return [(float(fields[b"y"]), float(fields[b"x"])) for _, fields in entries if int(fields[b"u"]) == unit.pk]
+
+
+def next_fix_after(unit, fix, timeout_s: float = STEP_MS / 1000) -> positions.LiveFix:
+    """The first live fix newer than `fix` (polled; the ceiling is for a loaded machine, not a speed check)."""
+    wait_for(lambda: live(unit).at > fix.at, timeout_s)
+    return live(unit)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_reporting(asgi_server, city, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    ARTIFACTS.mkdir(exist_ok=True)
+    assert at_point(city, POSTED)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = tablet_context(browser, PARKED)
+        tablet = context.new_page()
+        tablet.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+
+        # The page's watch takes the position and sends it over the unit socket.
+        wait_for(lambda: at_point(city, PARKED))
+        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
+        shot(tablet, "1-reporting")
+
+        # The car moves: the server follows.
+        context.set_geolocation(geolocation(MOVED))
+        wait_for(lambda: at_point(city, MOVED))
+
+        # The dispatcher's console shows the unit at its new place.
+        console_context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        console = console_context.new_page()
+        console.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(console, asgi_server, "wall-dispatcher", "/console/")
+        on_console = ("import('/static/command/console_live.js').then((m) => {"
+                      f" const u = m.liveConsole.units.get({city.pk}); return u ? [u.lat, u.lon] : null; }})")
+        wait_for(lambda: console.evaluate(on_console) == pytest.approx(list(MOVED), abs=1e-6))
+
+        # Parked: the browser reports nothing new, yet the server keeps hearing the same place.
+        moved = live(city)
+        repeats = [next_fix_after(city, moved)]
+        repeats.append(next_fix_after(city, repeats[0]))
+        shot(tablet, "2-parked")
+        browser.close()
+
+    for repeat in repeats:
+        assert (repeat.lat, repeat.lon) == pytest.approx(MOVED, abs=1e-6)
+        assert not repeat.stale
+    gaps = [(later.at - earlier.at).total_seconds() for earlier, later in zip([moved, *repeats], repeats)]
+    # Not a speed check: the page waits 5 s between repeats (never sooner), and a repeat that came
+    # no later than STALE_FIX_AFTER_S keeps the unit from being flagged stale.
+    assert all(PARKED_EVERY_S <= gap < settings.STALE_FIX_AFTER_S for gap in gaps), gaps
+    print("parked tablet: seconds between the server's fixes", gaps)
+    points = track_points(city)
+    assert points[0] == POSTED and points[1] == pytest.approx(PARKED, abs=1e-6)
+    assert MOVED in [tuple(round(v, 6) for v in point) for point in points]
+    assert positions.avl_stats()["rejected"]["from_future"] == 0
+    assert errors == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, monkeypatch):
+    """The tablet loses its connection while the car drives on: the fixes it takes meanwhile are
+    kept, and on reconnect they reach the server in the order taken, the last one live."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = tablet_context(browser, PARKED)
+        tablet = context.new_page()
+        tablet.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        wait_for(lambda: at_point(city, PARKED))
+
+        feed(tablet, "tablet", "tablet", "pause")
+        context.set_offline(True)
+        expect(tablet.locator("#live-state")).to_have_attribute("data-state", "offline")
+        before = live(city)
+        for point in OFFLINE_PATH:
+            context.set_geolocation(geolocation(point))
+            # The page keeps at most one fix a second: each point is held long enough to be its own.
+            tablet.wait_for_timeout(1500)
+        held = tablet.evaluate("import('/static/command/tablet.js').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")
+        assert live(city) == before  # nothing reached the server while cut off
+        shot(tablet, "3-offline")
+
+        context.set_offline(False)
+        feed(tablet, "tablet", "tablet", "resume")
+        wait_for(lambda: at_point(city, OFFLINE_PATH[-1]))
+        shot(tablet, "4-reconnected")
+        browser.close()
+
+    # Held in the page: the path, after at most the parked repeat whose answer the cut lost.
+    assert [tuple(point) for point in held if tuple(point) != PARKED] == OFFLINE_PATH and len(held) <= 4
+    points = [tuple(round(v, 6) for v in point) for point in track_points(city)]
+    assert points[:2] == [POSTED, PARKED]
+    # The fixes taken offline, once each and in order, then the parked tablet's repeats of the last.
+    after_parked = [point for point in points[2:] if point != PARKED]
+    assert after_parked[:3] == OFFLINE_PATH
+    assert set(after_parked[3:]) <= {OFFLINE_PATH[-1]}
+    assert errors == []
