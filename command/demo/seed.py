@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
@@ -47,9 +47,17 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
         _bring_units_on_duty(now)
         _seed_services(platforms)
         users = _seed_users(password, now)
+        _analyze()
     summary = _summary(units, users)
     log(f"demo city ready: {summary}")
     return summary
+
+
+def _analyze() -> None:
+    """Statistics for what was just bulk-loaded, before anything plans a query over it: left to
+    autovacuum, a query can plan for a table it believes empty (see tests/harness.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 # --- space ------------------------------------------------------------------------------------
