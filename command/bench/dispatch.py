@@ -10,12 +10,15 @@ layer like a console. Then the same again with the naive ranking (every on-duty 
 table) as the baseline, measured in the same run. The parent drops the database at the end.
 """
 import asyncio
+import json
 import os
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from pathlib import Path
 
 from command.bench import world
 
@@ -77,21 +80,25 @@ def _seed(count: int, rng: random.Random) -> list[tuple[int, float, float]]:
 
 
 def _phase(ranking: str, fleet, *, rate: float, seconds: float, seed: int) -> dict:
-    worker = _worker(ranking)
-    try:
-        _wait_for_worker()
-        _take_calls(2.0, 3.0, random.Random(-seed))  # warm up: each pool process loads the road network once
-        time.sleep(3.0)
-        return _drive(fleet, rate=rate, seconds=seconds, rng=random.Random(seed)) | {"ranking": ranking}
-    finally:
-        worker.terminate()
-        worker.wait(30)
+    with tempfile.TemporaryDirectory(prefix="bench-timing-") as work:
+        timing_log = Path(work) / "timing.jsonl"
+        worker = _worker(ranking, timing_log)
+        try:
+            _wait_for_worker()
+            _take_calls(2.0, 3.0, random.Random(-seed))  # warm up: each pool process loads the road network once
+            time.sleep(3.0)
+            timing_log.write_text("")
+            return _drive(fleet, rate=rate, seconds=seconds, rng=random.Random(seed), timing_log=timing_log) | {
+                "ranking": ranking}
+        finally:
+            worker.terminate()
+            worker.wait(30)
 
 
-def _worker(ranking: str) -> subprocess.Popen:
+def _worker(ranking: str, timing_log: Path) -> subprocess.Popen:
     from django.conf import settings
 
-    env = {**os.environ, "DISPATCH_RANKING": ranking}
+    env = {**os.environ, "DISPATCH_RANKING": ranking, "DISPATCH_TIMING_LOG": str(timing_log)}
     command = [sys.executable, "-m", "celery", "-A", "command", "worker", "--concurrency", "2", "-l", "warning",
                "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"bench-{os.getpid()}-{ranking}@localhost"]
     return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -107,7 +114,7 @@ def _wait_for_worker(timeout_s: float = 60.0) -> None:
     raise RuntimeError("the bench's Celery worker did not start")
 
 
-def _drive(fleet, *, rate: float, seconds: float, rng: random.Random) -> dict:
+def _drive(fleet, *, rate: float, seconds: float, rng: random.Random, timing_log: Path) -> dict:
     from command.bench.routing import percentiles
 
     listener = _Listener()
@@ -124,7 +131,29 @@ def _drive(fleet, *, rate: float, seconds: float, rng: random.Random) -> dict:
     return {"calls": len(committed), "recommended": len(latencies), "lost": len(committed) - len(latencies),
             "latency_ms": percentiles(latencies) if latencies else None, "fixes_sent": reporter.sent,
             "slowest_ms_at_s": [[round(latency * 1000), at] for latency, at in slowest],
-            "seconds": seconds}
+            "phases_ms": _phases(committed, listener.seen, timing_log), "seconds": seconds}
+
+
+def _phases(committed: dict, seen: dict, timing_log: Path) -> dict:
+    """Where the time went, from the worker's timing lines: waiting for a worker (commit to task
+    start, which includes the broker), ranking, deciding (its commit publishes), and delivery to the
+    listening console. The slowest five calls are broken down one by one."""
+    from command.bench.routing import percentiles
+
+    steps = {}
+    for line in timing_log.read_text().splitlines():
+        row = json.loads(line)
+        pk = row["incident"]
+        if pk in committed and pk in seen and pk not in steps:
+            steps[pk] = {"queue": row["started"] - committed[pk], "rank": row["ranked"] - row["started"],
+                         "decide": row["decided"] - row["ranked"], "deliver": seen[pk] - row["decided"],
+                         "total": seen[pk] - committed[pk]}
+    if not steps:
+        return {}
+    result = {name: percentiles([s[name] for s in steps.values()]) for name in ("queue", "rank", "decide", "deliver")}
+    slowest = sorted(steps.values(), key=lambda s: s["total"], reverse=True)[:5]
+    result["slowest"] = [{name: round(value * 1000, 1) for name, value in s.items()} for s in slowest]
+    return result
 
 
 class _Reporter(threading.Thread):
