@@ -34,11 +34,12 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
 
 def _steady_planner(url: str) -> None:
-    """Autovacuum off in the run's own server. The demo city's modules seed thousands of rows in a
-    transaction they roll back; autovacuum then vacuums the dead rows while the next module's
-    transaction holds the table, cannot truncate it, and records it as pages of zero rows. The next
-    seed's rows were then planned as one row, nested loops over thousands followed, and a query ran for
-    minutes: a different test timed out in each run that met it. With autovacuum off every run plans
+    """Autovacuum off in the run's own server. Seen: a seeding query of the demo city running for
+    minutes, active and waiting on no lock, a different test timing out in each run that met it.
+    The likely cause (inferred, not traced): the demo city's modules seed thousands of rows in a
+    transaction they roll back; autovacuum vacuums the dead rows while the next module's transaction
+    holds the table, cannot truncate it, and records pages of zero rows; the next seed's rows are
+    then planned as one row, with nested loops over thousands. With autovacuum off every run plans
     alike; whatever seeds in bulk ANALYZEs what it made (seed_demo does). Statements over 2 s are
     logged and listed at the end of the run."""
     with psycopg.connect(url, autocommit=True) as conn:
