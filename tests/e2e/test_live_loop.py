@@ -147,6 +147,7 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
     ARTIFACTS.mkdir(exist_ok=True)
     errors = []
+    started_at = positions.timezone.now()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         console_context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
@@ -275,9 +276,11 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, mon
     assert {"recommended", "assigned", "acknowledged"} <= set(timeline)
     assert console_versions == [incident.version, "cleared", [[assignment.pk, assignment.version, "cleared"]]]
     assert tablet_state == [[assignment.pk, assignment.version, "cleared"]]
-    # Not asserted: the tablet's own geolocation reaching the socket. With Debian's headless Chromium
-    # here, Playwright's geolocation override never reached the page's watchPosition (no fix, no
-    # error), so this run cannot show it; fixes over the unit socket are covered in test_consumers.
+    # The tablet's own geolocation (its context's, at POSTED) reached the live picture over its socket,
+    # newer than the fix the fixture posted (tests/e2e/test_tablet_position.py: moving, parked, offline).
+    tablet_fix = positions.live_positions([city.pk])[city.pk]
+    assert positions.avl_stats()["sources"].get("websocket", 0) >= 1
+    assert (tablet_fix.lat, tablet_fix.lon) == pytest.approx(POSTED, abs=1e-6) and tablet_fix.at > started_at
     muster = Mobilization.objects.get()
     assert (muster.status, muster.head_count, muster.deadline_s, [u["unit"] for u in muster.proposal["units"]]) == (
         "confirmed", 1, 600, [city.pk])
