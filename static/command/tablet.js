@@ -18,7 +18,7 @@ const PARKED_EVERY_MS = 5000;    // a parked car repeats its position this often
 const FIXES_KEPT = 300;          // fixes held while the socket is down: 5 minutes at 1 Hz, oldest dropped first
 const FIXES_PER_MESSAGE = 50;    // well under the server's AVL_BATCH_MAX
 const REPLY_WAIT_MS = 15000;     // a batch the server has not answered by then is sent again
-const WATCH_RETRY_MS = 10000;    // a watch the browser ended (permission refused) is asked for again
+const WATCH_RETRY_MS = 10000;    // a watch the browser ended while permitted is started again after this
 const CLOCK_TRUSTED_MS = 4000;   // a tablet clock further off the server's than this is corrected
 
 export class Tablet {
@@ -35,6 +35,7 @@ export class Tablet {
     this.inFlight = null;    // { fixes, sentAt }: sent, not yet answered
     this.lastFixes = null;   // the server's last answer
     this.watchId = null;
+    this.awaitingPermission = false;
     this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
     this.lastSentAt = 0;     // wall clock of the last batch sent
     this.lastAt = 0;         // the newest fix time queued (server clock, ms)
@@ -196,14 +197,32 @@ export class Tablet {
 
   fixFailed(error) {
     if (error.code === error.PERMISSION_DENIED) {
-      // The browser has ended this watch: ask again later (the officer may allow it meanwhile).
+      // The browser has ended this watch for good: watch again once the officer allows it.
       navigator.geolocation.clearWatch(this.watchId);
       this.watchId = null;
-      setTimeout(() => this.watchPosition(), WATCH_RETRY_MS);
       this.showGeo("denied");
+      this.watchAgainWhenAllowed();
     } else {
       this.showGeo("unavailable");  // the watch goes on and its next fix makes it "ok" again
     }
+  }
+
+  // When the permission changes to granted, not on a clock: asking again while it is "prompt" would
+  // put the browser's question in front of the officer every few seconds. A refusal while granted
+  // (the browser's location service went away) is retried after WATCH_RETRY_MS.
+  async watchAgainWhenAllowed() {
+    if (this.awaitingPermission) return;
+    this.awaitingPermission = true;
+    let status = null;
+    try { status = await navigator.permissions.query({ name: "geolocation" }); } catch (error) { /* no Permissions API */ }
+    const again = () => { this.awaitingPermission = false; this.watchPosition(); };
+    if (!status || status.state === "granted") { setTimeout(again, WATCH_RETRY_MS); return; }
+    const changed = () => {
+      if (status.state !== "granted") return;
+      status.removeEventListener("change", changed);
+      again();
+    };
+    status.addEventListener("change", changed);
   }
 
   // Device times on the server's clock when the tablet's clock is clearly off (the server refuses

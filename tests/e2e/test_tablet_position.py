@@ -162,3 +162,36 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
     assert after_parked[:3] == OFFLINE_PATH
     assert set(after_parked[3:]) <= {OFFLINE_PATH[-1]}
     assert errors == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_tablet_without_location_permission_says_so_and_reports_once_allowed(asgi_server, city, monkeypatch):
+    """Headless Chromium refuses an ungranted geolocation at once (PERMISSION_DENIED ends the watch):
+    the officer reads why, nothing is sent; once the permission is granted the page watches again."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        # In English: the message's words do not depend on the Chinese catalogue's state.
+        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
+                                      geolocation=geolocation(PARKED))
+        tablet = context.new_page()
+        tablet.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        state = tablet.locator("#geo-state")
+        expect(state).to_have_attribute("data-state", "denied")
+        expect(state).to_have_text(
+            "Location is blocked for this page: allow it in the browser so the command centre can see this car.")
+        shot(tablet, "5-denied")
+        refused_at = live(city)
+
+        context.grant_permissions(["geolocation"])
+        wait_for(lambda: at_point(city, PARKED))
+        expect(state).to_have_attribute("data-state", "ok")
+        browser.close()
+
+    assert (refused_at.lat, refused_at.lon) == POSTED  # nothing from the tablet while it was refused
+    assert track_points(city)[:2] == [POSTED, pytest.approx(PARKED, abs=1e-6)]
+    assert errors == []
