@@ -144,4 +144,20 @@ def supervisor_page(platform_ids) -> dict:
     """The supervisor's reads, with the units' platforms joined: one query for the whole table."""
     context = supervisor_context(platform_ids)
     context["units"] = context["units"].select_related("platform").order_by("platform__code", "call_sign")
+    context.update(supervisor_map(context["platforms"], platform_ids))
+    return context
+
+
+def supervisor_map(platforms, platform_ids) -> dict:
+    """The supervisor's live map (supervisor_map.js): their platforms and zones on the console's
+    basemap; units and incidents come from the console snapshot and socket, scoped by the server."""
+    from grid.models import Zone
+    from grid.selectors import served_area
+
+    zones = _scoped(Zone.objects.all(), platform_ids)
+    context = {"map_data": {"served_area": list(served_area().bounds), "zones": [_zone_json(zone) for zone in zones],
+                            "platforms": [_platform_json(platform) for platform in platforms]}}
+    context.update(console_tiles())
+    if "map_tiles" not in context:
+        context["map_data"]["basemap"] = console_basemap()
     return context

@@ -49,7 +49,8 @@ def tablet(request):
 
 def supervisor(request):
     access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
-    context = {**selectors.supervisor_page(access.platform_ids), **live.supervisor_day(access.platform_ids)}
+    context = {**selectors.supervisor_page(access.platform_ids), **live.supervisor_day(access.platform_ids),
+               "labels": live.page_labels()}
     return render(request, "command/supervisor.html", context)
 
 

@@ -14,8 +14,10 @@ const ACTIVE = new Set(["assigned", "acknowledged", "en_route", "on_scene"]);
 const LINE_COLOURS = { assigned: "#f9a825", acknowledged: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828" };
 
 export class LiveConsole {
-  constructor(map, labels) {
-    Object.assign(this, { map, labels, ui: labels.ui });
+  // readOnly (the supervisor's map): no new-incident form, no message to a unit, no alert closing;
+  // panels missing from the page are skipped.
+  constructor(map, labels, { readOnly = false } = {}) {
+    Object.assign(this, { map, labels, ui: labels.ui, readOnly });
     this.incidents = new Versioned();
     this.units = new Versioned();
     this.assignments = new Versioned();
@@ -166,10 +168,11 @@ export class LiveConsole {
   clicked(event) {
     const unit = this.unitsLayer.nearest(event.containerPoint);
     if (unit) {
-      L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(this.unitPopup(unit)).openOn(this.map);
+      const content = this.readOnly ? `<div class="unit-popup" data-unit="${unit.id}">${this.unitSummary(unit)}</div>` : this.unitPopup(unit);
+      L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(content).openOn(this.map);
       return;
     }
-    this.openNewIncident(event.latlng);
+    if (!this.readOnly) this.openNewIncident(event.latlng);
   }
 
   // The unit's status and a point-to-point message to its tablet.
@@ -299,6 +302,7 @@ export class LiveConsole {
     const sorted = [...this.incidents.values()].filter((incident) => OPEN.has(incident.status)).sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
     for (const incident of sorted) groups[this.queueGroup(incident)].push(incident);
     const element = document.getElementById("incident-queue");
+    if (!element) return;
     element.innerHTML = Object.entries(groups).map(([name, rows]) => `
       <h3 class="queue-head">${escapeHtml(this.ui[name])} <span class="count">${rows.length}</span></h3>
       <ol class="incident-list" data-group="${name}">${rows.map((incident) => this.queueItem(incident)).join("")}</ol>`).join("");
@@ -330,6 +334,7 @@ export class LiveConsole {
 
   renderDetail() {
     const element = document.getElementById("incident-detail");
+    if (!element) return;
     const incident = this.incidents.get(this.selected);
     if (!incident) {
       element.innerHTML = `<p class="empty">${escapeHtml(this.ui.select_incident)}</p>`;
@@ -406,7 +411,7 @@ export class LiveConsole {
 
   async loadTimeline() {
     const id = this.selected;
-    if (!id) return;
+    if (!id || !document.getElementById("incident-detail")) return;
     try {
       const rows = await api(`/api/v1/incidents/${id}/events`);
       if (this.selected !== id) return;
@@ -419,11 +424,12 @@ export class LiveConsole {
   // a job is what a dispatcher must chase; quiet available units show on the board).
   renderAlerts() {
     const element = document.getElementById("alert-list");
+    if (!element) return;
     const quiet = [...this.units.values()].filter((unit) => unit.stale && unit.status !== "available" && unit.status !== "off_duty");
     document.getElementById("alert-count").textContent = this.alerts.size + quiet.length;
     element.innerHTML = [...this.alerts.values()].map((alert) => `<li class="alert" data-alert="${alert.id}" data-kind="${alert.kind}">
       <span class="badge risk">${escapeHtml(this.labels.alert_kind[alert.kind] || alert.kind)}</span> ${escapeHtml(alert.message)}
-      <button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button></li>`).join("") +
+      ${this.readOnly ? "" : `<button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button>`}</li>`).join("") +
       quiet.slice(0, 20).map((unit) => `<li class="alert" data-kind="stale_unit" data-unit="${unit.id}">
       <span class="badge risk">${escapeHtml(this.ui.stale)}</span> ${escapeHtml(unit.call_sign || `#${unit.id}`)}</li>`).join("");
     element.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", async () => {
@@ -441,7 +447,9 @@ export class LiveConsole {
       if (unit.stale) stale += 1;
     }
     const busy = [...this.units.values()].filter((unit) => unit.status !== "available").slice(0, 50);
-    document.getElementById("unit-board").innerHTML = `
+    const board = document.getElementById("unit-board");
+    if (!board) return;
+    board.innerHTML = `
       <p><strong>${this.units.size}</strong> ${escapeHtml(this.ui.units_on_duty)} · ${stale} ${escapeHtml(this.ui.stale)}</p>
       <ul class="status-counts">${Object.entries(counts).map(([status, count]) => `<li data-status="${status}">
         <span class="dot" style="background:${STATUS_COLOURS[status] || "#999"}"></span>

@@ -14,6 +14,7 @@ export const UnitsLayer = L.Layer.extend({
     this.frame = null;
     this.frameTimes = [];        // the last draws' durations in ms (read by the benchmark)
     this.selected = null;
+    this.labelZoom = 15;         // call signs from this zoom on (a small fleet may show them sooner)
   },
 
   onAdd(map) {
@@ -71,7 +72,7 @@ export const UnitsLayer = L.Layer.extend({
     context.clearRect(0, 0, size.x, size.y);
     const groups = new Map();
     const labelled = [];
-    const labels = this.map.getZoom() >= 15;
+    const labels = this.map.getZoom() >= this.labelZoom;
     const project = this.projector();
     for (const unit of this.units.values()) {
       if (unit.lat == null || unit.lon == null) continue;

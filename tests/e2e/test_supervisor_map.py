@@ -1,0 +1,147 @@
+"""A platform supervisor's live map in real headless Chromium against the real ASGI app (uvicorn on
+loopback, Channels on the run's Valkey): their platform's units (status, call sign, staleness) and
+open incidents, read-only, kept live over the console socket. The dispatcher stands down a unit of
+another platform, then one of the supervisor's: the supervisor's map shows theirs and never hears of
+the other, while the command centre's console, open beside it, hears both."""
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect, sync_playwright
+
+from command.models import Role
+from platforms import positions
+from tests import factories as f
+from tests.e2e.test_live_loop import asgi_server, road_network  # noqa: F401  (the uvicorn server and its roads)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+PASSWORD = "pass-1234-word"
+STEP_MS = 60_000  # ceiling for one step on a loaded machine; not a speed check
+NEAR = {"人广01": (31.2310, 121.4760), "人广02": (31.2280, 121.4700)}
+FAR = (31.2400, 121.5000)
+EMPTY_SPOT = (31.2350, 121.4680)  # inside the supervisor's zone, away from units, platform and incident
+
+# What a page's live console holds: units as [call sign, status, stale], incident numbers on the map.
+UNITS_ON = """(name) => import(`/static/command/${name}.js`).then((m) => {
+  const live = m.supervisorMap || m.liveConsole;
+  return [...live.unitsLayer.units.values()].map((u) => [u.call_sign, u.status, u.stale]).sort();
+})"""
+INCIDENTS_ON = """() => import('/static/command/supervisor_map.js').then((m) =>
+  [...m.supervisorMap.markers.keys()].map((id) => m.supervisorMap.incidents.get(id).number).sort())"""
+SET_UNAVAILABLE = """(id) => import('/static/command/live.js').then((m) =>
+  m.api(`/api/v1/units/${id}/status`, { method: "POST", body: { status: "unavailable" } })).then((unit) => unit.status)"""
+# Every event the supervisor's page hears from now on, positions aside.
+RECORD = """() => import('/static/command/supervisor_map.js').then((m) => {
+  const feed = m.supervisorMap.feed;
+  const apply = feed.onEvent;
+  window.heard = [];
+  feed.onEvent = (message) => {
+    if (message.event && message.event !== "units.moved") {
+      window.heard.push([message.event, message.data.call_sign || message.data.number, message.data.status]);
+    }
+    apply(message);
+  };
+})"""
+
+
+@pytest.fixture
+def scene(transactional_db, settings):
+    # The server checks passwords with the real hashers, not the tests' fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    positions.avl_wipe()
+    home = f.PlatformFactory(code="P01", name="人民广场平台", lon=121.4737, lat=31.2304)
+    away = f.PlatformFactory(code="P09", name="陆家嘴平台", lon=121.5000, lat=31.2380)
+    f.ZoneFactory(platform=home, code="Z01", name="人民广场网格")
+    f.ZoneFactory(platform=away, code="Z09", name="陆家嘴网格", polygon=f.square(121.5000, 31.2400, half=0.005))
+    units = {sign: f.UnitFactory(platform=home, call_sign=sign) for sign in NEAR}
+    units["远01"] = f.UnitFactory(platform=away, call_sign="远01")
+    now = timezone.now()
+    fixes = [positions.Fix(unit_id=units["人广01"].pk, lon=NEAR["人广01"][1], lat=NEAR["人广01"][0], at=now),
+             positions.Fix(unit_id=units["人广02"].pk, lon=NEAR["人广02"][1], lat=NEAR["人广02"][0],
+                           at=now - timedelta(minutes=5)),  # stale: drawn hollow
+             positions.Fix(unit_id=units["远01"].pk, lon=FAR[1], lat=FAR[0], at=now)]
+    assert positions.fixes_accept(fixes=fixes, source="test").accepted == 3
+    f.IncidentFactory(number="110-NEAR", lon=121.4790, lat=31.2290, zone=home.zones.get())
+    f.IncidentFactory(number="110-FAR", lon=121.5010, lat=31.2410, zone=away.zones.get())
+    f.membership(f.UserFactory(username="platform-supervisor"), Role.SUPERVISOR, platform=home)
+    f.membership(f.UserFactory(username="wall-dispatcher"), Role.DISPATCHER)
+    yield units
+    positions.avl_wipe()
+
+
+def log_in(page, url: str, username: str, landing: str) -> None:
+    page.goto(f"{url}/login/?next={landing}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("form.stacked [type=submit]")
+    expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=STEP_MS)
+
+
+def click_map_at(page, lat: float, lon: float) -> None:
+    point = page.evaluate("([lat, lon]) => import('/static/command/supervisor_map.js').then((m) => {"
+                          " const p = m.supervisorMap.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; })",
+                          [lat, lon])
+    box = page.locator("#supervisor-map").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_supervisors_map_hears_their_platforms_unit_and_not_another_platforms(asgi_server, scene, monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        supervisor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        console = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
+        for page in (supervisor, console):
+            page.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(supervisor, asgi_server, "platform-supervisor", "/supervisor/")
+        log_in(console, asgi_server, "wall-dispatcher", "/console/")
+
+        # Their platform's units, the stale one flagged, and their open incident: nothing of P09's.
+        assert supervisor.evaluate(UNITS_ON, "supervisor_map") == [["人广01", "available", False],
+                                                                  ["人广02", "available", True]]
+        assert supervisor.evaluate(INCIDENTS_ON) == ["110-NEAR"]
+        expect(supervisor.locator("#incident-queue [data-incident]")).to_have_count(1)
+        expect(supervisor.locator("#incident-queue .number")).to_have_text("110-NEAR")
+        supervisor.evaluate(RECORD)
+
+        # The dispatcher stands down the other platform's unit first, then one of theirs (the REST
+        # call the product makes; the server publishes after commit).
+        for sign in ("远01", "人广01"):
+            assert console.evaluate(SET_UNAVAILABLE, scene[sign].pk) == "unavailable"
+        supervisor.wait_for_function("() => (window.heard || []).length > 0", timeout=STEP_MS)
+        console.wait_for_function("""() => import('/static/command/console_live.js').then((m) =>
+            [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)""", timeout=STEP_MS)
+        supervisor.wait_for_timeout(300)  # let the next frame draw the canvas before the screenshot
+        heard = supervisor.evaluate("() => window.heard")
+        units_after = supervisor.evaluate(UNITS_ON, "supervisor_map")
+        console_units = console.evaluate(UNITS_ON, "console_live")
+        board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board [data-status]')]
+            .map((li) => [li.dataset.status, li.querySelector('strong').textContent]))""")
+
+        # Read-only: a unit shows its status and no message form; a click elsewhere opens no new incident.
+        click_map_at(supervisor, *NEAR["人广01"])
+        expect(supervisor.locator(".unit-popup")).to_contain_text("人广01")
+        popup_forms = supervisor.locator(".unit-popup form").count()
+        supervisor.wait_for_timeout(300)  # the popup fades in
+        supervisor.screenshot(path=ARTIFACTS / "supervisor-map.png")
+        supervisor.locator(".leaflet-popup-close-button").click()
+        click_map_at(supervisor, *EMPTY_SPOT)
+        supervisor.wait_for_timeout(300)
+        new_incident_forms = supervisor.locator("form.new-incident").count()
+        accept_buttons = supervisor.locator("button.accept, button[data-send], button[data-close]").count()
+        browser.close()
+
+    assert errors == []
+    assert heard == [["unit.status", "人广01", "unavailable"]]
+    assert units_after == [["人广01", "unavailable", False], ["人广02", "available", True]]
+    assert [row[:2] for row in console_units] == [["人广01", "unavailable"], ["人广02", "available"],
+                                                  ["远01", "unavailable"]]
+    assert board == {"available": "1", "unavailable": "1"}
+    assert (popup_forms, new_incident_forms, accept_buttons) == (0, 0, 0)
