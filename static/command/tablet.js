@@ -273,12 +273,15 @@ export class Tablet {
     this.inFlight = null;
   }
 
-  showGeo(state) {
+  // The watch's state for the officer; "held" is "ok" while the socket is down.
+  showGeo(state = this.geo) {
     this.geo = state;
     const element = document.getElementById("geo-state");
-    if (!element || element.dataset.state === state) return;
-    element.dataset.state = state;
-    element.textContent = element.dataset[state] || "";
+    const shown = state === "ok" && !(this.feed && this.feed.online) ? "held" : state;
+    if (!element || element.dataset.state === shown) return;
+    element.dataset.state = shown;
+    element.dataset.kind = state === "denied" || state === "unavailable" ? "problem" : "info";
+    element.textContent = element.dataset[shown] || "";
   }
 
   async loadRoute(assignment) {
@@ -386,6 +389,7 @@ export class Tablet {
     element.textContent = state === "online" ? this.ui.online : this.ui.offline;
     if (state === "online") this.flush();
     else this.requeueInFlight();  // its answer will not come on this socket
+    this.showGeo();
   }
 }
 

@@ -145,11 +145,13 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
             tablet.wait_for_timeout(1500)
         held = tablet.evaluate("import('/static/command/tablet.js').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")
         assert live(city) == before  # nothing reached the server while cut off
+        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "held")
         shot(tablet, "3-offline")
 
         context.set_offline(False)
         feed(tablet, "tablet", "tablet", "resume")
         wait_for(lambda: at_point(city, OFFLINE_PATH[-1]))
+        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
         shot(tablet, "4-reconnected")
         browser.close()
 
