@@ -51,7 +51,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
 
 class ConsoleConsumer(LiveConsumer):
-    """`ws/console/`: the command centre hears the city, a supervisor their districts."""
+    """`ws/console/`: the command centre hears the city, a district's supervisor the district, a
+    platform's supervisor the platform (command.live.console_scope); positions are scoped alike."""
 
     mover = None
 
