@@ -38,7 +38,7 @@ export class Tablet {
     this.awaitingPermission = false;
     this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
     this.lastSentAt = 0;     // wall clock of the last batch sent
-    this.lastAt = 0;         // the newest fix time queued (server clock, ms)
+    this.lastAt = 0;         // the newest fix time queued (the tablet's clock, ms)
     this.routeFor = null;
     this.route = null;
     this.position = null;
@@ -190,7 +190,7 @@ export class Tablet {
     const { longitude: lon, latitude: lat, speed, heading, accuracy } = position.coords;
     this.position = { lon, lat };
     this.showGeo("ok");
-    this.queueFix({ lon, lat, at: this.serverMs(position.timestamp), speed: speed ?? undefined,
+    this.queueFix({ lon, lat, at: position.timestamp, speed: speed ?? undefined,
                     bearing: Number.isFinite(heading) ? heading : undefined,
                     accuracy: Number.isFinite(accuracy) ? accuracy : undefined });
   }
@@ -225,9 +225,9 @@ export class Tablet {
     status.addEventListener("change", changed);
   }
 
-  // Device times on the server's clock when the tablet's clock is clearly off (the server refuses
-  // fixes more than AVL_MAX_CLOCK_SKEW_S, 5 s, in the future); a smaller difference may be only the
-  // snapshot's time on the network, so it is left alone.
+  // A time of the tablet's clock on the server's, as it is sent, when the tablet's clock is clearly
+  // off (the server refuses fixes more than AVL_MAX_CLOCK_SKEW_S, 5 s, in the future); a smaller
+  // difference may be only the snapshot's time on the network, so it is left alone.
   serverMs(deviceMs) {
     return Math.abs(this.offsetMs) > CLOCK_TRUSTED_MS ? deviceMs + this.offsetMs : deviceMs;
   }
@@ -248,11 +248,11 @@ export class Tablet {
     if (!this.feed || !this.feed.online) return;
     if (!this.fixes.length && this.geo === "ok" && this.position && document.visibilityState !== "hidden"
         && now - this.lastSentAt >= PARKED_EVERY_MS) {
-      this.queueFix({ ...this.position, at: this.serverMs(now) });  // parked: still here
+      this.queueFix({ ...this.position, at: now });  // parked: still here
     }
     if (!this.fixes.length) return;
     const batch = this.fixes.slice(0, FIXES_PER_MESSAGE);
-    const message = batch.map(({ at, ...rest }) => ({ ...rest, at: new Date(at).toISOString() }));
+    const message = batch.map(({ at, ...rest }) => ({ ...rest, at: new Date(this.serverMs(at)).toISOString() }));
     if (!this.feed.send({ type: "fixes", fixes: message })) return;
     this.fixes = this.fixes.slice(batch.length);
     this.inFlight = { fixes: batch, sentAt: now };

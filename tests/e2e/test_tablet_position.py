@@ -7,6 +7,7 @@ own code sends it over the unit socket. Nothing here calls the page's functions 
 Chromium reports a watched position when it changes, not on a clock, so a parked tablet hears
 nothing new: the page repeats its last position every 5 s, which these tests see arrive."""
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -220,4 +221,30 @@ def test_a_tablet_without_location_permission_says_so_and_reports_once_allowed(a
 
     assert (refused_at.lat, refused_at.lon) == POSTED  # nothing from the tablet while it was refused
     assert track_points(city)[:2] == [POSTED, pytest.approx(PARKED, abs=1e-6)]
+    assert errors == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_tablet_whose_clock_runs_a_minute_fast_is_still_heard(asgi_server, city, monkeypatch):
+    """The server refuses fixes from more than 5 s in the future. The page learns the server's time
+    from its snapshot and sends its times on the server's clock when its own is clearly off."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    errors = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = tablet_context(browser, PARKED)
+        # The page's clock (Date, timers) a minute ahead of the server's; it runs on from there.
+        context.clock.install(time=positions.timezone.now() + timedelta(seconds=60))
+        tablet = context.new_page()
+        tablet.on("pageerror", lambda error: errors.append(str(error)))
+        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        wait_for(lambda: at_point(city, PARKED))
+        # A parked repeat carries the page's own time (Chromium's fixes carry the real one).
+        heard = next_fix_after(city, live(city))
+        browser.close()
+
+    assert (heard.lat, heard.lon) == pytest.approx(PARKED, abs=1e-6)
+    assert abs((heard.at - positions.timezone.now()).total_seconds()) < 30  # on the server's clock, not the page's
+    assert positions.avl_stats()["rejected"]["from_future"] == 0
     assert errors == []
