@@ -20,8 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from shapely.geometry import GeometryCollection, LineString, Point, shape
 
-from grid.models import PatrolPoint, PatrolRoute, Zone
-from platforms.models import PatrolBand, PatrolMode, PatrolPlan, PatrolTask, Platform, Shift, TrackPoint, Unit
+from grid.geometry import distance_m
+from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone
+from platforms.models import (
+    PatrolBand, PatrolMode, PatrolPlan, PatrolTask, Platform, Shift, TrackPoint, Unit, VehicleKind,
+)
 
 # The day's modes by the hour: the morning and evening peaks at fixed posts, routes through the day
 # and evening, the communities at night.
@@ -71,7 +74,9 @@ def patrol_plan_generate(*, shift: Shift, actor=None, replace: bool = False) -> 
     plan = PatrolPlan.objects.create(shift=shift, created_by=actor if getattr(actor, "is_authenticated", False) else None)
     bands = PatrolBand.objects.bulk_create([PatrolBand(plan=plan, starts_at=lo, ends_at=hi, mode=mode)
                                             for lo, hi, mode in bands_between(shift.starts_at, shift.ends_at)])
-    units = list(shift.units.filter(officers__isnull=False).distinct().order_by("call_sign"))
+    # The platform truck is the platform itself: it stays where it is parked and patrols nothing.
+    units = list(shift.units.filter(officers__isnull=False).exclude(vehicle__kind=VehicleKind.PLATFORM_TRUCK)
+                 .distinct().order_by("call_sign"))
     if units and bands:
         PatrolTask.objects.bulk_create(_tasks(shift.squad.platform, bands, units, every_target=not shift.secondary))
     return plan
@@ -83,21 +88,52 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
     zones = list(Zone.objects.filter(platform=platform).order_by("code"))
     targets = {PatrolMode.POSTS: ("point", points), PatrolMode.ROUTES: ("route", routes), PatrolMode.COMMUNITY: ("zone", zones)}
     tasks, given = [], set()
+    # A main shift holds its key-site posts in every band, each with its own crew all shift long (one
+    # crew at least is kept for the band's targets); the band's targets go round the other crews, and a
+    # crew left without one patrols a zone.
+    beats = key_site_posts(points)[:len(units) - 1] if every_target else []
+    posts = [point for beat in beats for point in beat]
     for band in bands:
         name, rows = targets[band.mode]
-        tasks += _round(band, units, name, rows)
+        crews = units
+        if beats:
+            tasks += [PatrolTask(band=band, unit=unit, point=point) for unit, beat in zip(units, beats) for point in beat]
+            crews = units[len(beats):]
+            rows = [row for row in rows if row not in posts]
+        tasks += _round(band, crews, name, rows)
+        if every_target and zones and len(crews) > len(rows):
+            tasks += _round(band, crews[len(rows):], "zone", zones)
         given.add(name)
     # Must-patrol points and routes are every main shift's duty: a shift with no band of their mode
     # takes them in its longest band. A secondary squad only reinforces the peak's posts.
     longest = max(bands, key=lambda band: band.ends_at - band.starts_at)
-    for name, rows in (("point", points), ("route", routes)):
+    for name, rows in (("point", [point for point in points if point not in posts]), ("route", routes)):
         if every_target and name not in given:
             tasks += _round(longest, units, name, rows)
     return tasks
 
 
 def _round(band: PatrolBand, units: list[Unit], name: str, rows: list) -> list[PatrolTask]:
-    return [PatrolTask(band=band, unit=units[n % len(units)], **{name: row}) for n, row in enumerate(rows)]
+    return [PatrolTask(band=band, unit=units[n % len(units)], **{name: row}) for n, row in enumerate(rows)] if units else []
+
+
+def key_site_posts(points: list[PatrolPoint]) -> list[list[PatrolPoint]]:
+    """The must-patrol points inside a key site's circle (its fixed posts: school and hospital gates,
+    station squares), grouped by site (the nearest whose circle holds them), in code order: each
+    group is one crew's beat, held all day, since only a crew within a few hundred metres of a key
+    site makes 60 s there."""
+    sites = list(KeySite.objects.order_by("code").values_list("code", "lon", "lat", "radius_m"))
+    beats = {}
+    for point in points:
+        inside = [(distance_m(point.lon, point.lat, lon, lat), code) for code, lon, lat, radius in sites
+                  if distance_m(point.lon, point.lat, lon, lat) <= radius]
+        if inside:
+            beats.setdefault(min(inside)[1], []).append(point)
+    found = []
+    for code in sorted(beats):
+        beat = beats[code]
+        found += [beat[0::2], beat[1::2]] if len(beat) >= 3 else [beat]
+    return found
 
 
 def patrol_plans_for_day(*, platform: Platform, day: date, actor=None, replace: bool = False) -> list[PatrolPlan]:

@@ -119,6 +119,47 @@ PATROL_POINTS = [
     _pp("PP28", "世纪大道陆家嘴环路路口", "Century Ave / Lujiazui Ring Rd junction", "P05", 121.504775, 31.237258),
     _pp("PP29", "浦东南路张杨路路口", "South Pudong Rd / Zhangyang Rd junction", "P05", 121.512197, 31.22924),
     _pp("PP30", "东方路张杨路路口", "Dongfang Rd / Zhangyang Rd junction", "P05", 121.52057, 31.231891),
+    # Fixed posts of the key sites (重点部位固定岗), held all shift by the patrol plan
+    # (platforms.patrol.key_site_posts). With a 30 s turnout a parked crew makes 60 s only where it is
+    # ~30 s by road from the caller, and central Shanghai's one-way streets make that a few hundred
+    # metres at best; so each site has the posts that reach most of it: road nodes of the extract
+    # chosen by a greedy maximal-coverage search (Church & ReVelle 1974) over calls drawn inside the
+    # sites as the simulator draws them, at most each platform's cars on a shift less three (who keep
+    # the routes and zones). The platform is the one owning the zone the post stands in.
+    _pp("PP31", "人民广场固定岗1", "People's Square, fixed post 1", "P01", 121.470464, 31.229253),
+    _pp("PP32", "人民广场固定岗2", "People's Square, fixed post 2", "P01", 121.472342, 31.232671),
+    _pp("PP33", "上海博物馆固定岗1", "Shanghai Museum, fixed post 1", "P01", 121.468524, 31.23108),
+    _pp("PP34", "上海市人民政府固定岗1", "Shanghai Municipal Government, fixed post 1", "P01", 121.471162, 31.232685),
+    _pp("PP35", "陈毅广场（外滩）固定岗1", "The Bund, Chen Yi Square, fixed post 1", "P02", 121.485792, 31.242772),
+    _pp("PP36", "陈毅广场（外滩）固定岗2", "The Bund, Chen Yi Square, fixed post 2", "P02", 121.485894, 31.239029),
+    _pp("PP37", "陈毅广场（外滩）固定岗3", "The Bund, Chen Yi Square, fixed post 3", "P02", 121.485991, 31.238358),
+    _pp("PP38", "上海火车站固定岗1", "Shanghai Railway Station, fixed post 1", "P07", 121.448127, 31.251046),
+    _pp("PP39", "上海火车站固定岗2", "Shanghai Railway Station, fixed post 2", "P07", 121.452721, 31.253093),
+    _pp("PP40", "上海火车站固定岗3", "Shanghai Railway Station, fixed post 3", "P07", 121.454357, 31.252347),
+    _pp("PP41", "瑞金医院固定岗1", "Ruijin Hospital, fixed post 1", "P04", 121.461502, 31.21309),
+    _pp("PP42", "瑞金医院固定岗2", "Ruijin Hospital, fixed post 2", "P03", 121.463513, 31.216316),
+    _pp("PP43", "仁济医院（西院）固定岗1", "Renji Hospital (West), fixed post 1", "P02", 121.481176, 31.234718),
+    _pp("PP44", "仁济医院（西院）固定岗2", "Renji Hospital (West), fixed post 2", "P02", 121.481348, 31.236046),
+    _pp("PP45", "仁济医院（西院）固定岗3", "Renji Hospital (West), fixed post 3", "P02", 121.48159, 31.235693),
+    _pp("PP46", "华山医院固定岗1", "Huashan Hospital, fixed post 1", "P04", 121.441336, 31.221978),
+    _pp("PP47", "格致中学固定岗1", "Gezhi Middle School, fixed post 1", "P01", 121.473746, 31.232836),
+    _pp("PP48", "静安寺固定岗1", "Jing'an Temple, fixed post 1", "P04", 121.441477, 31.226612),
+    _pp("PP49", "静安寺固定岗2", "Jing'an Temple, fixed post 2", "P04", 121.442091, 31.225252),
+    _pp("PP50", "豫园（城隍庙）固定岗1", "Yu Garden / City God Temple, fixed post 1", "P06", 121.484879, 31.22888),
+    _pp("PP51", "豫园（城隍庙）固定岗2", "Yu Garden / City God Temple, fixed post 2", "P06", 121.486066, 31.230183),
+    _pp("PP52", "豫园（城隍庙）固定岗3", "Yu Garden / City God Temple, fixed post 3", "P06", 121.487798, 31.227246),
+    _pp("PP53", "豫园（城隍庙）固定岗4", "Yu Garden / City God Temple, fixed post 4", "P06", 121.487822, 31.226476),
+    _pp("PP54", "东方明珠固定岗1", "Oriental Pearl Tower, fixed post 1", "P05", 121.494238, 31.240715),
+    _pp("PP55", "东方明珠固定岗2", "Oriental Pearl Tower, fixed post 2", "P05", 121.495006, 31.243738),
+    _pp("PP56", "东方明珠固定岗3", "Oriental Pearl Tower, fixed post 3", "P05", 121.497746, 31.242192),
+    _pp("PP57", "上海中心大厦固定岗1", "Shanghai Tower, fixed post 1", "P05", 121.499914, 31.234366),
+    _pp("PP58", "上海中心大厦固定岗2", "Shanghai Tower, fixed post 2", "P05", 121.502061, 31.23635),
+    _pp("PP59", "新天地固定岗1", "Xintiandi, fixed post 1", "P03", 121.46981, 31.221662),
+    _pp("PP60", "新天地固定岗2", "Xintiandi, fixed post 2", "P03", 121.471458, 31.22264),
+    _pp("PP61", "南京路步行街固定岗1", "Nanjing Rd Pedestrian Street, fixed post 1", "P07", 121.470651, 31.238954),
+    _pp("PP62", "南京路步行街固定岗2", "Nanjing Rd Pedestrian Street, fixed post 2", "P07", 121.473077, 31.240684),
+    _pp("PP63", "南京路步行街固定岗3", "Nanjing Rd Pedestrian Street, fixed post 3", "P02", 121.473894, 31.236458),
+    _pp("PP64", "上海大剧院固定岗1", "Shanghai Grand Theatre, fixed post 1", "P01", 121.467019, 31.230188),
 ]
 
 # Zone seeds: one named neighbourhood per grid patrol zone (Voronoi seeds). Pudong

@@ -68,3 +68,13 @@ ON_SCENE_MIN_S = 120.0
 # spread round the crews). Off-peak: drive from post to post, dwelling at each.
 PEAK_HOURS = ((7, 9), (17, 19))
 PATROL_DWELL_S = 900.0
+
+# Crews follow their shift's seeded patrol plan (platforms.patrol, DAY_BANDS): a post is held, parked,
+# for the band; a must-patrol route is driven end to end and back, stopping briefly at waypoints about
+# ROUTE_WAYPOINT_M apart; a zone (community patrol) is visited at up to ZONE_STOPS road points spread
+# over it, PATROL_DWELL_S at each (out of the car, among the residents). A crew back from a call goes
+# back to its band's task (a post's crew to its post).
+ROUTE_WAYPOINT_M = 500.0
+ROUTE_STOP_S = 120.0
+ZONE_STOPS = 5
+POST_STOP_S = 60.0

@@ -19,6 +19,7 @@ from command.simulation.movement import Drive, Routes
 from command.simulation.world import SimUnit, World
 from dispatch import engine
 from dispatch.engine import Option
+from grid.geometry import distance_m
 from platforms.positions import LiveFix
 
 # After the window the run goes on until the calls taken in it are cleared, at most this long.
@@ -37,6 +38,7 @@ class Crewing:
     pos: tuple = (0.0, 0.0)
     epoch: int = 0                    # bumped on each new plan: older events of the crew are void
     stop: int = 0
+    band: object = None               # the plan's band it is doing
     busy_since: float = 0.0
     busy_s: float = 0.0
 
@@ -74,6 +76,7 @@ class Simulation:
         self.jobs = Counter()
         self.events, self.seq = [], itertools.count()
         self.end = world.hours * 3600
+        self.post_sites = _post_sites(world)
         self.coverage = _coverage(world) if policy == "coverage" else None
         if self.coverage:
             self.coverage.busy_fraction = self._busy_fraction
@@ -101,7 +104,8 @@ class Simulation:
     def _on_on(self, t, crew: Crewing, _epoch) -> None:
         if crew.unit.on_until <= t:
             return
-        crew.on_duty, crew.pos, crew.drive = True, crew.unit.stops[0], None
+        band = crew.unit.band_at(t)  # the relief takes over at the post, the route, the zone (交接班)
+        crew.on_duty, crew.pos, crew.drive = True, band.stops[0] if band else crew.unit.stops[0], None
         crew.epoch += 1
         self.push(t, "patrol", crew, crew.epoch)
         self._retry_waiting(t)
@@ -112,23 +116,38 @@ class Simulation:
             crew.epoch += 1
 
     def _on_patrol(self, t, crew: Crewing, epoch) -> None:
-        """At a post: stay (peak hours, trucks) or drive on to the next post (off-peak)."""
+        """Between calls a crew does its patrol plan's band: holds its post, or drives on to the next
+        stop of its route or zone and dwells there; with no band, the posts by the hour (below)."""
         if epoch != crew.epoch or crew.job is not None or not crew.on_duty or t > self.end + 3600:
             return
         crew.pos, crew.drive = crew.position(t), None
-        unit, peak = crew.unit, self.peak(t)
-        if unit.parked or peak:
-            target, wait = unit.stops[0], self.next_band_change(t) - t
-        else:
-            crew.stop = (crew.stop + 1) % len(unit.stops)
-            target, wait = unit.stops[crew.stop], A.PATROL_DWELL_S
-        if _same(target, crew.pos):
-            if not unit.parked or peak:
-                self.push(t + wait, "patrol", crew, crew.epoch)
-            return
-        duration = self.routes.get(crew.pos, target, unit.profile)[0]
-        crew.drive = Drive(crew.pos, target, t, t + duration, unit.profile, self.routes)
-        self.push(t + duration + (0.0 if (unit.parked or peak) else A.PATROL_DWELL_S), "patrol", crew, crew.epoch)
+        target, dwell, until = self.next_stop(crew, t)
+        duration = 0.0
+        if not _same(target, crew.pos):
+            duration = self.routes.get(crew.pos, target, crew.unit.profile)[0]
+            crew.drive = Drive(crew.pos, target, t, t + duration, crew.unit.profile, self.routes)
+        wake = min(t + duration + dwell, until)
+        if t < wake < math.inf:
+            self.push(wake, "patrol", crew, crew.epoch)
+
+    def next_stop(self, crew: Crewing, t: float) -> tuple[tuple, float, float]:
+        """(where the crew goes now, how long it stays, when its band ends)."""
+        unit = crew.unit
+        band = unit.band_at(t)
+        if band is not None:
+            if crew.band is not band:
+                crew.band, crew.stop = band, 0
+                return band.stops[0], band.dwell_s, band.end
+            if band.hold:
+                return band.stops[0], math.inf, band.end
+            if _same(band.stops[crew.stop], crew.pos):  # dwelt here: on to the next stop
+                crew.stop = (crew.stop + 1) % len(band.stops)
+            return band.stops[crew.stop], band.dwell_s, band.end
+        crew.band = None
+        if unit.parked or self.peak(t):
+            return unit.stops[0], math.inf, self.next_band_change(t) if not unit.parked else math.inf
+        crew.stop = (crew.stop + 1) % len(unit.stops)
+        return unit.stops[crew.stop], A.PATROL_DWELL_S, self.next_band_change(t)
 
     def peak(self, t: float) -> bool:
         hour = self.world.at(t).hour
@@ -254,6 +273,13 @@ class Simulation:
         ranked = self.rank(call, placed, call.units_needed, now)
         return [Option(**{**o.as_dict(), "preempts": pulled[o.unit].job}) for o in ranked]
 
+    def holding_posts(self, call: Call, now) -> set:
+        """Free crews standing at their key-site post, but for the posts of the call's own key site."""
+        t = (now - self.world.start).total_seconds()
+        return {pk for pk, site in self.post_sites.items()
+                if site != call.key_site_id and (crew := self.crews[pk]).job is None and crew.on_duty
+                and _same(crew.position(t), crew.unit.post)}
+
     def _busy_fraction(self) -> float:
         on = [c for c in self.crews.values() if c.on_duty]
         return sum(1 for c in on if c.job is not None) / len(on) if on else 0.0
@@ -263,15 +289,34 @@ def _same(a, b) -> bool:
     return abs(a[0] - b[0]) < 1e-6 and abs(a[1] - b[1]) < 1e-6
 
 
+def _post_sites(world: World) -> dict:
+    """Crews holding a post all shift inside a key site's circle -> that key site's pk."""
+    found = {}
+    for unit in world.units:
+        post = unit.post
+        site = next((pk for pk, _code, lon, lat, radius in world.key_sites
+                     if post and distance_m(post[0], post[1], lon, lat) <= radius), None)
+        if site is not None:
+            found[unit.pk] = site
+    return found
+
+
 def _coverage(world: World) -> policies.Coverage:
-    """Demand points: each zone's centre (its target) and each key site (60 s), weighted as calls are."""
+    """Demand points weighted by the calls they stand for (calls.py draws them so): each zone's centre
+    against its target, by the zone's call rate; each key site (an equal share of the key-site calls)
+    at its centre and at the posts inside it, against 60 s."""
     zones = [z for z in world.zones if z.centre]
     weights = [zone_weight(z) for z in zones]
     total = sum(weights) or 1.0
-    points = [z.centre for z in zones] + [(lon, lat) for _pk, _code, lon, lat, _r in world.key_sites]
+    points = [z.centre for z in zones]
     weights = [w / total * (1 - A.KEY_SITE_SHARE) for w in weights]
-    weights += [A.KEY_SITE_SHARE / max(len(world.key_sites), 1)] * len(world.key_sites)
-    targets = [z.target_s for z in zones] + [settings.RESPONSE_TARGET_KEY_SITE_S] * len(world.key_sites)
+    targets = [z.target_s for z in zones]
+    posts = sorted({u.post for u in world.units if u.post})
+    for _pk, _code, lon, lat, radius in world.key_sites:
+        here = [(lon, lat)] + [p for p in posts if distance_m(p[0], p[1], lon, lat) <= radius]
+        points += here
+        weights += [A.KEY_SITE_SHARE / len(world.key_sites) / len(here)] * len(here)
+        targets += [settings.RESPONSE_TARGET_KEY_SITE_S] * len(here)
     return policies.Coverage(points, weights, targets, settings.TURNOUT_PARKED_S)
 
 

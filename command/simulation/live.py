@@ -2,7 +2,9 @@
 tablets and a dispatcher would, and never writes a row behind its back.
 
 - every REPORT_EVERY_S it reports the position of every unit on duty (one batched POST /positions);
-- between calls the crews patrol their platform's posts along OSRM routes (parked at the peaks);
+- between calls the crews follow their shift's patrol plan (GET /patrol-tasks/, as the tablet shows
+  it): hold their post, drive their route, patrol their zone, along OSRM routes; a crew with no task
+  patrols its platform's posts (parked at the peaks);
 - calls arrive as a Poisson process with the hour-of-day profile (POST /incidents/, idempotent);
 - as each crew it acknowledges an order after a short delay, reports en route, drives the route,
   reports on scene, stays a category-dependent time and clears;
@@ -17,7 +19,7 @@ import random
 import signal
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 from http.client import HTTPConnection, HTTPSConnection
 from urllib.parse import urlencode, urlsplit
@@ -28,7 +30,7 @@ from shapely.geometry import shape
 from command.simulation import assumptions as A
 from command.simulation.calls import _Places, _pick
 from command.simulation.movement import Drive, Routes
-from command.simulation.world import SimZone
+from command.simulation.world import SimZone, band_dwell, task_stops
 from dispatch.engine import unit_profile
 from grid import travel
 
@@ -96,6 +98,8 @@ class LiveCrew:
     assignment: dict | None = None
     target: tuple | None = None
     plan: list = field(default_factory=list)   # [(sim time, step)] still to report for the assignment
+    bands: list = field(default_factory=list)  # its patrol plan: [(starts_at, ends_at, stops, dwell_s)]
+    band: tuple | None = None
 
     def position(self, t: float) -> tuple:
         return self.drive.position(t) if self.drive else self.pos
@@ -193,10 +197,34 @@ class LiveSimulator:
         sites = [(s["id"], s["code"], s["lon"], s["lat"], s["radius_m"])
                  for s in self.api.get_all("/api/v1/key-sites/")]
         self.places = _Places(_Shape(zones, sites), self.rng)
+        self.plans, self.plans_of = {}, None
         self._load_units(0.0)
         self.log(f"simulator: {len(self.crews)} units on duty, {len(zones)} zones; speed x{self.speed}")
 
+    def _load_plans(self) -> None:
+        """Today's and yesterday's patrol tasks (a night shift may have begun yesterday), by unit."""
+        today = timezone.localdate()
+        if self.plans_of == today:
+            return
+        tasks, cache = {}, {}
+        for day in (today - timedelta(days=1), today):
+            for task in self.api.get_all("/api/v1/patrol-tasks/", date=day.isoformat()):
+                target = task["target"]
+                key = (target["kind"], target["code"])
+                if key not in cache:
+                    cache[key] = (task_stops(point=(target["lon"], target["lat"])) if target["kind"] == "point" else
+                                  task_stops(line=target["line"]["coordinates"]) if target["kind"] == "route" else
+                                  task_stops(polygon=target["polygon"]))
+                band = (datetime.fromisoformat(task["starts_at"]), datetime.fromisoformat(task["ends_at"]))
+                tasks.setdefault(task["unit"], {}).setdefault(band, []).append((target["kind"], cache[key]))
+        self.plans = {unit: sorted((lo, hi, tuple(dict.fromkeys(p for _kind, points in found for p in points)),
+                                    band_dwell({kind for kind, _points in found}))
+                                   for (lo, hi), found in bands.items())
+                      for unit, bands in tasks.items()}
+        self.plans_of = today
+
     def _load_units(self, t: float) -> None:
+        self._load_plans()
         rows = self.api.get_all("/api/v1/units/", on_duty="true")
         seen = set()
         for n, row in enumerate(sorted(rows, key=lambda r: r["call_sign"])):
@@ -210,7 +238,7 @@ class LiveSimulator:
             start = (row["lon"], row["lat"]) if row["lon"] is not None else stops[0]
             self.crews[row["id"]] = LiveCrew(row["id"], row["call_sign"], unit_profile(kind),
                                              tuple(row["capabilities"]), stops, kind == "platform_truck", start,
-                                             next_move=t)
+                                             next_move=t, bands=[b for b in self.plans.get(row["id"], []) if b[2]])
         for pk in [pk for pk, crew in self.crews.items() if pk not in seen and crew.assignment is None]:
             del self.crews[pk]
 
@@ -320,17 +348,29 @@ class LiveSimulator:
             crew.assignment, crew.plan, crew.next_move = None, [], t
 
     def _patrol(self, crew: LiveCrew, t: float) -> None:
+        """Its plan's band now (the headless simulator's rule), else the platform's posts by the hour."""
         crew.pos, crew.drive = crew.position(t), None
-        peak = any(a <= timezone.localtime().hour < b for a, b in A.PEAK_HOURS)
-        if crew.parked or peak:
-            target = crew.stops[0]
+        now = timezone.now()
+        band = None if crew.parked else next((b for b in crew.bands if b[0] <= now < b[1]), None)
+        if band is not None:
+            stops, dwell = band[2], band[3] if len(band[2]) > 1 else 300.0
+            if crew.band != band:
+                crew.band, crew.stop = band, 0
+            elif len(stops) > 1 and crew.pos == stops[crew.stop]:
+                crew.stop = (crew.stop + 1) % len(stops)
+            target = stops[crew.stop]
         else:
-            crew.stop = (crew.stop + 1) % len(crew.stops)
-            target = crew.stops[crew.stop]
+            peak = any(a <= timezone.localtime().hour < b for a, b in A.PEAK_HOURS)
+            if crew.parked or peak:
+                target = crew.stops[0]
+            else:
+                crew.stop = (crew.stop + 1) % len(crew.stops)
+                target = crew.stops[crew.stop]
+            dwell = A.PATROL_DWELL_S if not (crew.parked or peak) else 300.0
         duration = self.routes.get(crew.pos, target, crew.profile)[0] if target != crew.pos else 0.0
         if duration:
             crew.drive = Drive(crew.pos, target, t, t + duration, crew.profile, self.routes)
-        crew.next_move = t + duration + (A.PATROL_DWELL_S if not (crew.parked or peak) else 300.0)
+        crew.next_move = t + duration + dwell
 
     def _report(self, t: float) -> None:
         at = datetime.now(dt_timezone.utc).isoformat()

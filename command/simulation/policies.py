@@ -9,7 +9,13 @@
   2017; the coverage measure is Daskin's MEXCLP, Transportation Science 17, 1983): among the free
   units that make the call's target, send the one whose departure loses the least expected
   coverage of the city, so a zone's last unit is not stripped when a slightly slower unit can still
-  make it; when none makes the target, the fastest goes, as with `road`.
+  make it; when none makes the target, the fastest goes, as with `road`. Two refinements for a
+  police city of fixed posts: the demand points are weighted by the share of calls they stand for
+  (each zone's centre by its call rate, against its 180 s or 300 s target; each key site at its
+  posts and centre, against 60 s), and a crew holding its key-site post (a must-patrol point inside
+  the site, held all shift by the patrol plan) is not stripped for a call outside its site while
+  another crew still makes the call's target (the "fixed post" rule of the accounts: 高峰站点,
+  重点部位1分钟). After the call the post's crew goes back to its post (its plan's band).
 
 All three pre-empt the same way (a P1 may pull a unit off a P4 job, production's rule), so they
 differ only in which free unit they pick.
@@ -48,7 +54,8 @@ def coverage(sim, call, placed, missing: int, now) -> list[Option]:
     making = [o for o in fresh if o.meets_target and o.eta_s <= fresh[0].eta_s + COVERAGE_SLACK_S] if fresh else []
     if len(making) > missing:
         loss = sim.coverage.losses([o.unit for o in making], sim.free_placed(now), now)
-        making.sort(key=lambda o: (round(loss[o.unit], 9), o.eta_s, o.call_sign))
+        kept = sim.holding_posts(call, now)
+        making.sort(key=lambda o: (o.unit in kept, round(loss[o.unit], 9), o.eta_s, o.call_sign))
         options = making + [o for o in options if o not in making]
     return choose_units(options, sim.preemption(call, options, now), missing)
 

@@ -10,14 +10,16 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
-from shapely.geometry import shape
+from shapely.geometry import Point, shape
 
+from command.simulation import assumptions as A
 from dispatch.engine import Crew, unit_profile
 from grid import travel
+from grid.geometry import distance_m
 from grid.models import KeySite, PatrolPoint, Zone
 from grid.travel import OffNetwork
 from grid.selectors import served_area_contains
-from platforms.models import Platform, Squad, Unit
+from platforms.models import PatrolTask, Platform, Squad, Unit
 
 
 @dataclass(frozen=True)
@@ -34,9 +36,27 @@ class WhatIf:
                 "rate_factor": self.rate_factor}
 
 
+@dataclass(frozen=True)
+class Band:
+    """One band of a crew's patrol plan, in seconds from the start of the run: hold a post (one stop,
+    parked) or go round the stops (a route's waypoints, a zone's streets, several posts), dwelling
+    `dwell_s` at each."""
+
+    start: float
+    end: float
+    mode: str
+    stops: tuple
+    dwell_s: float
+
+    @property
+    def hold(self) -> bool:
+        return len(self.stops) == 1
+
+
 @dataclass
 class SimUnit:
-    """A crew as the simulator moves it. `crew` is what the engine's ranking reads."""
+    """A crew as the simulator moves it. `crew` is what the engine's ranking reads. It follows its
+    patrol plan's `bands`; outside them (no plan seeded) it goes round `stops` by the hour."""
 
     crew: Crew
     platform: str
@@ -47,10 +67,20 @@ class SimUnit:
     stops: list           # [(lon, lat)], its posts in patrol order; stops[0] is its peak post
     profile: str = "car"
     parked: bool = True   # trucks never leave their post on patrol
+    bands: tuple = ()     # its patrol plan (Band), in time order
 
     @property
     def pk(self) -> int:
         return self.crew.pk
+
+    def band_at(self, t: float) -> Band | None:
+        return next((band for band in self.bands if band.start <= t < band.end), None)
+
+    @property
+    def post(self) -> tuple | None:
+        """The key-site post it holds all shift (its plan's one stop in every band), if any."""
+        stops = {band.stops for band in self.bands}
+        return next(iter(stops))[0] if len(stops) == 1 and self.bands[0].hold else None
 
 
 @dataclass(frozen=True)
@@ -90,6 +120,7 @@ def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) 
     stops = _stops(platforms, zones)
     # Shifts starting within the hour after the window are read too: they take the calls left waiting.
     units = _units(start, start + timedelta(hours=hours + 1), stops, what_if)
+    _follow_plans(units, start)
     if not any(u.on_from < hours * 3600 for u in units):
         raise ValueError(f"no approved shift on {day.isoformat()}: roster that day first (or pick another --day)")
     sites = list(KeySite.objects.order_by("code").values_list("pk", "code", "lon", "lat", "radius_m"))
@@ -167,3 +198,86 @@ def _units(start, end, stops: dict, what_if: WhatIf) -> list[SimUnit]:
             on_until=(unit.shift.ends_at - start).total_seconds(), stops=posts[offset:] + posts[:offset],
             profile=unit_profile(kind), parked=truck))
     return units
+
+
+# --- the seeded patrol plans ----------------------------------------------------------------
+
+def _follow_plans(units: list[SimUnit], start) -> None:
+    """Each crew's bands from its shift's patrol plan (platforms.patrol): a post is held, parked; a
+    route is driven end to end and back; a zone is patrolled street by street. Trucks stay parked."""
+    by_unit = {u.pk: u for u in units if not u.parked}
+    tasks = (PatrolTask.objects.filter(unit_id__in=by_unit).select_related("band", "point", "route", "zone")
+             .order_by("unit_id", "band__starts_at", "pk"))
+    plans, places = {}, {}
+    for task in tasks:
+        band = task.band
+        key = ("point", task.point_id) if task.point_id else ("route", task.route_id) if task.route_id else ("zone", task.zone_id)
+        if key not in places:
+            places[key] = _places_of(task)
+        plans.setdefault(task.unit_id, {}).setdefault(band.pk, [band, []])[1].append((key[0], places[key]))
+    for pk, bands in plans.items():
+        unit = by_unit[pk]
+        rows = []
+        for band, found in bands.values():
+            stops = tuple(dict.fromkeys(point for _kind, points in found for point in points))
+            if not stops:
+                continue
+            dwell = band_dwell({kind for kind, _points in found})
+            rows.append(Band(max(0.0, (band.starts_at - start).total_seconds()), (band.ends_at - start).total_seconds(),
+                             band.mode, stops, dwell))
+        unit.bands = tuple(sorted(rows, key=lambda b: b.start))
+
+
+def _places_of(task: PatrolTask) -> tuple:
+    if task.point:
+        return task_stops(point=(task.point.lon, task.point.lat))
+    if task.route:
+        return task_stops(line=task.route.line["coordinates"])
+    return task_stops(polygon=task.zone.polygon)
+
+
+def task_stops(*, point=None, line=None, polygon=None) -> tuple:
+    """Where a patrol task takes a crew, as points on the road: a post (`point`, (lon, lat)); a route's
+    waypoints out and back (`line`, [[lon, lat], ...]); a zone's streets (`polygon`, GeoJSON).
+    The live mode reads the same tasks from the API and calls this too."""
+    if point is not None:
+        found = _on_road(*point)
+        return (found,) if found else ()
+    if line is not None:
+        ahead = list(dict.fromkeys(p for p in (_on_road(*c) for c in _every(line, A.ROUTE_WAYPOINT_M)) if p))
+        return tuple(ahead + ahead[-2:0:-1])
+    return _zone_streets(polygon)
+
+
+def band_dwell(kinds: set) -> float:
+    """A route's crew stops briefly at its waypoints, a key site's crew at its posts (on the move
+    between them); zones are dwelt at."""
+    return A.ROUTE_STOP_S if kinds == {"route"} else A.POST_STOP_S if kinds == {"point"} else A.PATROL_DWELL_S
+
+
+def _every(coordinates: list, metres: float) -> list:
+    """The line's vertices about `metres` apart, both ends kept."""
+    kept, run = [coordinates[0]], 0.0
+    for a, b in zip(coordinates, coordinates[1:]):
+        run += distance_m(a[0], a[1], b[0], b[1])
+        if run >= metres:
+            kept.append(b)
+            run = 0.0
+    if kept[-1] != coordinates[-1]:
+        kept.append(coordinates[-1])
+    return kept
+
+
+def _zone_streets(geojson: dict) -> tuple:
+    """A few road points spread over the zone's middle: its representative point and the road points
+    nearest a 2x2 grid at the thirds of its bounds (those inside it)."""
+    polygon = shape(geojson)
+    min_lon, min_lat, max_lon, max_lat = polygon.bounds
+    candidates = [polygon.representative_point().coords[0]]
+    for i in (1, 2):
+        for j in (1, 2):
+            lon, lat = min_lon + (max_lon - min_lon) * i / 3, min_lat + (max_lat - min_lat) * j / 3
+            if polygon.contains(Point(lon, lat)):
+                candidates.append((lon, lat))
+    points = [p for p in (_on_road(*c) for c in candidates) if p]
+    return tuple(dict.fromkeys(points))[:A.ZONE_STOPS]

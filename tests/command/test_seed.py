@@ -39,7 +39,7 @@ def test_the_city_has_the_published_staffing(seeded):
 
 def test_space_is_seeded(seeded):
     assert ServedArea.objects.count() == 1
-    assert (Zone.objects.count(), KeySite.objects.count(), PatrolPoint.objects.count(), PatrolRoute.objects.count()) == (26, 17, 30, 14)
+    assert (Zone.objects.count(), KeySite.objects.count(), PatrolPoint.objects.count(), PatrolRoute.objects.count()) == (26, 17, 64, 14)
     assert set(Zone.objects.values_list("response_class", flat=True)) == {"city_centre", "other"}
     assert Zone.objects.filter(platform=None).count() == 0
 

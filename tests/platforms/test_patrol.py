@@ -158,11 +158,13 @@ class TestPlans:
         assert bands(plan_of(patrolled, 7, secondary=True)) == [(7, 9, "posts")]
 
     def test_tasks_go_round_the_crews_and_every_point_and_route_is_covered(self, patrolled):
+        # every crew has a task in every band (one left without patrols a zone); the truck stays put
         assert tasks(plan_of(patrolled, 8)) == [
-            ("posts", "P01-C01", "PP1"), ("posts", "P01-C02", "PP2"), ("routes", "P01-C01", "PR1")]
+            ("posts", "P01-C01", "PP1"), ("posts", "P01-C02", "PP2"), ("routes", "P01-C01", "PR1"), ("routes", "P01-C02", "Z1")]
         # the night shift has no route band: its route goes to its longest band
         assert tasks(plan_of(patrolled, 0)) == [
-            ("community", "P01-C01", "Z1"), ("community", "P01-C01", "PR1"), ("posts", "P01-C01", "PP1"), ("posts", "P01-C02", "PP2")]
+            ("community", "P01-C01", "Z1"), ("community", "P01-C01", "PR1"), ("community", "P01-C02", "Z1"),
+            ("posts", "P01-C01", "PP1"), ("posts", "P01-C02", "PP2")]
         assert tasks(plan_of(patrolled, 7, secondary=True)) == [("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP2")]
 
     def test_a_plan_is_kept_unless_replaced(self, patrolled, supervisor):
@@ -198,8 +200,8 @@ class TestCoverage:
         assert [(p["code"], p["visited"], p["by"]) for p in report["points"]] == [("PP1", True, ["P01-C01"]), ("PP2", False, [])]
         assert [(r["code"], r["covered"]) for r in report["routes"]] == [("PR1", False)]
         assert report["routes"][0]["coverage"] == pytest.approx(0.53, abs=0.005)
-        assert [(t["unit"], t.get("point") or t.get("route"), t["done"]) for t in report["tasks"]] == [
-            ("P01-C01", "PP1", True), ("P01-C02", "PP2", False), ("P01-C01", "PR1", False)]
+        assert [(t["unit"], t.get("point") or t.get("route") or t.get("zone"), t["done"]) for t in report["tasks"]] == [
+            ("P01-C01", "PP1", True), ("P01-C02", "PP2", False), ("P01-C01", "PR1", False), ("P01-C02", "Z1", False)]
 
     def test_a_platforms_day_lists_the_gaps(self, patrolled):
         for hour in (0, 8):
