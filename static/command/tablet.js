@@ -14,7 +14,7 @@ const NEXT_STEPS = {
 };
 // Position reporting (see "position" below).
 const SEND_EVERY_MS = 1000;      // a moving car's fixes go out at most about once a second
-const PARKED_EVERY_MS = 5000;    // a parked car repeats its position this often (stale after STALE_FIX_AFTER_S)
+const PARKED_EVERY_MS = 5000;    // a parked car's newest fix is never older than this (stale after STALE_FIX_AFTER_S)
 const FIXES_KEPT = 300;          // fixes held while the socket is down: 5 minutes at 1 Hz, oldest dropped first
 const FIXES_PER_MESSAGE = 50;    // well under the server's AVL_BATCH_MAX
 const REPLY_WAIT_MS = 15000;     // a batch the server has not answered by then is sent again
@@ -37,7 +37,6 @@ export class Tablet {
     this.watchId = null;
     this.awaitingPermission = false;
     this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
-    this.lastSentAt = 0;     // wall clock of the last batch sent
     this.lastAt = 0;         // the newest fix time queued (the tablet's clock, ms)
     this.routeFor = null;
     this.route = null;
@@ -171,7 +170,7 @@ export class Tablet {
   // The browser calls back when the position changes, not on a clock: a parked car may hear
   // nothing for minutes (and Chromium's emulated position is told once). So while the watch is
   // healthy and the page visible (Chromium stops a hidden page's watch), the last position is sent
-  // again every PARKED_EVERY_MS with the time of sending. After an error it is not: the unit goes
+  // again, with the time of sending, so that the newest fix is never older than PARKED_EVERY_MS. After an error it is not: the unit goes
   // stale on the console rather than be shown where it may no longer be.
   // Offline, fixes are kept (up to FIXES_KEPT, at most one a second) and sent in order on
   // reconnect: the track they make is what patrol coverage is judged from, and the server keeps
@@ -246,9 +245,10 @@ export class Tablet {
     if (this.inFlight && now - this.inFlight.sentAt < REPLY_WAIT_MS) return;
     if (this.inFlight) this.requeueInFlight();
     if (!this.feed || !this.feed.online) return;
+    // Parked: still here, repeated on the last tick before the newest fix would be PARKED_EVERY_MS old.
     if (!this.fixes.length && this.geo === "ok" && this.position && document.visibilityState !== "hidden"
-        && now - this.lastSentAt >= PARKED_EVERY_MS) {
-      this.queueFix({ ...this.position, at: now });  // parked: still here
+        && now - this.lastAt + SEND_EVERY_MS > PARKED_EVERY_MS) {
+      this.queueFix({ ...this.position, at: now });
     }
     if (!this.fixes.length) return;
     const batch = this.fixes.slice(0, FIXES_PER_MESSAGE);
@@ -256,7 +256,6 @@ export class Tablet {
     if (!this.feed.send({ type: "fixes", fixes: message })) return;
     this.fixes = this.fixes.slice(batch.length);
     this.inFlight = { fixes: batch, sentAt: now };
-    this.lastSentAt = now;
   }
 
   // The server's answer to the batch in flight (one at a time, on an ordered socket; the tablet

@@ -22,9 +22,9 @@ from tests.e2e.test_live_loop import (  # noqa: F401 (fixtures)
 PARKED = (31.2321, 121.4745)
 MOVED = (31.2288, 121.4791)
 OFFLINE_PATH = [(31.2290, 121.4800), (31.2295, 121.4810), (31.2300, 121.4820)]
-PASSED_QUICKLY = (31.2302, 121.4824)  # under a second before the next point: only the next is kept
+PASSED_QUICKLY = (31.2302, 121.4824)  # followed at once by the next point: under a second, only the next is kept
 LAST = (31.2304, 121.4828)
-PARKED_EVERY_S = 5.0  # the page's PARKED_EVERY_MS
+PARKED_EVERY_S, TICK_S = 5.0, 1.0  # the page's PARKED_EVERY_MS and SEND_EVERY_MS
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ RECORD_DELIVERIES = """
   const watch = Geolocation.prototype.watchPosition;
   Geolocation.prototype.watchPosition = function (success, ...rest) {
     return watch.call(this, (position) => {
-      window.delivered.push([position.coords.latitude, position.coords.longitude]);
+      window.delivered.push([position.coords.latitude, position.coords.longitude, position.timestamp]);
       success(position);
     }, ...rest);
   };
@@ -126,9 +126,9 @@ def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_report
         assert (repeat.lat, repeat.lon) == pytest.approx(MOVED, abs=1e-6)
         assert not repeat.stale
     gaps = [(later.at - earlier.at).total_seconds() for earlier, later in zip([moved, *repeats], repeats)]
-    # Not a speed check: the page waits 5 s between repeats (never sooner), and a repeat that came
-    # no later than STALE_FIX_AFTER_S keeps the unit from being flagged stale.
-    assert all(PARKED_EVERY_S <= gap < settings.STALE_FIX_AFTER_S for gap in gaps), gaps
+    # Not a speed check: the page repeats on its last 1 s tick before its newest fix is 5 s old (never
+    # sooner), and a repeat that came within STALE_FIX_AFTER_S keeps the unit from being flagged stale.
+    assert all(PARKED_EVERY_S - TICK_S < gap < settings.STALE_FIX_AFTER_S for gap in gaps), gaps
     print("parked tablet: seconds between the server's fixes", gaps)
     points = track_points(city)
     assert points[0] == POSTED and points[1] == pytest.approx(PARKED, abs=1e-6)
@@ -163,6 +163,8 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
             # The page keeps at most one fix a second: each point is held long enough to be its own.
             tablet.wait_for_timeout(1500)
         context.set_geolocation(geolocation(PASSED_QUICKLY))
+        # Once the page has it (Chromium may otherwise fold two quick overrides into one), the next.
+        tablet.wait_for_function(f"window.delivered.some(([lat, lon]) => lat === {PASSED_QUICKLY[0]})")
         context.set_geolocation(geolocation(LAST))
         tablet.wait_for_timeout(500)
         held = tablet.evaluate("import('/static/command/tablet.js').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")
@@ -179,15 +181,19 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
         browser.close()
 
     # Held in the page: the path, after at most the parked repeat whose answer the cut lost.
-    taken = [*OFFLINE_PATH, LAST]
-    assert [tuple(point) for point in delivered] == [PARKED, *OFFLINE_PATH, PASSED_QUICKLY, LAST]  # by the browser
+    assert [(lat, lon) for lat, lon, _ in delivered] == [PARKED, *OFFLINE_PATH, PASSED_QUICKLY, LAST]  # by the browser
+    # The page keeps one fix a second: the quick one goes when the next came under a second after it
+    # (the test cannot promise how soon it set the next point on a loaded machine, so it reads it).
+    quick_gap_ms = delivered[-1][2] - delivered[-2][2]
+    taken = [*OFFLINE_PATH, LAST] if quick_gap_ms < 1000 else [*OFFLINE_PATH, PASSED_QUICKLY, LAST]
+    print("offline: ms between the quick fix and the next", quick_gap_ms)
     assert [tuple(point) for point in held if tuple(point) != PARKED] == taken and len(held) <= len(taken) + 1
     points = [tuple(round(v, 6) for v in point) for point in track_points(city)]
     assert points[:2] == [POSTED, PARKED]
     # The fixes taken offline, once each and in order, then the parked tablet's repeats of the last.
     after_parked = [point for point in points[2:] if point != PARKED]
-    assert after_parked[:4] == taken
-    assert set(after_parked[4:]) <= {LAST}
+    assert after_parked[:len(taken)] == taken
+    assert set(after_parked[len(taken):]) <= {LAST}
     assert errors == []
 
 
