@@ -170,8 +170,9 @@ export class Tablet {
   // The browser calls back when the position changes, not on a clock: a parked car may hear
   // nothing for minutes (and Chromium's emulated position is told once). So while the watch is
   // healthy and the page visible (Chromium stops a hidden page's watch), the last position is sent
-  // again, with the time of sending, so that the newest fix is never older than PARKED_EVERY_MS. After an error it is not: the unit goes
-  // stale on the console rather than be shown where it may no longer be.
+  // again, with the time of sending, so that the newest fix is never older than PARKED_EVERY_MS.
+  // After an error it is not: the unit goes stale on the console rather than be shown where it may
+  // no longer be.
   // Offline, fixes are kept (up to FIXES_KEPT, at most one a second) and sent in order on
   // reconnect: the track they make is what patrol coverage is judged from, and the server keeps
   // the newest as the live position. One batch is in flight at a time until the server answers;
