@@ -2,11 +2,12 @@
 
 The browser's position is set the way a device would report it (Playwright's geolocation, which is
 Chromium's DevTools override behind `navigator.geolocation`); the page's own watch takes it and its
-own code sends it over the unit socket. Nothing here calls the page's functions or feeds it fixes.
+own code sends it over the unit socket. Nothing here calls the page's position code or feeds it
+fixes (the socket is cut with the feed's pause, as in the live-loop test; the held fixes are read).
 
 Chromium reports a watched position when it changes, not on a clock, so a parked tablet hears
-nothing new: the page repeats its last position every 5 s, which these tests see arrive."""
-import time
+nothing new: the page repeats its last position so that its newest fix is never more than 5 s old,
+which these tests see arrive."""
 from datetime import timedelta
 
 import pytest
