@@ -14,7 +14,7 @@ from grid import travel
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.filters import on_duty_now
 from platforms.models import Unit, UnitStatus, VehicleKind
-from platforms.positions import live_positions, units_near, units_unplaced
+from platforms.positions import live_near, live_positions
 
 # Which capability a category wants; categories not listed take any patrol-capable unit.
 CATEGORY_CAPABILITY = {
@@ -71,19 +71,18 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> l
     now = now or timezone.now()
     k = k or incident.units_needed + settings.RECOMMENDATION_ALTERNATIVES
     candidates = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
+    crews = {crew.pk: crew for crew in _crews(candidates)}
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
-        return _ranked(incident, _crews(candidates), k, now)
-    ids = set(candidates.values_list("pk", flat=True))
-    unplaced = units_unplaced(ids)
+        return _ranked(incident, crews.values(), k, now)
     floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
     for radius in SEARCH_RADII_M:
-        near = {pk for pk, _ in units_near(incident.lon, incident.lat, radius)} & ids
-        if len(near | unplaced) < k or len(near | unplaced) == len(ids):
+        fixes, unplaced = live_near(incident.lon, incident.lat, radius, crews)
+        if len(fixes) + len(unplaced) < k or len(fixes) + len(unplaced) == len(crews):
             continue  # too few to settle the top k here, or already everyone: widen or take all
-        options = _ranked(incident, _crews(candidates.filter(pk__in=near | unplaced)), k, now)
+        options = _ranked(incident, [crews[pk] for pk in fixes.keys() | unplaced], k, now, fixes=fixes)
         if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
             return options
-    return _ranked(incident, _crews(candidates), k, now)
+    return _ranked(incident, crews.values(), k, now)
 
 
 @dataclass(frozen=True)
@@ -113,8 +112,10 @@ def _preemptable_assignments(incident: Incident):
                                      unit__capabilities__contains=[capability_for(incident.category)])
 
 
-def _ranked(incident: Incident, units: list[Crew], k: int, now) -> list[Option]:
-    fixes = live_positions([unit.pk for unit in units])
+def _ranked(incident: Incident, units, k: int, now, fixes: dict | None = None) -> list[Option]:
+    """`fixes`, when the caller read them already, holds the live ones; the rest are read here."""
+    fixes = dict(fixes or {})
+    fixes.update(live_positions([unit.pk for unit in units if unit.pk not in fixes]))
     placed = [(unit, fixes[unit.pk]) for unit in units if unit.pk in fixes]
     return rank_placed((incident.lon, incident.lat), target_s=incident.target_s, placed=placed, k=k, now=now,
                        workloads=lambda ids: _workloads(ids, now))

@@ -305,41 +305,57 @@ def _states_script(client: redis.Redis):
 def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, LiveFix]:
     if not unit_ids:
         return {}
-    found = {}
     joined = ",".join(map(str, unit_ids))
     states = _states_script(redis_client())(keys=[key("state")], args=[joined]).decode().split(";")
-    utc, from_timestamp = dt_timezone.utc, datetime.fromtimestamp
-    for pk, state in zip(unit_ids, states):
-        if state:
-            lon, lat, at_ms, speed = state.split(",")
-            at = int(at_ms) / 1000.0
-            found[pk] = LiveFix(pk, float(lon), float(lat), from_timestamp(at, utc), float(speed) if speed else None,
-                                at < stale_before)
-    return found
+    return {pk: _live_fix(pk, state, stale_before) for pk, state in zip(unit_ids, states) if state}
 
 
-_UNPLACED_LUA = """
-local out = {}
-for id in string.gmatch(ARGV[1], '[^,]+') do
-  if redis.call('HEXISTS', KEYS[1], id) == 0 then out[#out + 1] = id end
+def _live_fix(pk: int, state: str, stale_before: float) -> LiveFix:
+    lon, lat, at_ms, speed = state.split(",")
+    at = int(at_ms) / 1000.0
+    return LiveFix(pk, float(lon), float(lat), datetime.fromtimestamp(at, dt_timezone.utc),
+                   float(speed) if speed else None, at < stale_before)
+
+
+# The engine's radius search in one round trip: the GEO search, the candidates among what it found,
+# their states, and which candidates have no state at all (placed only by their row).
+_NEAR_LUA = """
+local ids, state_of, unplaced = {}, {}, {}
+for id in string.gmatch(ARGV[4], '[^,]+') do ids[#ids + 1] = id end
+for i = 1, #ids, 1000 do
+  local states = redis.call('HMGET', KEYS[2], unpack(ids, i, math.min(i + 999, #ids)))
+  for j = 1, #states do
+    if states[j] then state_of[ids[i + j - 1]] = states[j] else unplaced[#unplaced + 1] = ids[i + j - 1] end
+  end
 end
-return table.concat(out, ',')
+local out = {}
+for _, id in ipairs(redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[1], ARGV[2], 'BYRADIUS', ARGV[3], 'm')) do
+  local state = state_of[id]
+  if state then out[#out + 1] = id .. ',' .. state end
+end
+return {table.concat(out, ';'), table.concat(unplaced, ',')}
 """
 
 
 @cache
-def _unplaced_script(client: redis.Redis):
-    return client.register_script(_UNPLACED_LUA)
+def _near_script(client: redis.Redis):
+    return client.register_script(_NEAR_LUA)
 
 
-def units_unplaced(unit_ids) -> set[int]:
-    """Which of these units have no live state (only their row knows where they last were)."""
-    unit_ids = [int(pk) for pk in unit_ids]
-    if not unit_ids:
-        return set()
-    joined = ",".join(map(str, unit_ids))
-    found = _unplaced_script(redis_client())(keys=[key("state")], args=[joined]).decode()
-    return {int(pk) for pk in found.split(",") if pk}
+def live_near(lon: float, lat: float, radius_m: float, unit_ids) -> tuple[dict[int, LiveFix], set[int]]:
+    """Of these units: the live fixes of those within `radius_m` of a point, and the ids of those
+    with no live state (only their row knows where they last were), in one round trip."""
+    joined = ",".join(str(int(pk)) for pk in unit_ids)
+    if not joined:
+        return {}, set()
+    near, unplaced = _near_script(redis_client())(keys=[key("units"), key("state")],
+                                                   args=[repr(float(lon)), repr(float(lat)), repr(float(radius_m)), joined])
+    stale_before = time.time() - settings.STALE_FIX_AFTER_S
+    fixes = {}
+    for row in filter(None, near.decode().split(";")):
+        pk, state = row.split(",", 1)
+        fixes[int(pk)] = _live_fix(int(pk), state, stale_before)
+    return fixes, {int(pk) for pk in unplaced.decode().split(",") if pk}
 
 
 def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:

@@ -138,8 +138,8 @@ def test_the_live_radius_search_widens_until_its_answer_is_exact(monkeypatch):
     far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: beyond the first radius
     monkeypatch.setattr(engine, "SEARCH_RADII_M", (1000.0, 2000.0))
     searched = []
-    real_near = engine.units_near
-    monkeypatch.setattr(engine, "units_near", lambda *a, **k: searched.append(a[2]) or real_near(*a, **k))
+    real_near = engine.live_near
+    monkeypatch.setattr(engine, "live_near", lambda *a, **k: searched.append(a[2]) or real_near(*a, **k))
     options = engine.rank(incident_at(BUND), k=3)
     assert [o.call_sign for o in options] == ["近01", "近02", "远01"] and options[2].unit == far.pk
     assert searched == [1000.0, 2000.0]   # neither radius held three units: everyone was ranked
@@ -168,8 +168,8 @@ def test_a_dense_fleet_is_settled_inside_the_first_radius_and_still_exact(settin
         place(f.UnitFactory(call_sign=f"D{n:03d}"), point)
     settled = []
     real_ranked = engine._ranked
-    monkeypatch.setattr(engine, "_ranked", lambda incident, units, k, now: settled.append(len(units)) or
-                        real_ranked(incident, units, k, now))
+    monkeypatch.setattr(engine, "_ranked", lambda incident, units, k, now, **read: settled.append(len(units)) or
+                        real_ranked(incident, units, k, now, **read))
     incident = incident_at(points[0])   # a scene on a unit's own street: the best ETAs are short
     settings.DISPATCH_RANKING = "pruned"
     pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
