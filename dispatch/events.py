@@ -19,9 +19,12 @@ zone_platform = Lookup(lambda pk: Zone.objects.filter(pk=pk).values_list("platfo
 
 def incident_platforms(incident: Incident) -> list[int]:
     """The zone's platform (cached), then the platforms of the units ever assigned to it: one small
-    query, not cached, since a unit assigned a moment ago in another process must count."""
+    query, not cached, since a unit assigned a moment ago in another process must count. None is
+    asked while the incident was never dispatched (every assignment stamps `dispatched_at`): a new
+    call's first ranking publishes three times, on the dispatch hot path."""
+    ever_dispatched = incident.pk and incident.dispatched_at is not None
     assigned = (Assignment.objects.filter(incident_id=incident.pk).order_by("unit__platform_id")
-                .values_list("unit__platform_id", flat=True).distinct()) if incident.pk else []
+                .values_list("unit__platform_id", flat=True).distinct()) if ever_dispatched else []
     return [zone_platform(incident.zone_id), *assigned]
 
 

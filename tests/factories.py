@@ -167,9 +167,17 @@ class IncidentFactory(factory.django.DjangoModelFactory):
 class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Assignment
+        skip_postgeneration_save = True  # the hook saves the incident, not the assignment
 
     incident = factory.SubFactory(IncidentFactory)
     unit = factory.SubFactory(UnitFactory)
+
+    @factory.post_generation
+    def first_dispatch(obj, create, extracted, **kwargs):
+        """As assignment_create does: the incident's first assignment stamps its dispatch clock."""
+        if create and obj.incident.dispatched_at is None:
+            obj.incident.dispatched_at = obj.assigned_at
+            obj.incident.save(update_fields=["dispatched_at"])
 
 
 class TrackPointFactory(factory.django.DjangoModelFactory):

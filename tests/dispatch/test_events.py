@@ -66,6 +66,13 @@ def test_the_groups_of_an_incident_cost_one_query_once_the_lookups_are_warm(plat
         assert events.incident_groups(incident) == consoles(platform, far_unit.platform)
 
 
+def test_an_incident_never_dispatched_asks_nothing_once_the_lookups_are_warm(platform, incident,
+                                                                            django_assert_num_queries):
+    events.incident_groups(incident)
+    with django_assert_num_queries(0):  # a new call's first ranking publishes three times on the hot path
+        assert events.incident_groups(incident) == consoles(platform)
+
+
 def test_an_incident_event_is_sent_after_commit_without_the_callers_name_or_phone(platform, incident, sent,
                                                                                   django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
