@@ -17,6 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "dispatch.example.org",
     "DATABASE_URL": "postgresql://dispatch:pw@db.example.org:5432/dispatch",
     "REDIS_URL": "redis://redis.example.org:6379/0",
+    "AVL_DEVICE_KEY": "fleet-key-3b9",
 }
 
 
