@@ -88,9 +88,9 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
     zones = list(Zone.objects.filter(platform=platform).order_by("code"))
     targets = {PatrolMode.POSTS: ("point", points), PatrolMode.ROUTES: ("route", routes), PatrolMode.COMMUNITY: ("zone", zones)}
     tasks, given = [], set()
-    # A main shift holds its key-site posts in every band, each with its own crew all shift long (one
-    # crew at least is kept for the band's targets); the band's targets go round the other crews, and a
-    # crew left without one patrols a zone.
+    # A main shift holds its key-site posts in every band, each site's posts a crew's beat all shift
+    # long (one crew at least is kept for the band's targets); the band's targets go round the other
+    # crews, and a crew left without one patrols a zone: every crew has a task in every band.
     beats = key_site_posts(points)[:len(units) - 1] if every_target else []
     posts = [point for beat in beats for point in beat]
     for band in bands:
@@ -101,8 +101,10 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
             crews = units[len(beats):]
             rows = [row for row in rows if row not in posts]
         tasks += _round(band, crews, name, rows)
-        if every_target and zones and len(crews) > len(rows):
-            tasks += _round(band, crews[len(rows):], "zone", zones)
+        # Crews left over: a main shift's patrol the zones, a secondary squad's double the posts.
+        spare = crews[len(rows):]
+        tasks += _round(band, spare, "zone", zones, each_unit=True) if every_target else \
+            _round(band, spare, name, rows[:len(spare)], each_unit=True)
         given.add(name)
     # Must-patrol points and routes are every main shift's duty: a shift with no band of their mode
     # takes them in its longest band. A secondary squad only reinforces the peak's posts.
@@ -113,8 +115,13 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
     return tasks
 
 
-def _round(band: PatrolBand, units: list[Unit], name: str, rows: list) -> list[PatrolTask]:
-    return [PatrolTask(band=band, unit=units[n % len(units)], **{name: row}) for n, row in enumerate(rows)] if units else []
+def _round(band: PatrolBand, units: list[Unit], name: str, rows: list, *, each_unit: bool = False) -> list[PatrolTask]:
+    """The rows round the crews, one each in turn: every row gets a crew; with `each_unit`, every crew
+    gets a row too (the rows go round again)."""
+    if not units or not rows:
+        return []
+    count = max(len(rows), len(units)) if each_unit else len(rows)
+    return [PatrolTask(band=band, unit=units[n % len(units)], **{name: rows[n % len(rows)]}) for n in range(count)]
 
 
 def key_site_posts(points: list[PatrolPoint]) -> list[list[PatrolPoint]]:

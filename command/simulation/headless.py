@@ -274,11 +274,9 @@ class Simulation:
         return [Option(**{**o.as_dict(), "preempts": pulled[o.unit].job}) for o in ranked]
 
     def holding_posts(self, call: Call, now) -> set:
-        """Free crews standing at their key-site post, but for the posts of the call's own key site."""
-        t = (now - self.world.start).total_seconds()
+        """Free crews on their key-site beat, but for those of the call's own key site."""
         return {pk for pk, site in self.post_sites.items()
-                if site != call.key_site_id and (crew := self.crews[pk]).job is None and crew.on_duty
-                and _same(crew.position(t), crew.unit.post)}
+                if site != call.key_site_id and (crew := self.crews[pk]).job is None and crew.on_duty}
 
     def _busy_fraction(self) -> float:
         on = [c for c in self.crews.values() if c.on_duty]
@@ -290,10 +288,10 @@ def _same(a, b) -> bool:
 
 
 def _post_sites(world: World) -> dict:
-    """Crews holding a post all shift inside a key site's circle -> that key site's pk."""
+    """Crews keeping a beat of posts all shift inside a key site's circle -> that key site's pk."""
     found = {}
     for unit in world.units:
-        post = unit.post
+        post = unit.beat[0] if unit.beat else None
         site = next((pk for pk, _code, lon, lat, radius in world.key_sites
                      if post and distance_m(post[0], post[1], lon, lat) <= radius), None)
         if site is not None:
@@ -311,7 +309,7 @@ def _coverage(world: World) -> policies.Coverage:
     points = [z.centre for z in zones]
     weights = [w / total * (1 - A.KEY_SITE_SHARE) for w in weights]
     targets = [z.target_s for z in zones]
-    posts = sorted({u.post for u in world.units if u.post})
+    posts = sorted({post for u in world.units for post in u.beat})
     for _pk, _code, lon, lat, radius in world.key_sites:
         here = [(lon, lat)] + [p for p in posts if distance_m(p[0], p[1], lon, lat) <= radius]
         points += here

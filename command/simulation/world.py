@@ -47,6 +47,7 @@ class Band:
     mode: str
     stops: tuple
     dwell_s: float
+    posts: bool = False   # its stops are all must-patrol points (posts), not a route or a zone
 
     @property
     def hold(self) -> bool:
@@ -77,10 +78,12 @@ class SimUnit:
         return next((band for band in self.bands if band.start <= t < band.end), None)
 
     @property
-    def post(self) -> tuple | None:
-        """The key-site post it holds all shift (its plan's one stop in every band), if any."""
-        stops = {band.stops for band in self.bands}
-        return next(iter(stops))[0] if len(stops) == 1 and self.bands[0].hold else None
+    def beat(self) -> tuple:
+        """The posts it keeps all shift, off-peak too (the same posts in every band of its plan, of
+        every mode: a key site's fixed posts), or () when its task changes with the band."""
+        stops, modes = {band.stops for band in self.bands}, {band.mode for band in self.bands}
+        held = len(stops) == 1 and modes != {"posts"} and all(band.posts for band in self.bands)
+        return self.bands[0].stops if held else ()
 
 
 @dataclass(frozen=True)
@@ -222,9 +225,9 @@ def _follow_plans(units: list[SimUnit], start) -> None:
             stops = tuple(dict.fromkeys(point for _kind, points in found for point in points))
             if not stops:
                 continue
-            dwell = band_dwell({kind for kind, _points in found})
+            kinds = {kind for kind, _points in found}
             rows.append(Band(max(0.0, (band.starts_at - start).total_seconds()), (band.ends_at - start).total_seconds(),
-                             band.mode, stops, dwell))
+                             band.mode, stops, band_dwell(kinds), kinds == {"point"}))
         unit.bands = tuple(sorted(rows, key=lambda b: b.start))
 
 

@@ -12,7 +12,7 @@ from command.simulation.movement import Path
 from command.simulation.policies import Coverage
 from command.simulation.report import figures
 from command.simulation.runs import headless_run
-from command.simulation.world import SimUnit, WhatIf, World, load_world
+from command.simulation.world import Band, SimUnit, WhatIf, World, load_world
 from dispatch.engine import Crew
 from grid import travel
 from tests.grid.conftest import demo_city, demo_network, road_dir  # noqa: F401  (module fixtures shared here)
@@ -133,6 +133,55 @@ def test_a_call_no_capable_crew_can_take_is_never_served():
     assert (result["served"], result["unserved"], result["waited"], result["fraction_late"]) == (0, 1, 1, 1.0)
 
 
+def planned(pk: int, call_sign: str, *stops, dwell_s: float = 60.0, posts: bool = True) -> SimUnit:
+    """A crew on patrol (not parked) whose plan is one band, 00:00-02:00, round `stops`."""
+    band = Band(0.0, 2 * 3600.0, "routes", tuple(stops), dwell_s, posts)
+    return SimUnit(crew=Crew(pk, call_sign, "patrol_car"), platform="P01", capabilities=("patrol", "traffic", "rescue"),
+                   officers=3, on_from=0.0, on_until=4 * 3600.0, stops=[PEOPLES_SQUARE], parked=False, bands=(band,))
+
+
+def test_a_crew_goes_back_to_its_post_after_a_call_and_is_sent_from_there():
+    sim = Simulation(world_of(planned(1, "滨江岗", PUDONG_RIVERSIDE)),
+                     [call(1, 0.0, BUND, on_scene_s=600.0), call(2, 3000.0, BUND, on_scene_s=600.0)]).run()
+    assert sim.handling[1].on_scene_at == 150.1
+    # Cleared at 750.1 s, it drove back to its post and parked: the second call is 30 s + 120.1 s again
+    # (30 s alone had it stayed at the scene).
+    assert round(sim.handling[2].on_scene_at - sim.handling[2].ordered_at, 1) == 150.1
+
+
+def test_a_crew_goes_round_its_bands_stops_dwelling_at_each_then_off_plan_round_its_posts():
+    sim = Simulation(world_of(planned(1, "巡线", BUND, PUDONG_RIVERSIDE, dwell_s=120.0, posts=False)), [])
+    crew = sim.crews[1]
+    crew.on_duty, crew.pos = True, BUND
+    end = 2 * 3600.0
+    assert sim.next_stop(crew, 0.0) == (BUND, 120.0, end)              # the band begins at its first stop
+    assert sim.next_stop(crew, 120.0) == (PUDONG_RIVERSIDE, 120.0, end)  # dwelt there: on to the next
+    crew.pos = PUDONG_RIVERSIDE
+    assert sim.next_stop(crew, 600.0) == (BUND, 120.0, end)            # and back round
+    assert sim.next_stop(crew, 601.0) == (BUND, 120.0, end)            # not there yet: still heading there
+    # After the band (03:00, off-peak) it goes round its platform's posts, 900 s at each, until 07:00.
+    assert sim.next_stop(crew, 3 * 3600.0) == (PEOPLES_SQUARE, 900.0, 7 * 3600.0)
+    holder = Simulation(world_of(planned(2, "滨江岗", PUDONG_RIVERSIDE)), []).crews[2]
+    assert Simulation(world_of(holder.unit), []).next_stop(holder, 10.0) == (PUDONG_RIVERSIDE, 60.0, end)
+
+
+def test_coverage_keeps_a_key_sites_crew_on_its_beat_while_another_crew_makes_the_target():
+    site = (99, "K99", PUDONG_RIVERSIDE[0], PUDONG_RIVERSIDE[1], 300)
+    units = [planned(1, "滨江岗", PUDONG_RIVERSIDE), crew(2, "陆家嘴", LUJIAZUI)]
+    world = World(start=START, hours=2.0, units=units, zones=[], key_sites=[site], platforms={}, what_if=WhatIf())
+
+    def sent(policy):
+        sim = Simulation(world, [call(1, 0.0, BUND, target_s=300)], policy)
+        if policy == "coverage":
+            sim.coverage = Coverage([PEOPLES_SQUARE], [1.0], [10.0], 30.0)  # no departure loses coverage
+        sim.run()
+        return sim.handling[1].units, sim.handling[1].on_scene_at
+
+    assert units[0].beat == (PUDONG_RIVERSIDE,)
+    assert sent("road") == ([1], 30.0 + 120.1)
+    assert sent("coverage") == ([2], 30.0 + 180.1)   # Lujiazui's crew still makes 300 s: the beat stays
+
+
 def test_a_path_is_walked_at_a_uniform_pace_along_its_length():
     path = Path([(121.0, 31.0), (121.001, 31.0), (121.001, 31.001)])
     first, second = path.cumulative[1], path.cumulative[2] - path.cumulative[1]
@@ -175,6 +224,24 @@ class TestTheDemoCity:
         assert all(u.stops for u in world.units)
         trucks = [u for u in world.units if u.crew.vehicle_kind == "platform_truck"]
         assert trucks and all(u.parked for u in trucks)
+
+    def test_the_crews_follow_their_shifts_patrol_plans(self):
+        from grid.geometry import distance_m
+        from platforms.models import PatrolTask
+
+        world = load_world(hours=24)
+        cars = [u for u in world.units if not u.parked]
+        assert cars and all(u.bands for u in cars)
+        assert all(not u.bands for u in world.units if u.parked)   # the trucks stay at their platform
+        for unit in cars[:20]:
+            tasks = PatrolTask.objects.filter(unit_id=unit.pk).order_by("band__starts_at")
+            assert [b.mode for b in unit.bands] == list(dict.fromkeys(tasks.values_list("band__mode", flat=True)))
+        beats = [u for u in cars if u.beat]
+        assert beats, "key sites' fixed posts are held"
+        for unit in beats:
+            assert all(any(distance_m(lon, lat, x, y) <= r + 30 for _pk, _code, x, y, r in world.key_sites)
+                       for lon, lat in unit.beat)
+        assert any(b.mode == "routes" and not b.posts and len(b.stops) > 2 for u in cars for b in u.bands)
 
     def test_a_removed_squad_takes_its_crews_off(self):
         everyone = load_world(hours=24)

@@ -165,7 +165,22 @@ class TestPlans:
         assert tasks(plan_of(patrolled, 0)) == [
             ("community", "P01-C01", "Z1"), ("community", "P01-C01", "PR1"), ("community", "P01-C02", "Z1"),
             ("posts", "P01-C01", "PP1"), ("posts", "P01-C02", "PP2")]
-        assert tasks(plan_of(patrolled, 7, secondary=True)) == [("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP2")]
+        # (three foot crews for two posts: the third doubles the first)
+        assert tasks(plan_of(patrolled, 7, secondary=True)) == [
+            ("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP2"), ("posts", "P01-G03", "PP1")]
+
+    def test_a_key_sites_posts_are_one_crews_beat_in_every_band(self, patrolled, platform):
+        # A key site round PP1 (100 m), with a second post of its own 60 m away; PP2 (800 m) is outside.
+        f.KeySiteFactory(code="K1", lon=ORIGIN[0], lat=ORIGIN[1], radius_m=100)
+        f.PatrolPointFactory(platform=platform, code="PP3", lon=offset(0, 60)[0], lat=offset(0, 60)[1])
+        assert [[p.code for p in beat] for beat in patrol.key_site_posts(list(platform.patrol_points.order_by("code")))] == [
+            ["PP1", "PP3"]]
+        assert tasks(plan_of(patrolled, 8)) == [
+            ("posts", "P01-C01", "PP1"), ("posts", "P01-C01", "PP3"), ("posts", "P01-C02", "PP2"),
+            ("routes", "P01-C01", "PP1"), ("routes", "P01-C01", "PP3"), ("routes", "P01-C02", "PR1")]
+        # a secondary squad's foot crews only reinforce the peak's posts, all of them
+        assert tasks(plan_of(patrolled, 7, secondary=True)) == [
+            ("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP2"), ("posts", "P01-G03", "PP3")]
 
     def test_a_plan_is_kept_unless_replaced(self, patrolled, supervisor):
         plan = plan_of(patrolled, 8)
