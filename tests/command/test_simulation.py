@@ -182,6 +182,26 @@ def test_coverage_keeps_a_key_sites_crew_on_its_beat_while_another_crew_makes_th
     assert sent("coverage") == ([2], 30.0 + 180.1)   # Lujiazui's crew still makes 300 s: the beat stays
 
 
+def test_the_live_mode_follows_the_same_band_then_its_platforms_posts():
+    from datetime import timedelta
+
+    from command.simulation.live import LiveCrew, LiveSimulator
+
+    live = LiveSimulator(base_url="http://127.0.0.1:9", token="unused")   # nothing here talks to it
+    now = timezone.now()
+    band = (now - timedelta(hours=1), now + timedelta(hours=1), (BUND, PUDONG_RIVERSIDE), 120.0)
+    crew = LiveCrew(1, "巡线", "car", ("patrol",), [PEOPLES_SQUARE], False, BUND, bands=[band])
+    live._patrol(crew, 0.0)
+    assert (crew.drive, crew.next_move) == (None, 120.0)               # at the band's first stop: dwells
+    live._patrol(crew, 120.0)
+    drive = crew.drive
+    assert (drive.origin, drive.target, drive.depart) == (BUND, PUDONG_RIVERSIDE, 120.0)
+    assert crew.next_move == drive.arrive + 120.0
+    crew.bands = [(now - timedelta(hours=2), now - timedelta(hours=1), (BUND,), 300.0)]   # over: no band now
+    live._patrol(crew, crew.next_move)
+    assert crew.drive.target == PEOPLES_SQUARE
+
+
 def test_a_path_is_walked_at_a_uniform_pace_along_its_length():
     path = Path([(121.0, 31.0), (121.001, 31.0), (121.001, 31.001)])
     first, second = path.cumulative[1], path.cumulative[2] - path.cumulative[1]
