@@ -23,6 +23,17 @@ def _fresh_spatial_index(monkeypatch):
     selectors.forget_spatial_index()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A channel layer instance of its own for each test. channels-redis keeps a per-channel asyncio
+    lock on the instance; a receive cut short when an earlier test's event loop ended left one
+    locked and bound to that dead loop, and every later socket test of the run failed on it."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+
+
 @pytest.fixture
 def platform(db):
     return f.PlatformFactory(code="P01", name="人民广场平台")
