@@ -1,7 +1,8 @@
 """Mobilization (集结) on the simulated city: how many officers can be at a point within 600 s and
 900 s. The same rule as `dispatch.mobilization.muster_plan` (units by ETA, each zone keeping its
 `min_cover_units`), on the simulator's world instead of the live picture in Redis: every crew on
-duty at the moment, at its post, by the same travel tables (road time + a parked crew's turnout)."""
+duty at the moment, where its patrol plan has it (its band's first stop; a truck at its platform), by the
+same travel tables (road time + a parked crew's turnout)."""
 from collections import Counter
 
 from django.conf import settings
@@ -17,38 +18,44 @@ def muster_figures(lon: float, lat: float, *, day=None, hour: int = 10, what_if:
     world = load_world(day=day, hours=24, what_if=what_if)
     moment = hour * 3600
     crews = [u for u in world.units if u.on_from <= moment < u.on_until]
-    arrivals = sorted(_arrivals((lon, lat), crews, world.at(moment)), key=lambda a: (a[0], a[1].crew.call_sign))
-    cover = _cover_left(crews, world)
+    where = {u.pk: _place(u, moment) for u in crews}
+    arrivals = sorted(_arrivals((lon, lat), crews, where, world.at(moment)), key=lambda a: (a[0], a[1].crew.call_sign))
+    cover = _cover_left(crews, where, world)
     result = {"point": [lon, lat], "at": world.at(moment).isoformat(), "units_on_duty": len(crews),
               "officers_on_duty": sum(u.officers for u in crews)}
     for deadline in DEADLINES:
         reachable = [(eta, unit) for eta, unit in arrivals if eta <= deadline]
         result[f"within_{deadline}s"] = {"officers": sum(u.officers for _, u in reachable), "units": len(reachable),
-                                         "officers_keeping_zone_cover": _mustered(reachable, Counter(cover))}
+                                         "officers_keeping_zone_cover": _mustered(reachable, where, Counter(cover))}
     result["curve"] = _curve(arrivals)
     return result
 
 
-def _arrivals(point, crews, at) -> list:
+def _place(unit, moment: float) -> tuple:
+    band = unit.band_at(moment)
+    return band.stops[0] if band else unit.stops[0]
+
+
+def _arrivals(point, crews, where: dict, at) -> list:
     found = []
     for profile in ("car", "foot"):
         group = [u for u in crews if u.profile == profile]
-        legs = travel.durations_to(point, [u.stops[0] for u in group], profile=profile, at=at) if group else []
+        legs = travel.durations_to(point, [where[u.pk] for u in group], profile=profile, at=at) if group else []
         found += [(leg.duration_s + settings.TURNOUT_PARKED_S, u) for u, leg in zip(group, legs) if leg is not None]
     return found
 
 
-def _cover_left(crews, world) -> Counter:
+def _cover_left(crews, where: dict, world) -> Counter:
     """How many crews each zone can give: those posted in it less its minimum cover."""
     minimum = {z.pk: z.min_cover for z in world.zones}
-    posted = Counter(zone_at(*u.stops[0]) for u in crews)
+    posted = Counter(zone_at(*where[u.pk]) for u in crews)
     return Counter({zone: n - minimum.get(zone, 0) for zone, n in posted.items() if zone is not None})
 
 
-def _mustered(reachable, cover: Counter) -> int:
+def _mustered(reachable, where: dict, cover: Counter) -> int:
     officers = 0
     for _eta, unit in reachable:
-        zone = zone_at(*unit.stops[0])
+        zone = zone_at(*where[unit.pk])
         if zone is not None:
             if cover[zone] <= 0:
                 continue

@@ -263,6 +263,17 @@ class TestTheDemoCity:
                        for lon, lat in unit.beat)
         assert any(b.mode == "routes" and not b.posts and len(b.stops) > 2 for u in cars for b in u.bands)
 
+    def test_mobilization_counts_the_crews_on_duty_from_where_their_plan_has_them(self):
+        from command.simulation.muster import muster_figures
+
+        result = muster_figures(*PEOPLES_SQUARE, hour=10)
+        on = [u for u in load_world(hours=24).units if u.on_from <= 10 * 3600 < u.on_until]
+        assert (result["units_on_duty"], result["officers_on_duty"]) == (len(on), sum(u.officers for u in on))
+        within = result["within_900s"]
+        assert 0 < within["officers_keeping_zone_cover"] < within["officers"] <= result["officers_on_duty"]
+        curve = [officers for _minute, officers in result["curve"]]
+        assert curve == sorted(curve) and curve[-1] == within["officers"]
+
     def test_a_removed_squad_takes_its_crews_off(self):
         everyone = load_world(hours=24)
         without = load_world(hours=24, what_if=WhatIf(remove_squads=frozenset({("P01", 1)})))
