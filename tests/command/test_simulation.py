@@ -109,6 +109,16 @@ def test_coverage_keeps_the_only_crew_covering_a_point_when_a_slower_one_makes_t
     assert chosen("coverage", coverage=riverside_post) == ([2], 30.0 + 180.1)
 
 
+def test_coverage_sends_the_fastest_when_another_free_crew_still_covers_what_it_covers():
+    # Two crews at the riverside post cover it; the fastest of them goes although Lujiazui's (covering
+    # nothing, so losing nothing) would still make the target.
+    units = [crew(1, "浦东滨江", PUDONG_RIVERSIDE), crew(2, "陆家嘴", LUJIAZUI), crew(4, "浦东滨江二", PUDONG_RIVERSIDE)]
+    sim = Simulation(world_of(*units), [call(1, 0.0, BUND, target_s=300)], "coverage")
+    sim.coverage = Coverage([PUDONG_RIVERSIDE], [1.0], [60.0], 30.0)
+    sim.run()
+    assert (sim.handling[1].units, sim.handling[1].on_scene_at) == ([1], 30.0 + 120.1)
+
+
 def test_coverage_sends_the_fastest_when_no_departure_loses_coverage():
     nothing_to_cover = Coverage([PEOPLES_SQUARE], [1.0], [10.0], 30.0)
     assert chosen("coverage", coverage=nothing_to_cover) == ([1], 30.0 + 120.1)
