@@ -26,7 +26,7 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
-SEARCH_RADII_M = (2500.0, 5000.0)  # the live GEO search widens through these, then takes everyone
+SEARCH_RADII_M = (2500.0, 3500.0, 5000.0)  # the live GEO search widens through these, then takes everyone
 
 
 def units_needed(category: str, priority: int) -> int:
@@ -75,14 +75,24 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> l
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
         return _ranked(incident, crews.values(), k, now)
     floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
+    ranked, options = set(), []
     for radius in SEARCH_RADII_M:
         fixes, unplaced = live_near(incident.lon, incident.lat, radius, crews)
-        if len(fixes) + len(unplaced) < k or len(fixes) + len(unplaced) == len(crews):
+        inside = fixes.keys() | unplaced
+        if len(inside) < k or len(inside) == len(crews):
             continue  # too few to settle the top k here, or already everyone: widen or take all
-        options = _ranked(incident, [crews[pk] for pk in fixes.keys() | unplaced], k, now, fixes=fixes)
+        options = _ranked(incident, _still_placing(crews, inside, ranked, options), k, now, fixes=fixes)
+        ranked |= inside
         if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
             return options
-    return _ranked(incident, crews.values(), k, now)
+    return _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now)
+
+
+def _still_placing(crews: dict, inside, ranked: set, best: list[Option]) -> "list[Crew]":
+    """Of the units inside a wider circle, those that may still place: the ones not ranked yet, and
+    the best k of an inner circle (a unit ranked there outside its best k has k units ahead of it,
+    as it would in the whole ranking). A widening costs the ring, not the circle again."""
+    return [crews[pk] for pk in (inside - ranked) | {option.unit for option in best}]
 
 
 @dataclass(frozen=True)

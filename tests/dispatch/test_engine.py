@@ -176,3 +176,36 @@ def test_a_dense_fleet_is_settled_inside_the_first_radius_and_still_exact(settin
     assert len(settled) == 1 and settled[0] < len(points)     # one ranking, of the units near only
     settings.DISPATCH_RANKING = "full_table"
     assert pruned == [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
+
+
+@pytest.mark.django_db
+def test_a_widening_ranks_only_the_ring_and_the_inner_best_and_stays_exact(settings, monkeypatch):
+    import random
+
+    from command.bench.routing import on_road_points
+
+    rng = random.Random(5)
+    for n, point in enumerate(on_road_points(120, rng)):
+        place(f.UnitFactory(call_sign=f"W{n:03d}"), point)
+    monkeypatch.setattr(engine, "SEARCH_RADII_M", (500.0, 900.0, 1600.0))
+    steps = []
+    real_ranked = engine._ranked
+
+    def recorded(incident, units, k, now, **read):
+        steps.append(({u.pk for u in units}, real_ranked(incident, units, k, now, **read)))
+        return steps[-1][1]
+
+    monkeypatch.setattr(engine, "_ranked", recorded)
+    widened = 0
+    for target in on_road_points(12, rng):
+        incident = incident_at(target)
+        steps.clear()
+        settings.DISPATCH_RANKING = "pruned"
+        pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
+        ranking = list(steps)
+        settings.DISPATCH_RANKING = "full_table"
+        assert pruned == [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
+        for (before, best), (after, _) in zip(ranking, ranking[1:]):
+            widened += 1
+            assert before & after == {o.unit for o in best}   # only the inner best are ranked again
+    assert widened >= 3   # the case was met, not only the one-circle one
