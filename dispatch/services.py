@@ -56,8 +56,8 @@ def _incident_store(incident: Incident, actor) -> Incident:
     incident.number = _next_incident_number()
     incident.save()
     record(incident, EventKind.CREATED, actor=actor, data={"target_s": incident.target_s})
+    queue_dispatch(incident.pk)  # first on commit: the engine starts while the consoles are told
     events.incident_changed(incident, created=True)
-    queue_dispatch(incident.pk)
     return incident
 
 
