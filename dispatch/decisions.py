@@ -42,18 +42,19 @@ def incident_dispatch(*, incident_id: int, reason: str = "new", force_auto: bool
     The recommendation is committed, and so published, before the engine assigns: the console sees
     the ranking at once, and the assignment follows in its own transaction. A worker that dies in
     between leaves a P1/P2 incident received and unassigned, which the sweeper picks up."""
-    started = time.time()
+    started, cpu_started = time.time(), time.process_time()
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None or incident.status not in DISPATCHABLE or missing_units(incident) <= 0:
         return None
     options = engine.rank(incident)
     preempt = [] if _fresh_makes_it(options) else engine.preemption_options(incident)
-    ranked = time.time()
+    ranked, cpu_ranked = time.time(), time.process_time()
     if settings.DISPATCH_FAULT_PAUSE_S:  # fault injection for the killed-worker test; 0 in production
         time.sleep(settings.DISPATCH_FAULT_PAUSE_S)
     decided = _decide(incident.pk, options, preempt, reason=reason, force_auto=force_auto)
     if timing.isEnabledFor(logging.DEBUG):
-        timing.debug(json.dumps({"incident": incident.pk, "started": started, "ranked": ranked, "decided": time.time()}))
+        timing.debug(json.dumps({"incident": incident.pk, "started": started, "ranked": ranked, "decided": time.time(),
+                                 "rank_cpu": cpu_ranked - cpu_started, "decide_cpu": time.process_time() - cpu_ranked}))
     if decided is None:
         return None
     recommendation, chosen = decided

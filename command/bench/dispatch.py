@@ -137,7 +137,8 @@ def _drive(fleet, *, rate: float, seconds: float, rng: random.Random, timing_log
 def _phases(committed: dict, seen: dict, timing_log: Path) -> dict:
     """Where the time went, from the worker's timing lines: waiting for a worker (commit to task
     start, which includes the broker), ranking, deciding (its commit publishes), and delivery to the
-    listening console. The slowest five calls are broken down one by one."""
+    listening console (from the decision's return, so it can be slightly negative); ranking's and
+    deciding's CPU time in the worker beside their wall time. The slowest five calls broken down."""
     from command.bench.routing import percentiles
 
     steps = {}
@@ -146,11 +147,13 @@ def _phases(committed: dict, seen: dict, timing_log: Path) -> dict:
         pk = row["incident"]
         if pk in committed and pk in seen and pk not in steps:
             steps[pk] = {"queue": row["started"] - committed[pk], "rank": row["ranked"] - row["started"],
-                         "decide": row["decided"] - row["ranked"], "deliver": seen[pk] - row["decided"],
+                         "rank_cpu": row["rank_cpu"], "decide": row["decided"] - row["ranked"],
+                         "decide_cpu": row["decide_cpu"], "deliver": seen[pk] - row["decided"],
                          "total": seen[pk] - committed[pk]}
     if not steps:
         return {}
-    result = {name: percentiles([s[name] for s in steps.values()]) for name in ("queue", "rank", "decide", "deliver")}
+    result = {name: percentiles([s[name] for s in steps.values()])
+              for name in ("queue", "rank", "rank_cpu", "decide", "decide_cpu", "deliver")}
     slowest = sorted(steps.values(), key=lambda s: s["total"], reverse=True)[:5]
     result["slowest"] = [{name: round(value * 1000, 1) for name, value in s.items()} for s in slowest]
     return result
