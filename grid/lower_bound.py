@@ -67,6 +67,8 @@ OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping dist
 ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
 NEAR_CACHE_SIZE = 50_000                 # positions remembered with their nearby segments (~8 MB)
 SUPPORTED_OSRM = {(26, 10)}             # dataset versions whose layout and flags were checked (the tests)
+CELL_M = 16.0                            # unit positions share their nearby segments per cell this wide
+CELL_SLACK_M = CELL_M / math.sqrt(2)     # the farthest a point of a cell lies from its centre
 NEAR_M = 2.0                             # a first, cheap search for the nearest big segment goes this far:
                                          # a unit snapped on arrival lies within 0.1 m of its road
 
@@ -115,36 +117,52 @@ class RoadTimes:
 
     def near_segments(self, keys: list[tuple[float, float]]) -> list[np.ndarray | None]:
         """For each (lon, lat): the segments OSRM may put the point on (proof, step 3), or None if the
-        network has no big component. Remembered per position (units' fixes repeat)."""
-        found = [self._near.get(key, False) for key in keys]
-        missing = [i for i, value in enumerate(found) if value is False]
+        network has no big component. Remembered per cell of CELL_M: the segments found for a cell are
+        those any point of the cell may be put on (a superset for each point: its bounds stay valid,
+        at most a second weaker), so a parked car's GPS jitter and a crawl along a street find them
+        remembered. An exact position per key missed nearly always (each fix moves a few metres)."""
+        cells = self._cells(keys)
+        found = [self._near.get(cell, False) for cell in cells]
+        missing = list(dict.fromkeys(cell for cell, value in zip(cells, found) if value is False))
         if missing:
             if len(self._near) + len(missing) > NEAR_CACHE_SIZE:
                 self._near.clear()
-            for i, segments in zip(missing, self._lookup([keys[i] for i in missing])):
-                found[i] = self._near[keys[i]] = segments
+            self._near.update(zip(missing, self._lookup(self._centres(missing), slack=CELL_SLACK_M)))
+            found = [self._near[cell] for cell in cells]
         return found
+
+    def _cells(self, keys) -> list[tuple[int, int]]:
+        x0, y0, sx, sy = self.origin[0], self.origin[1], self.scale[0] / CELL_M, self.scale[1] / CELL_M
+        return [(math.floor((lon - x0) * sx), math.floor((lat - y0) * sy)) for lon, lat in keys]
+
+    def _centres(self, cells) -> list[tuple[float, float]]:
+        return [(self.origin[0] + (i + 0.5) * CELL_M / self.scale[0], self.origin[1] + (j + 0.5) * CELL_M / self.scale[1])
+                for i, j in cells]
 
     def forget_positions(self) -> None:
         self._near.clear()
 
-    def _lookup(self, keys) -> list[np.ndarray | None]:
+    def _lookup(self, keys, slack: float = 0.0) -> list[np.ndarray | None]:
+        """The segments of proof step 3 for every point within `slack` metres of each key: a point p
+        that close to the key c has its nearest big segment at most gap(c) + slack away and so every
+        segment it may be put on within reach(gap(c) + slack) + slack of c."""
         if not len(self.big):
             return [None] * len(keys)
         xy = self.project(*np.array(keys, dtype=float).T)
-        # Most points lie on or by a big road: one search out to reach(NEAR_M) finds, for those with a
-        # big segment within NEAR_M, that nearest one and every segment within its reach at once.
-        which, segment, gap = self._within(xy, np.full(len(keys), self.reach(NEAR_M)))
+        # Most points lie on or by a big road: one search out to reach(NEAR_M + slack) + slack finds,
+        # for those with a big segment that near, the nearest one and every segment in reach at once.
+        near_m = NEAR_M + slack
+        which, segment, gap = self._within(xy, np.full(len(keys), self.reach(near_m + slack) + slack))
         big_gap = np.full(len(keys), np.inf)
-        big = self.seg_anchor[segment] & (gap <= NEAR_M)
+        big = self.seg_anchor[segment] & (gap <= near_m)
         np.minimum.at(big_gap, which[big], gap[big])
-        keep = np.isfinite(big_gap[which]) & (gap <= self.reach(big_gap[which]))
+        keep = np.isfinite(big_gap[which]) & (gap <= self.reach(big_gap[which] + slack) + slack)
         which, segment = which[keep], segment[keep]
         far = np.flatnonzero(np.isinf(big_gap))
         if len(far):  # the rest: find their nearest big segment, then everything within its reach
             hits, nearest = self.big_tree.query_nearest(shapely.points(xy[far]), return_distance=True)
             np.minimum.at(big_gap, far[hits[0]], nearest)
-            more, extra, _ = self._within(xy[far], self.reach(big_gap[far]))
+            more, extra, _ = self._within(xy[far], self.reach(big_gap[far] + slack) + slack)
             which, segment = np.concatenate([which, far[more]]), np.concatenate([segment, extra])
         order = np.argsort(which, kind="stable")
         which, segment = which[order], segment[order]

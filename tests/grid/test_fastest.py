@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from grid import lower_bound, travel
+from grid.roads import dataset_path
 from grid.geometry import distance_m
 from grid.models import CongestionBand
 
@@ -134,26 +135,54 @@ def test_a_bound_cut_short_by_the_search_limit_is_completed_before_it_decides(de
 
 @pytest.mark.django_db
 def test_only_the_units_that_moved_are_looked_up_again(demo_network, monkeypatch):
-    """Each position's nearby roads are remembered in the process: after 50 of 500 units moved, the
-    next call looks up those 50 positions and nothing else, and the answer follows them."""
+    """Each cell's nearby roads are remembered in the process: after 50 of 500 units moved 38 m, the
+    next call looks up the cells they moved into and nothing else, and the answer follows them; a
+    unit that moves a few metres inside its cell (GPS jitter) is not looked up at all."""
     rng = random.Random(41)
     fleet = random_fleet(demo_network, rng, 500)
     target = (121.4737, 31.2304)
     assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
+    times = lower_bound.for_dataset(dataset_path(demo_network))
     looked_up = []
     lookup = lower_bound.RoadTimes._lookup
 
-    def spy(self, keys):
+    def spy(self, keys, **slack):
         looked_up.extend(keys)
-        return lookup(self, keys)
+        return lookup(self, keys, **slack)
 
     monkeypatch.setattr(lower_bound.RoadTimes, "_lookup", spy)
     assert pruned_top(target, fleet, 3) == full_table_top(target, fleet, 3)
     assert looked_up == []
     moved = [travel.Candidate(c.key, *travel.snap(c.lon + 0.0004, c.lat)[:2], c.extra_s, snap_slack_m=0.0)
              if c.key % 10 == 0 else c for c in fleet]
+    new_cells = {cell for cell in times._cells([(c.lon, c.lat) for c in moved if c.key % 10 == 0])
+                 if cell not in times._near}
+    assert len(new_cells) > 40
     assert pruned_top(target, moved, 3) == full_table_top(target, moved, 3)
-    assert sorted(looked_up) == sorted({(c.lon, c.lat) for c in moved if c.key % 10 == 0})
+    assert sorted(looked_up) == sorted(times._centres(new_cells))
+    looked_up.clear()
+    [cell] = times._cells([(moved[0].lon, moved[0].lat)])
+    centre = times._centres([cell])[0]
+    jittered = [travel.Candidate(c.key, centre[0] + (c.lon - centre[0]) * 0.5, c.lat, c.extra_s) if c is moved[0] else c
+                for c in moved]
+    assert times._cells([(jittered[0].lon, jittered[0].lat)]) == [cell]
+    assert pruned_top(target, jittered, 3) == full_table_top(target, jittered, 3)
+    assert looked_up == []
+
+
+@pytest.mark.django_db
+def test_a_cells_roads_hold_every_point_of_the_cell(demo_network):
+    """The proof's step 3 for a cell: every segment found for any point of the cell on its own is among
+    the cell's (so each point's bound stays a lower bound)."""
+    times = lower_bound.for_dataset(dataset_path(demo_network))
+    rng = random.Random(7)
+    points = [(121.4737 + rng.uniform(-0.02, 0.02), 31.2304 + rng.uniform(-0.02, 0.02)) for _ in range(300)]
+    cells = times._near.clear() or times.near_segments(points)
+    exact = times._lookup(points)
+    for own, cell in zip(exact, cells):
+        assert (own is None) == (cell is None)
+        if own is not None:
+            assert set(own.tolist()) <= set(cell.tolist())
 
 
 @pytest.mark.django_db
