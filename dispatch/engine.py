@@ -3,6 +3,7 @@
 Reads only; `dispatch.decisions` writes what is decided. Routing happens here, outside any
 transaction, because it is the slow part and must not hold row locks.
 """
+import math
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -26,7 +27,7 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
-SEARCH_RADII_M = (2500.0, 3500.0, 5000.0)  # the live GEO search widens through these, then takes everyone
+SEARCH_RADII_M = (2500.0, 3500.0, 5000.0)  # the live GEO search starts at the first; at most the last, then everyone
 
 
 def units_needed(category: str, priority: int) -> int:
@@ -75,17 +76,40 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> l
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
         return _ranked(incident, crews.values(), k, now)
     floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
-    ranked, options = set(), []
-    for radius in SEARCH_RADII_M:
+    ranked, options, radius = set(), [], SEARCH_RADII_M[0]
+    while radius is not None:
         fixes, unplaced = live_near(incident.lon, incident.lat, radius, crews)
         inside = fixes.keys() | unplaced
-        if len(inside) < k or len(inside) == len(crews):
-            continue  # too few to settle the top k here, or already everyone: widen or take all
-        options = _ranked(incident, _still_placing(crews, inside, ranked, options), k, now, fixes=fixes)
-        ranked |= inside
-        if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
-            return options
+        if len(inside) == len(crews):
+            break  # everyone is inside: rank them all
+        if len(inside) >= k:
+            options = _ranked(incident, _still_placing(crews, inside, ranked, options), k, now, fixes=fixes)
+            ranked |= inside
+            if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
+                return options
+        radius = _wider(radius, options, k, floor_s)
     return _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now)
+
+
+def _wider(radius: float, options: list[Option], k: int, floor_s: float) -> float | None:
+    """The next circle. With k units ranked, the one that settles it: its edge lies farther in time
+    than the k-th ETA found so far, which more units can only lower. Else the next default radius.
+    None: everyone."""
+    if len(options) < k:
+        return next((r for r in SEARCH_RADII_M if r > radius), None)
+    settling = _radius_beyond(options[-1].eta_s - floor_s)
+    return settling if settling <= SEARCH_RADII_M[-1] else None
+
+
+def _radius_beyond(seconds: float) -> float:
+    """A straight-line distance (within 25 m of the least) from which no unit arrives in `seconds`."""
+    low, high = 0.0, SEARCH_RADII_M[-1]
+    if travel.seconds_at_least(high) <= seconds:
+        return math.inf
+    while high - low > 25.0:
+        middle = (low + high) / 2
+        low, high = (middle, high) if travel.seconds_at_least(middle) <= seconds else (low, middle)
+    return high
 
 
 def _still_placing(crews: dict, inside, ranked: set, best: list[Option]) -> "list[Crew]":
