@@ -14,11 +14,10 @@ from command.models import Role
 from platforms import positions
 from tests import factories as f
 from tests.e2e.test_live_loop import asgi_server, road_network  # noqa: F401  (the uvicorn server and its roads)
+from tests.e2e.test_live_loop import STEP_MS, log_in
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-PASSWORD = "pass-1234-word"
-STEP_MS = 60_000  # ceiling for one step on a loaded machine; not a speed check
 NEAR = {"人广01": (31.2310, 121.4760), "人广02": (31.2280, 121.4700)}
 FAR = (31.2400, 121.5000)
 EMPTY_SPOT = (31.2350, 121.4680)  # inside the supervisor's zone, away from units, platform and incident
@@ -69,15 +68,6 @@ def scene(transactional_db, settings):
     f.membership(f.UserFactory(username="wall-dispatcher"), Role.DISPATCHER)
     yield units
     positions.avl_wipe()
-
-
-def log_in(page, url: str, username: str, landing: str) -> None:
-    page.goto(f"{url}/login/?next={landing}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form.stacked [type=submit]")
-    expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=STEP_MS)
 
 
 def click_map_at(page, lat: float, lon: float) -> None:
