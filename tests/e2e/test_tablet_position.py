@@ -68,6 +68,14 @@ def tablet_context(browser, point):
     return context
 
 
+def logged_in_tablet(context, url: str, errors: list):
+    """The officer's tablet page in `context`, logged in; the page's errors go to `errors`."""
+    tablet = context.new_page()
+    tablet.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(tablet, url, "tablet-officer", "/tablet/")
+    return tablet
+
+
 def shot(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"tablet-position-{name}.png")
 
@@ -94,9 +102,7 @@ def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_report
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = tablet_context(browser, PARKED)
-        tablet = context.new_page()
-        tablet.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        tablet = logged_in_tablet(context, asgi_server, errors)
 
         # The page's watch takes the position and sends it over the unit socket.
         wait_for(lambda: at_point(city, PARKED))
@@ -150,9 +156,7 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         context = tablet_context(browser, PARKED)
-        tablet = context.new_page()
-        tablet.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        tablet = logged_in_tablet(context, asgi_server, errors)
         wait_for(lambda: at_point(city, PARKED))
 
         feed(tablet, "tablet", "tablet", "pause")
@@ -211,9 +215,7 @@ def test_a_tablet_without_location_permission_says_so_and_reports_once_allowed(a
         # In English: the message's words do not depend on the Chinese catalogue's state.
         context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
                                       geolocation=geolocation(PARKED))
-        tablet = context.new_page()
-        tablet.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        tablet = logged_in_tablet(context, asgi_server, errors)
         state = tablet.locator("#geo-state")
         expect(state).to_have_attribute("data-state", "denied")
         expect(state).to_have_text(
@@ -243,9 +245,7 @@ def test_a_tablet_whose_clock_runs_a_minute_fast_is_still_heard(asgi_server, cit
         context = tablet_context(browser, PARKED)
         # The page's clock (Date, timers) a minute ahead of the server's; it runs on from there.
         context.clock.install(time=positions.timezone.now() + timedelta(seconds=60))
-        tablet = context.new_page()
-        tablet.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
+        logged_in_tablet(context, asgi_server, errors)
         wait_for(lambda: at_point(city, PARKED))
         # A parked repeat carries the page's own time (Chromium's fixes carry the real one).
         heard = next_fix_after(city, live(city))
