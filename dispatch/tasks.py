@@ -29,7 +29,7 @@ def dispatch_sweep_task() -> dict:
 def _warm_up_routing(**kwargs) -> None:
     """Each pool process loads the road network before its first call, not during it, then takes
     what it loaded out of the garbage collector's sight: about 130,000 long-lived objects (the zone
-    and street indexes' geometries, Django's own) made every full collection cost 50-190 ms, paid by
+    and street indexes' geometries, Django's own) made every full collection cost 127-190 ms (measured on a loaded machine), paid by
     whichever dispatch was running, and were most of the benchmark's p99."""
     from grid import travel
 
