@@ -285,14 +285,21 @@ def live_positions(unit_ids=None) -> dict[int, LiveFix]:
 # The engine reads thousands of units per call. Parsing thousands of replies costs more in Python
 # than the work itself, so the ids go as one argument and the server joins the states into one
 # string (';' between units, '' for a unit with no state). HMGET in chunks: unpack() has a limit.
-_STATES_LUA = """
-local ids = {}
-for id in string.gmatch(ARGV[1], '[^,]+') do ids[#ids + 1] = id end
-local out = {}
-for i = 1, #ids, 1000 do
-  local states = redis.call('HMGET', KEYS[1], unpack(ids, i, math.min(i + 999, #ids)))
-  for j = 1, #states do out[#out + 1] = states[j] or '' end
+_STATES_OF_LUA = """
+local function states_of(key, joined)
+  local ids, states = {}, {}
+  for id in string.gmatch(joined, '[^,]+') do ids[#ids + 1] = id end
+  for i = 1, #ids, 1000 do
+    local chunk = redis.call('HMGET', key, unpack(ids, i, math.min(i + 999, #ids)))
+    for j = 1, #chunk do states[i + j - 1] = chunk[j] end
+  end
+  return ids, states
 end
+"""
+_STATES_LUA = _STATES_OF_LUA + """
+local ids, states = states_of(KEYS[1], ARGV[1])
+local out = {}
+for i = 1, #ids do out[i] = states[i] or '' end
 return table.concat(out, ';')
 """
 
@@ -319,14 +326,11 @@ def _live_fix(pk: int, state: str, stale_before: float) -> LiveFix:
 
 # The engine's radius search in one round trip: the GEO search, the candidates among what it found,
 # their states, and which candidates have no state at all (placed only by their row).
-_NEAR_LUA = """
-local ids, state_of, unplaced = {}, {}, {}
-for id in string.gmatch(ARGV[4], '[^,]+') do ids[#ids + 1] = id end
-for i = 1, #ids, 1000 do
-  local states = redis.call('HMGET', KEYS[2], unpack(ids, i, math.min(i + 999, #ids)))
-  for j = 1, #states do
-    if states[j] then state_of[ids[i + j - 1]] = states[j] else unplaced[#unplaced + 1] = ids[i + j - 1] end
-  end
+_NEAR_LUA = _STATES_OF_LUA + """
+local ids, states = states_of(KEYS[2], ARGV[4])
+local state_of, unplaced = {}, {}
+for i = 1, #ids do
+  if states[i] then state_of[ids[i]] = states[i] else unplaced[#unplaced + 1] = ids[i] end
 end
 local out = {}
 for _, id in ipairs(redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[1], ARGV[2], 'BYRADIUS', ARGV[3], 'm')) do
