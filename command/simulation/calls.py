@@ -98,11 +98,16 @@ class _Places:
         return self._inside(zone.polygon)
 
     def _inside(self, polygon):
-        min_lon, min_lat, max_lon, max_lat = polygon.bounds
-        while True:
-            lon, lat = self.rng.uniform(min_lon, max_lon), self.rng.uniform(min_lat, max_lat)
-            if polygon.contains(Point(lon, lat)):
-                return lon, lat
+        return point_inside(self.rng, polygon)
+
+
+def point_inside(rng: random.Random, polygon) -> tuple[float, float]:
+    """A uniformly drawn point of `polygon`: drawn in its bounds until one falls inside."""
+    min_lon, min_lat, max_lon, max_lat = polygon.bounds
+    while True:
+        lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
+        if polygon.contains(Point(lon, lat)):
+            return lon, lat
 
 
 def zone_weight(zone) -> float:

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--remove-squad", action="append", default=[], metavar="PLATFORM_CODE:NUMBER")
         parser.add_argument("--mobilization", nargs=2, type=float, default=None, metavar=("LON", "LAT"),
                             help="also report the officers who can muster at this point (headless)")
+        parser.add_argument("--key-site-posts", action="store_true",
+                            help="also report how much of each key site its held posts reach within 60 s, and "
+                                 "how many posts 95%% would take (headless)")
         # live mode
         parser.add_argument("--speed", type=float, default=1.0, help="live: simulated seconds per real second")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
@@ -48,7 +51,8 @@ class Command(BaseCommand):
         timings = {}
         try:
             result = headless_run(seed=options["seed"], hours=options["hours"], policy=options["policy"],
-                                  day=options["day"], what_if=what_if, timings=timings)
+                                  day=options["day"], what_if=what_if, timings=timings,
+                                  key_site_posts=options["key_site_posts"])
         except ValueError as error:
             raise CommandError(str(error)) from None
         if options["mobilization"]:
