@@ -118,10 +118,12 @@ class RoadTimes:
     def near_segments(self, keys: list[tuple[float, float]]) -> list[np.ndarray | None]:
         """For each (lon, lat): the segments OSRM may put the point on (proof, step 3), or None if the
         network has no big component. Remembered per cell of CELL_M: the segments found for a cell are
-        those any point of the cell may be put on (a superset for each point: its bounds stay valid,
-        at most a second weaker), so a parked car's GPS jitter and a crawl along a street find them
-        remembered. An exact position per key missed nearly always (each fix moves a few metres)."""
-        cells = self._cells(keys)
+        those any point of the cell may be put on (a superset for each point, which `own_segments`
+        filters down to the point's own), so a parked car's GPS jitter and a crawl along a street find
+        them remembered. An exact position per key missed nearly always (each fix moves a few metres)."""
+        return self._near_cells(self._cells(keys))
+
+    def _near_cells(self, cells: list[int]) -> list[np.ndarray | None]:
         found = [self._near.get(cell, False) for cell in cells]
         missing = list(dict.fromkeys(cell for cell, value in zip(cells, found) if value is False))
         if missing:
@@ -131,13 +133,21 @@ class RoadTimes:
             found = [self._near[cell] for cell in cells]
         return found
 
-    def _cells(self, keys) -> list[tuple[int, int]]:
-        x0, y0, sx, sy = self.origin[0], self.origin[1], self.scale[0] / CELL_M, self.scale[1] / CELL_M
-        return [(math.floor((lon - x0) * sx), math.floor((lat - y0) * sy)) for lon, lat in keys]
+    def _cells(self, keys) -> list[int]:
+        return self._cell_keys(self.project(*np.array(keys, dtype=float).reshape(-1, 2).T))
+
+    @staticmethod
+    def _cell_keys(xy: np.ndarray) -> list[int]:
+        """Each projected point's cell as one integer: column << 32 plus the row (offset to be >= 0)."""
+        cell = np.floor(xy / CELL_M).astype(np.int64)
+        return ((cell[:, 0] << 32) + (cell[:, 1] + (1 << 31))).tolist()
 
     def _centres(self, cells) -> list[tuple[float, float]]:
-        return [(self.origin[0] + (i + 0.5) * CELL_M / self.scale[0], self.origin[1] + (j + 0.5) * CELL_M / self.scale[1])
-                for i, j in cells]
+        i = np.array([cell >> 32 for cell in cells], dtype=float)
+        j = np.array([(cell & 0xFFFFFFFF) - (1 << 31) for cell in cells], dtype=float)
+        lon = self.origin[0] + (i + 0.5) * CELL_M / self.scale[0]
+        lat = self.origin[1] + (j + 0.5) * CELL_M / self.scale[1]
+        return list(zip(lon.tolist(), lat.tolist()))
 
     def forget_positions(self) -> None:
         self._near.clear()
@@ -174,12 +184,27 @@ class RoadTimes:
         the tree's box search, then the exact distance to each segment found."""
         boxes = shapely.box(xy[:, 0] - radius, xy[:, 1] - radius, xy[:, 0] + radius, xy[:, 1] + radius)
         which, segment = self.tree.query(boxes)
-        start, end, point = self.seg_xy[segment, 0], self.seg_xy[segment, 1], xy[which]
-        along = end - start
-        t = np.clip(((point - start) * along).sum(axis=1) / np.maximum((along * along).sum(axis=1), 1e-12), 0.0, 1.0)
-        gap = np.hypot(*(start + along * t[:, None] - point).T)
+        gap = self._gaps(xy[which], segment)
         close = gap <= radius[which]
         return which[close], segment[close], gap[close]
+
+    def _gaps(self, xy: np.ndarray, segment: np.ndarray) -> np.ndarray:
+        """Metres from each point (row of `xy`) to the segment beside it."""
+        start, end = self.seg_xy[segment, 0], self.seg_xy[segment, 1]
+        along = end - start
+        t = np.clip(((xy - start) * along).sum(axis=1) / np.maximum((along * along).sum(axis=1), 1e-12), 0.0, 1.0)
+        return np.hypot(*(start + along * t[:, None] - xy).T)
+
+    def own_segments(self, xy: np.ndarray, starts: np.ndarray, flat: np.ndarray) -> np.ndarray:
+        """Which of their cells' segments (`flat`, point i's from `starts[i]`) each point itself may be put
+        on: the proof's step 3 with no slack, those within reach(gap) of it, gap being its nearest anchor
+        segment's distance. That segment is among its cell's (within gap + slack of the centre), and so
+        is every one within reach(gap) (within reach(gap(centre) + slack) + slack of it): the cell's
+        list filtered is exactly the point's own, as tight as a lookup of the point alone."""
+        which = np.repeat(np.arange(len(xy)), np.diff(np.append(starts, len(flat))))
+        gap = self._gaps(xy[which], flat)
+        anchor_gap = np.minimum.reduceat(np.where(self.seg_anchor[flat], gap, np.inf), starts)
+        return gap <= self.reach(anchor_gap[which])
 
     def seconds_to(self, seeds: np.ndarray, limit: float = np.inf) -> np.ndarray:
         """D(x) of the proof for every node: the shortest time from x to any of `seeds` (inf beyond `limit`:
@@ -188,7 +213,9 @@ class RoadTimes:
 
     def query(self, target) -> "Query | None":
         """Bounds towards one target; None when the target itself cannot be bounded."""
-        segments = self.near_segments([(float(target[0]), float(target[1]))])[0]
+        # The target's own segments, not its cell's: more of them would seed the search wider and
+        # loosen every unit's bound (an incident's point is new each time: nothing to remember).
+        segments = self._lookup([(float(target[0]), float(target[1]))])[0]
         return None if segments is None else Query(self, segments)
 
     def bounds(self, target, units: list[tuple[float, float]], limit: float = np.inf) -> np.ndarray | None:
@@ -221,21 +248,22 @@ class Query:
             self.limit = limit
 
     def bounds(self, units: list[tuple[float, float]]) -> np.ndarray:
-        """Each unit's bound (seconds) at the current search limit, its nearby roads looked up if this
-        process has not seen its position yet; a bound equal to a finite limit may be larger in truth."""
-        return self._bounds(self.times.near_segments(units))
-
-    def _bounds(self, near: list[np.ndarray]) -> np.ndarray:
+        """Each unit's bound (seconds) at the current search limit, its cell's nearby roads looked up if
+        this process has not seen the cell yet; a bound equal to a finite limit may be larger in truth."""
         # Every point has at least its nearest big segment: a network with none has no Query.
-        if not near:
+        if not units:
             return np.zeros(0)
         times, seconds = self.times, self.node_seconds
+        xy = times.project(*np.array(units, dtype=float).T)
+        near = times._near_cells(times._cell_keys(xy))
         sizes = np.fromiter(map(len, near), dtype=np.int64, count=len(near))
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         flat = np.concatenate(near)
-        best = np.minimum.reduceat(np.minimum(seconds[times.exit_a[flat]], seconds[times.exit_b[flat]]), starts)
+        own = times.own_segments(xy, starts, flat)
+        exits = np.where(own, np.minimum(seconds[times.exit_a[flat]], seconds[times.exit_b[flat]]), np.inf)
+        best = np.minimum.reduceat(exits, starts)
         # Proof, step 2: on a segment the target may be on too, a route need not pass any node.
-        return np.where(np.logical_or.reduceat(self.shared[flat], starts), 0.0, best)
+        return np.where(np.logical_or.reduceat(self.shared[flat] & own, starts), 0.0, best)
 
 
 # --- reading the dataset ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import random
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from grid import lower_bound, travel
@@ -147,7 +148,8 @@ def test_only_the_units_that_moved_are_looked_up_again(demo_network, monkeypatch
     lookup = lower_bound.RoadTimes._lookup
 
     def spy(self, keys, **slack):
-        looked_up.extend(keys)
+        if slack:  # a cell's lookup; the incident's own point is looked up alone on every call
+            looked_up.extend(keys)
         return lookup(self, keys, **slack)
 
     monkeypatch.setattr(lower_bound.RoadTimes, "_lookup", spy)
@@ -183,6 +185,28 @@ def test_a_cells_roads_hold_every_point_of_the_cell(demo_network):
         assert (own is None) == (cell is None)
         if own is not None:
             assert set(own.tolist()) <= set(cell.tolist())
+
+
+@pytest.mark.django_db
+def test_a_cells_roads_filtered_for_a_point_are_exactly_the_points_own(demo_network):
+    """Filtered by the point's own distances (no slack), its cell's segments are exactly those a lookup
+    of the point alone finds: the cache costs the bound no tightness."""
+    times = lower_bound.for_dataset(dataset_path(demo_network))
+    rng = random.Random(11)
+    points = [(121.4737 + rng.uniform(-0.02, 0.02), 31.2304 + rng.uniform(-0.02, 0.02)) for _ in range(300)]
+    points += [(c.lon, c.lat) for c in random_fleet(demo_network, rng, 100)]   # on a road, as snapped fixes are
+    cells = times._near.clear() or times.near_segments(points)
+    sizes = [len(cell) for cell in cells]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    flat = np.concatenate(cells)
+    own = times.own_segments(times.project(*np.array(points).T), starts, flat)
+    exact = times._lookup(points)
+    wider = 0
+    for n, (start, size) in enumerate(zip(starts, sizes)):
+        kept = flat[start:start + size][own[start:start + size]]
+        assert sorted(kept.tolist()) == sorted(exact[n].tolist())
+        wider += size > len(kept)
+    assert wider > 100   # the cells' lists are wider than the points' own for most points
 
 
 @pytest.mark.django_db
