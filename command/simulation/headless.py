@@ -62,6 +62,7 @@ class Handling:
     arrived: int = 0
     waited: bool = False
     preempted: int = 0
+    best_free_eta_s: float | None = None   # the fastest any crew on duty could be there, were all free
 
 
 class Simulation:
@@ -104,8 +105,8 @@ class Simulation:
     def _on_on(self, t, crew: Crewing, _epoch) -> None:
         if crew.unit.on_until <= t:
             return
-        band = crew.unit.band_at(t)  # the relief takes over at the post, the route, the zone (交接班)
-        crew.on_duty, crew.pos, crew.drive = True, band.stops[0] if band else crew.unit.stops[0], None
+        # the relief takes over at the post, the route, the zone (交接班)
+        crew.on_duty, crew.pos, crew.drive = True, crew.unit.post_at(t), None
         crew.epoch += 1
         self.push(t, "patrol", crew, crew.epoch)
         self._retry_waiting(t)
@@ -173,6 +174,8 @@ class Simulation:
         if missing <= 0:
             return
         capability = engine.capability_for(call.category)
+        if handling.ordered_at is None and handling.best_free_eta_s is None:
+            handling.best_free_eta_s = self._best_if_all_free(call, capability, t)
         placed = [(c.unit.crew, c.fix(t, self.world.start)) for c in self._free() if capability in c.unit.capabilities]
         chosen = self.choose(self, call, placed, missing, self.world.at(t))  # none free: it may still pre-empt
         for option in chosen:
@@ -184,6 +187,21 @@ class Simulation:
                 self.waiting.append(call.number)
         elif call.number in self.waiting:
             self.waiting.remove(call.number)
+
+    def _best_if_all_free(self, call: Call, capability: str, t: float) -> float | None:
+        """The fastest ETA any capable crew on duty would have, were every one free: a free crew where
+        it is, a busy one parked at its plan's post for the hour. Beyond the target, the call is out of
+        every crew's reach: where crews stand decides it, not which one is sent."""
+        placed = []
+        for crew in self.crews.values():
+            if crew.on_duty and capability in crew.unit.capabilities:
+                if crew.job is None:
+                    placed.append((crew.unit.crew, crew.fix(t, self.world.start)))
+                else:
+                    lon, lat = crew.unit.post_at(t)
+                    placed.append((crew.unit.crew, LiveFix(crew.unit.pk, lon, lat, self.world.start, None, False)))
+        best = self.rank(call, placed, 1, self.world.at(t))
+        return best[0].eta_s if best else None
 
     def assign(self, handling: Handling, option: Option, t: float) -> None:
         crew = self.crews[option.unit]

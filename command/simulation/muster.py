@@ -18,7 +18,7 @@ def muster_figures(lon: float, lat: float, *, day=None, hour: int = 10, what_if:
     world = load_world(day=day, hours=24, what_if=what_if)
     moment = hour * 3600
     crews = [u for u in world.units if u.on_from <= moment < u.on_until]
-    where = {u.pk: _place(u, moment) for u in crews}
+    where = {u.pk: u.post_at(moment) for u in crews}
     arrivals = sorted(_arrivals((lon, lat), crews, where, world.at(moment)), key=lambda a: (a[0], a[1].crew.call_sign))
     cover = _cover_left(crews, where, world)
     result = {"point": [lon, lat], "at": world.at(moment).isoformat(), "units_on_duty": len(crews),
@@ -29,11 +29,6 @@ def muster_figures(lon: float, lat: float, *, day=None, hour: int = 10, what_if:
                                          "officers_keeping_zone_cover": _mustered(reachable, where, Counter(cover))}
     result["curve"] = _curve(arrivals)
     return result
-
-
-def _place(unit, moment: float) -> tuple:
-    band = unit.band_at(moment)
-    return band.stops[0] if band else unit.stops[0]
 
 
 def _arrivals(point, crews, where: dict, at) -> list:

@@ -26,11 +26,19 @@ def figures(sim) -> dict:
         "call_to_scene_s": _stats(from_call),
         "fraction_late": _fraction(len(handled) - len(met), len(handled)),
         "late": len(handled) - len(met),
+        # late calls no crew on duty could have reached in time even were all free (busy ones at their
+        # posts): deployment decides those; a dispatch policy acts only on the rest
+        "late_out_of_every_crews_reach": sum(1 for h in handled if h not in met and _out_of_reach(h)),
         "waited": sum(1 for h in handled if h.waited),
         "preempted": sum(h.preempted for h in handled),
         "utilisation": _utilisation(sim),
         "units": sum(1 for c in sim.crews.values() if c.unit.on_from < sim.end),  # on duty within the window
     }
+
+
+def _out_of_reach(handling) -> bool:
+    best = handling.best_free_eta_s
+    return best is None or best > handling.call.target_s
 
 
 def _fraction(part: int, whole: int) -> float | None:

@@ -77,6 +77,11 @@ class SimUnit:
     def band_at(self, t: float) -> Band | None:
         return next((band for band in self.bands if band.start <= t < band.end), None)
 
+    def post_at(self, t: float) -> tuple:
+        """Where its plan has it at `t`: its band's first stop, else its first post (a truck: the platform)."""
+        band = self.band_at(t)
+        return band.stops[0] if band else self.stops[0]
+
     @property
     def beat(self) -> tuple:
         """The posts it keeps all shift, off-peak too (the same posts in every band of its plan, of

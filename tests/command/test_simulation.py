@@ -79,6 +79,22 @@ def test_a_second_call_waits_for_the_only_crew_and_is_served_from_the_first_scen
     assert result["within_target"]["180"] == {"calls": 1, "within": 0, "fraction": 0.0}
 
 
+def test_late_calls_out_of_every_crews_reach_are_told_from_those_a_busy_crew_would_have_made():
+    assert road_s(LUJIAZUI, PUDONG_RIVERSIDE) > 30.0
+    sim = Simulation(world_of(crew(1, "浦东01", PUDONG_RIVERSIDE), crew(2, "浦东02", LUJIAZUI)),
+                     [call(1, 0.0, BUND), call(2, 60.0, PUDONG_RIVERSIDE, target_s=60),
+                      call(3, 5000.0, BUND, target_s=60)]).run()
+    first, second, third = (sim.handling[n] for n in (1, 2, 3))
+    assert (first.units, first.best_free_eta_s, first.on_scene_at) == ([1], 150.1, 150.1)
+    # 浦东01 is at the Bund: 浦东02 comes from Lujiazui, late, where 浦东01 at its post would take 30 s.
+    assert (second.units, second.best_free_eta_s) == ([2], 30.0)
+    assert second.on_scene_at - second.ordered_at == 30.0 + road_s(LUJIAZUI, PUDONG_RIVERSIDE) > 60
+    # Both back at their posts and free: the nearest is still 150.1 s from the Bund, beyond 60 s.
+    assert (third.best_free_eta_s, third.on_scene_at) == (150.1, 5000.0 + 150.1)
+    result = figures(sim)
+    assert (result["late"], result["late_out_of_every_crews_reach"]) == (2, 1)
+
+
 def three_crews():
     """Across the river (fast by road), at Lujiazui (slower, still in time), on East Nanjing Road
     (nearest in a straight line, 504 s by road: late)."""

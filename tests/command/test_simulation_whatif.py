@@ -71,6 +71,12 @@ def test_a_doubled_call_rate_is_shown_beside_the_day_as_rostered(client, adminis
     overall = result["chart"][-1]
     assert overall["baseline"] == round(result["baseline"]["within_target"]["overall"] * 100, 1)
     assert b"<svg" in response.content
+    for side in ("baseline", "what_if"):
+        assert 0 <= result[side]["late_out_of_every_crews_reach"] <= result[side]["late"]
+    row = (f'<th scope="row">Late though every crew on duty was too far, were all free</th>'
+           f'<td class="num">{result["baseline"]["late_out_of_every_crews_reach"]}</td>'
+           f'<td class="num">{result["what_if"]["late_out_of_every_crews_reach"]}</td>')
+    assert row in response.content.decode()
 
 
 def test_the_chart_scales_percentages_to_its_width():
