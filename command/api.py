@@ -1,38 +1,83 @@
-"""API plumbing named in the settings: pagination and 4xx-never-500 error shapes.
-
-It imports no DRF views or generics: those read the settings, which name this module
-(command/rest.py holds the building blocks the apps' API modules share)."""
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+"""The command centre's own endpoints under /api/v1/: the snapshots the console and the tablet load on
+(re)connect before applying only newer events (DESIGN §4), and point-to-point messages to units."""
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import APIView
 
-# Validation codes meaning "the data moved under you" (a unit taken by another dispatcher, a status
-# already changed): the request was well formed, so 409 tells the client to reload, not to fix input.
-CONFLICT_CODES = frozenset({"conflict", "invalid_transition"})
-
-
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
+from command import messages
+from command.live.scope import unit_watcher
+from command.live.snapshots import snapshot, unit_snapshot
+from command.models import UnitMessage
+from common.rest import validated_input
+from common.roles import Role, access_of, roles
+from platforms.models import Unit
 
 
-def exception_handler(exc, context):
-    """Model validation and constraint errors become 400/409 with messages, never a 500."""
-    if isinstance(exc, DjangoValidationError):
-        if getattr(exc, "code", None) in CONFLICT_CODES:
-            return Response({"detail": " ".join(exc.messages), "code": exc.code}, status=status.HTTP_409_CONFLICT)
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    if isinstance(exc, IntegrityError):
-        return Response({"detail": _integrity_message(exc)}, status=status.HTTP_409_CONFLICT)
-    return drf_exception_handler(exc, context)
+class ConsoleSnapshotView(APIView):
+    """Open incidents, units on duty with live positions, active assignments, open alerts and the
+    latest recommendation of each open incident, with versions and the server's time; a supervisor
+    gets their platforms' share."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR)]
+
+    @extend_schema(operation_id="console_snapshot", responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(snapshot(access_of(request)))
 
 
-def _integrity_message(exc: IntegrityError) -> str:
-    constraint = getattr(getattr(exc, "__cause__", None), "diag", None)
-    name = getattr(constraint, "constraint_name", None)
-    return f"The change conflicts with the current data (constraint {name})." if name else "The change conflicts with the current data."
+class UnitSnapshotView(APIView):
+    """A tablet's unit and its active assignments with their incidents: the crew or the command centre."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, Role.DISPATCHER, read=(Role.OFFICER,))]
+
+    @extend_schema(operation_id="unit_snapshot", responses=OpenApiTypes.OBJECT)
+    def get(self, request, unit_id: int):
+        watched_unit(request, unit_id)
+        return Response(unit_snapshot(unit_id))
+
+
+class MessageInSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+
+
+class UnitMessagesView(APIView):
+    """Messages to a unit: the command centre sends, the crew (and the command centre) read."""
+
+    permission_classes = [roles(Role.ADMINISTRATOR, Role.DISPATCHER, read=(Role.OFFICER,))]
+
+    @extend_schema(operation_id="unit_messages", responses=OpenApiTypes.OBJECT)
+    def get(self, request, unit_id: int):
+        watched_unit(request, unit_id)
+        return Response(messages.messages_of(unit_id, limit=50))
+
+    @extend_schema(operation_id="unit_message_send", request=MessageInSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, unit_id: int):
+        unit = watched_unit(request, unit_id)
+        data = validated_input(MessageInSerializer, request)
+        message = messages.message_send(sender=request.user, unit=unit, text=data["text"])
+        return Response(messages.message_payload(message), status=status.HTTP_201_CREATED)
+
+
+class MessageReadView(APIView):
+    """The crew marks a message read."""
+
+    permission_classes = [roles(Role.OFFICER)]
+
+    @extend_schema(operation_id="unit_message_read", request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, message_id: int):
+        message = get_object_or_404(UnitMessage, pk=message_id)
+        if unit_watcher(request.user, message.unit_id) != "crew":
+            raise PermissionDenied(_("You may watch only a unit you crew."))
+        return Response(messages.message_payload(messages.message_read(message=message)))
+
+
+def watched_unit(request, unit_id: int) -> Unit:
+    unit = get_object_or_404(Unit, pk=unit_id)
+    if unit_watcher(request.user, unit_id) is None:
+        raise PermissionDenied(_("You may watch only a unit you crew."))
+    return unit

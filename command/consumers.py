@@ -2,7 +2,7 @@
 
 The channel layer's `event.relay` messages (platforms.events.publish) go out as `{event, data}`.
 A console also gets `units.moved` about once a second: only the positions that changed since its
-last send, read from the live picture (one read per process, see command.live.Picture), so 5,000
+last send, read from the live picture (one read per process, see command.live.picture), so 5,000
 units moving at 1 Hz cost one message a second per console, not 5,000."""
 import asyncio
 import json
@@ -14,7 +14,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from rest_framework.exceptions import ValidationError
 
-from command import live
+from command.live.picture import PICTURE, moved_since
+from command.live.scope import console_scope, unit_groups_of, unit_watcher
 from platforms import positions
 from platforms.serializers import fixes_from_batch
 
@@ -52,12 +53,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
 
 class ConsoleConsumer(LiveConsumer):
     """`ws/console/`: the command centre hears the city, a district's supervisor the district, a
-    platform's supervisor the platform (command.live.console_scope); positions are scoped alike."""
+    platform's supervisor the platform (command.live.scope.console_scope); positions are scoped alike."""
 
     mover = None
 
     async def connect(self):
-        scope = await database_sync_to_async(live.console_scope)(self.scope["user"])
+        scope = await database_sync_to_async(console_scope)(self.scope["user"])
         if scope is None:
             await self.close(code=REFUSED)
             return
@@ -74,11 +75,11 @@ class ConsoleConsumer(LiveConsumer):
         while True:
             await asyncio.sleep(MOVES_EVERY_S)
             try:
-                picture = await database_sync_to_async(live.PICTURE.read)()
+                picture = await database_sync_to_async(PICTURE.read)()
             except Exception:  # Redis or the database away for a moment: try again next tick
                 log.exception("could not read the live picture")
                 continue
-            moved = live.moved_since(picture, self.sent, self.platform_ids)
+            moved = moved_since(picture, self.sent, self.platform_ids)
             if moved["units"] or moved["gone"]:
                 await self.send_json({"event": "units.moved", "data": {**moved, "sent_at": time.time()}})
 
@@ -92,11 +93,11 @@ class UnitConsumer(LiveConsumer):
 
     async def connect(self):
         self.unit_id = int(self.scope["url_route"]["kwargs"]["unit_id"])
-        self.watcher = await database_sync_to_async(live.unit_watcher)(self.scope["user"], self.unit_id)
+        self.watcher = await database_sync_to_async(unit_watcher)(self.scope["user"], self.unit_id)
         if self.watcher is None:
             await self.close(code=REFUSED)
             return
-        await self.join(live.unit_groups_of(self.unit_id))
+        await self.join(unit_groups_of(self.unit_id))
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict) or content.get("type") != "fixes":

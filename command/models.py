@@ -7,13 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class Role(models.TextChoices):
-    DISPATCHER = "dispatcher", _("Dispatcher")
-    SUPERVISOR = "supervisor", _("Platform supervisor")
-    OFFICER = "officer", _("Officer")
-    CLERK = "clerk", _("Service clerk")
-    ADMINISTRATOR = "administrator", _("Administrator")
+from common.roles import Role
 
 
 class Membership(models.Model):

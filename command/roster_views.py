@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from command import ical, selectors
-from command.models import Role
-from command.rest import scoped
+from common.roles import Role
+from common.scoping import scoped
 from command.views import _require
 from grid.selectors import served_area
 from platforms import patrol, rosters

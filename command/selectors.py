@@ -1,11 +1,18 @@
-"""Reads for the role pages."""
+"""Reads for the role pages: what each page's template and script are rendered from."""
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from command.names import local_name
+from common.names import local_name
+from common.scoping import scoped
 from dispatch.models import OPEN_INCIDENT_STATUSES, Incident
-from platforms.models import Platform, Shift, Unit
+from dispatch.selectors import response_figures
+from grid import basemap
+from grid.models import KeySite, PatrolPoint, Zone
+from grid.selectors import served_area
+from platforms.filters import on_duty_now
+from platforms.models import Officer, Platform, Shift, Unit
+from services.models import Appointment, ServiceType
 
 
 def console_context() -> dict:
@@ -23,27 +30,21 @@ def tablet_context(officer) -> dict:
     return {"officer": officer, "unit": unit, "assignments": assignments}
 
 
-def _scoped(queryset, platform_ids, field="platform_id"):
-    return queryset if platform_ids is None else queryset.filter(**{f"{field}__in": platform_ids})
-
-
 def supervisor_context(platform_ids) -> dict:
     today = timezone.localdate()
-    shifts = _scoped(Shift.objects.select_related("squad__platform"), platform_ids, "squad__platform_id")
+    shifts = scoped(Shift.objects.select_related("squad__platform"), platform_ids, "squad__platform_id")
     return {
-        "platforms": _scoped(Platform.objects.select_related("district"), platform_ids, "id"),
+        "platforms": scoped(Platform.objects.select_related("district"), platform_ids, "id"),
         "shifts_today": shifts.filter(starts_at__date=today),
-        "units": _scoped(Unit.objects.select_related("vehicle", "shift"), platform_ids)
+        "units": scoped(Unit.objects.select_related("vehicle", "shift"), platform_ids)
         .filter(shift__starts_at__lte=timezone.now(), shift__ends_at__gt=timezone.now()),
     }
 
 
 def desk_context(platform_ids) -> dict:
-    from services.models import Appointment, ServiceType
-
     return {
         "service_types": ServiceType.objects.all(),
-        "appointments": _scoped(Appointment.objects.select_related("service_type", "platform"), platform_ids)
+        "appointments": scoped(Appointment.objects.select_related("service_type", "platform"), platform_ids)
         .filter(starts_at__date=timezone.localdate()),
     }
 
@@ -75,8 +76,6 @@ def console_tiles() -> dict:
 def console_basemap() -> dict | None:
     """Our own road tiles (grid.basemap), or None before a road network is imported. The URL names
     the network's version, so the browser may keep a tile for good until the network changes."""
-    from grid import basemap
-
     network = basemap.active_network()
     if network is None:
         return None
@@ -89,9 +88,6 @@ def console_basemap() -> dict | None:
 def console_map_data(platforms, incidents) -> dict:
     """Plain JSON for the map. Iterating the querysets fills their caches, so the template's
     own loops over them cost no second query."""
-    from grid.models import KeySite, PatrolPoint, Zone
-    from grid.selectors import served_area
-
     return {
         "served_area": list(served_area().bounds),
         "zones": [_zone_json(zone) for zone in Zone.objects.all()],
@@ -151,13 +147,26 @@ def supervisor_page(platform_ids) -> dict:
 def supervisor_map(platforms, platform_ids) -> dict:
     """The supervisor's live map (supervisor_map.js): their platforms and zones on the console's
     basemap; units and incidents come from the console snapshot and socket, scoped by the server."""
-    from grid.models import Zone
-    from grid.selectors import served_area
-
-    zones = _scoped(Zone.objects.all(), platform_ids)
+    zones = scoped(Zone.objects.all(), platform_ids)
     context = {"map_data": {"served_area": list(served_area().bounds), "zones": [_zone_json(zone) for zone in zones],
                             "platforms": [_platform_json(platform) for platform in platforms]}}
     context.update(console_tiles())
     if "map_tiles" not in context:
         context["map_data"]["basemap"] = console_basemap()
     return context
+
+
+def supervisor_day(platform_ids) -> dict:
+    """Officers crewing units on duty now and today's incidents (Asia/Shanghai) with their 1/3/5
+    figures, in the supervisor's scope (None: the whole city, for an administrator)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    incidents = Incident.objects.filter(received_at__gte=start).select_related("zone").order_by("-received_at")
+    incidents = scoped(incidents, platform_ids, "zone__platform_id")
+    officers = scoped(Officer.objects.filter(units__in=Unit.objects.filter(on_duty_now())).distinct(), platform_ids)
+    figures = response_figures(incidents)
+    return {
+        "officers_on_duty": officers.select_related("platform").order_by("platform__code", "name"),
+        "incidents_today": incidents[:200],
+        "figures_today": [(name, figures[name]) for name in ("key_site", "city_centre", "other", "overall")],
+        "unreached_today": figures["waiting_or_unreached"],
+    }

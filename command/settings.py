@@ -143,6 +143,9 @@ INSTALLED_APPS = [
     "dispatch",
     "services",
     "command",
+    "command.simulation",
+    "command.demo",
+    "command.bench",
 ]
 
 MIDDLEWARE = [
@@ -173,7 +176,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "command.roles.role_context",
+                "common.roles.role_context",
             ],
         },
     },
@@ -223,13 +226,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "command.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "command.api.exception_handler",
+    "EXCEPTION_HANDLER": "common.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

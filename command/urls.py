@@ -5,12 +5,23 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from command import roster_views, views
-from command.rest import AnyRole
+from command import api, roster_views, views
+from common.rest import AnyRole
 from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
 docs_view = SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AnyRole])
+
+# Every app's API under /api/v1/, with the command centre's own endpoints.
+api_urlpatterns = [
+    path("", include("grid.urls")),
+    path("", include("platforms.urls")),
+    path("", include("dispatch.urls")),
+    path("console/snapshot", api.ConsoleSnapshotView.as_view(), name="console-snapshot"),
+    path("units/<int:unit_id>/snapshot", api.UnitSnapshotView.as_view(), name="unit-snapshot"),
+    path("units/<int:unit_id>/messages", api.UnitMessagesView.as_view(), name="unit-messages"),
+    path("messages/<int:message_id>/read", api.MessageReadView.as_view(), name="message-read"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,7 +44,7 @@ urlpatterns = [
     path("desk/", views.desk, name="desk"),
     path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap-tile"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("command.api_urls")),
+    path("api/v1/", include(api_urlpatterns)),
     path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[AnyRole]), name="schema"),
     path("api/v1/docs/", login_required(docs_view), name="api-docs"),
     path("healthz", views.healthz, name="healthz"),

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from command import live, selectors
-from command.models import Role
-from command.roles import access_of
+from command import selectors
+from command.labels import page_labels
+from common.roles import Role, access_of
 from grid import basemap
 
 LANDING = {
@@ -39,18 +39,18 @@ def home(request):
 
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
-    return render(request, "command/console.html", {**selectors.console_page(), "labels": live.page_labels()})
+    return render(request, "command/console.html", {**selectors.console_page(), "labels": page_labels()})
 
 
 def tablet(request):
     access = _require(request, Role.OFFICER)
-    return render(request, "command/tablet.html", {**selectors.tablet_page(access.officer), "labels": live.page_labels()})
+    return render(request, "command/tablet.html", {**selectors.tablet_page(access.officer), "labels": page_labels()})
 
 
 def supervisor(request):
     access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)
-    context = {**selectors.supervisor_page(access.platform_ids), **live.supervisor_day(access.platform_ids),
-               "labels": live.page_labels()}
+    context = {**selectors.supervisor_page(access.platform_ids), **selectors.supervisor_day(access.platform_ids),
+               "labels": page_labels()}
     return render(request, "command/supervisor.html", context)
 
 
@@ -94,7 +94,7 @@ def healthz(request):
 
 
 def supervisor_what_if(request):
-    """The what-if page (issue 7): a simulated day with a change, beside the day as rostered."""
+    """The what-if page: a simulated day with a change, beside the day as rostered."""
     from command.simulation import whatif
 
     access = _require(request, Role.SUPERVISOR, Role.ADMINISTRATOR)

@@ -11,9 +11,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
 from rest_framework.response import Response
 
-from command.models import Role
-from command.rest import scoped, validated_input
-from command.roles import access_of, roles
+from common.roles import Role
+from common.rest import validated_input
+from common.scoping import scoped
+from common.roles import access_of, roles
 from dispatch import decisions, filters, mobilization, selectors, serializers, services
 from dispatch.models import Alert, Assignment, Incident, Mobilization, Recommendation
 

@@ -5,7 +5,7 @@ The caller's name and phone are personal data: only the roles that take calls se
 """
 from rest_framework import serializers
 
-from command.roles import access_of
+from common.roles import access_of
 from dispatch.models import (
     Alert, Assignment, AssignmentStatus, Category, Incident, IncidentEvent, Mobilization, Priority, Recommendation,
 )

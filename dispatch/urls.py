@@ -1,4 +1,4 @@
-from command.rest import Router
+from common.rest import Router
 from dispatch import api
 
 router = Router()

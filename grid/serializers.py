@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from command.rest import CheckedModelSerializer
+from common.rest import CheckedModelSerializer
 from grid import geometry, osrm_build, travel
 from grid.models import KeySite, PatrolPoint, PatrolRoute, RoadNetwork, Zone
 

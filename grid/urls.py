@@ -1,5 +1,5 @@
 from django.urls import re_path
-from command.rest import Router
+from common.rest import Router
 from grid import api
 
 router = Router()

@@ -16,9 +16,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from command.models import Role
-from command.rest import EditableViewSet, scoped
-from command.roles import access_of, roles
+from common.roles import Role
+from common.rest import EditableViewSet
+from common.scoping import scoped
+from common.roles import access_of, roles
 from platforms import patrol, rosters
 from platforms import roster_serializers as s
 from platforms.models import PatrolBand, PatrolPlan, PatrolTask, Platform, RosterPeriod

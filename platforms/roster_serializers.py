@@ -10,8 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from command.roles import access_of
-from command.rest import scoped
+from common.roles import access_of
+from common.scoping import scoped
 from platforms.models import (
     Absence, AbsenceKind, Officer, Overtime, PatrolBand, PatrolPlan, PatrolTask, Platform, RosterChange,
     RosterPeriod, Shift, Unit,

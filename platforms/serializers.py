@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from command.rest import CheckedModelSerializer
+from common.rest import CheckedModelSerializer
 from platforms.models import (
     Capability, District, Officer, Platform, PlatformMove, Shift, Skill, Squad, Unit, UnitStatus, Vehicle,
 )

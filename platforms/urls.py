@@ -1,6 +1,6 @@
 from django.urls import re_path
 
-from command.rest import Router
+from common.rest import Router
 from platforms import api, roster_api
 
 router = Router()

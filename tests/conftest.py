@@ -2,7 +2,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from command.models import Role
+from common.roles import Role
 from tests import factories as f
 
 

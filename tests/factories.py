@@ -5,7 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from command.models import Membership, Role
+from command.models import Membership
+from common.roles import Role
 from dispatch.models import Assignment, Category, Incident
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ResponseClass, Zone
 from platforms.models import (

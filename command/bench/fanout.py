@@ -64,7 +64,8 @@ def _seed(count: int) -> tuple[list[int], str]:
     from django.test import Client
     from django.utils import timezone
 
-    from command.models import Membership, Role
+    from command.models import Membership
+    from common.roles import Role
     from django.contrib.auth import get_user_model
     from grid.selectors import served_area
     from platforms.models import District, Platform, Shift, Squad, Unit

@@ -24,7 +24,8 @@ from rest_framework.authtoken.models import Token
 from shapely.geometry import Point
 
 from command.bench.routing import percentiles
-from command.models import Membership, Role
+from command.models import Membership
+from common.roles import Role
 from grid.selectors import served_area
 from platforms import positions
 from platforms.models import District, Platform, Shift, Squad, Unit, UnitStatus

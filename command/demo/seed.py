@@ -13,7 +13,8 @@ from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
 from command.demo import city, staffing
-from command.models import Membership, Role
+from command.models import Membership
+from common.roles import Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import forget_spatial_index
 from platforms import patrol, rosters

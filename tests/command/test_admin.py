@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token, TokenProxy
 
-from command.models import Membership, Role
+from command.models import Membership
+from common.roles import Role
 from dispatch.models import Alert, Assignment, EventKind, Incident, IncidentEvent, Mobilization, Recommendation
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from platforms.models import (

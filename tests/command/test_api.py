@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from command.api import exception_handler
+from common.errors import exception_handler
 from tests import factories as f
 from tests.api_support import ANONYMOUS
 

@@ -10,10 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from command import live
+from command.live import picture as live_picture
+from command.live import scope as live_scope
 from command.asgi import application
 from command.consumers import REFUSED
-from command.models import Role
+from common.roles import Role
 from dispatch import events as dispatch_events
 from platforms import events as platform_events
 from platforms import positions
@@ -29,10 +30,10 @@ WAIT_S = 10.0  # generous ceiling for a message to arrive on a loaded machine; n
 @pytest.fixture(autouse=True)
 def _empty_live_picture():
     positions.avl_wipe()
-    live.PICTURE.read_at = float("-inf")
+    live_picture.PICTURE.read_at = float("-inf")
     yield
     positions.avl_wipe()
-    live.PICTURE.read_at = float("-inf")
+    live_picture.PICTURE.read_at = float("-inf")
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_each_console_joins_one_group_of_its_scope(request, platform, neighbour_
                 "supervisor": (f"console.platform.{platform.pk}",),
                 "district_supervisor": (f"console.district.{platform.district_id}",),
                 "officer": None, "clerk": None, "outsider": None}
-    scopes = {persona: live.console_scope(request.getfixturevalue(persona)) for persona in expected}
+    scopes = {persona: live_scope.console_scope(request.getfixturevalue(persona)) for persona in expected}
     assert {persona: scope and scope.groups for persona, scope in scopes.items()} == expected
     assert scopes["supervisor"].platform_ids == {platform.pk}
     assert scopes["district_supervisor"].platform_ids == {platform.pk, neighbour_platform.pk}
@@ -316,13 +317,13 @@ def test_the_unit_socket_refuses_bad_fixes_and_fixes_from_the_command_centre(off
 def test_moved_since_sends_only_changes_and_units_gone():
     sent = {}
     picture = {1: (10, 121.1, 31.1, 1000, False), 2: (11, 121.2, 31.2, 2000, True)}
-    assert live.moved_since(picture, sent, None) == {"units": [[1, 121.1, 31.1, 1000, False],
+    assert live_picture.moved_since(picture, sent, None) == {"units": [[1, 121.1, 31.1, 1000, False],
                                                                [2, 121.2, 31.2, 2000, True]], "gone": []}
-    assert live.moved_since(picture, sent, None) == {"units": [], "gone": []}
+    assert live_picture.moved_since(picture, sent, None) == {"units": [], "gone": []}
     picture = {2: (11, 121.3, 31.3, 3000, False)}
-    assert live.moved_since(picture, sent, None) == {"units": [[2, 121.3, 31.3, 3000, False]], "gone": [1]}
+    assert live_picture.moved_since(picture, sent, None) == {"units": [[2, 121.3, 31.3, 3000, False]], "gone": [1]}
     scoped = {}
-    assert live.moved_since(picture, scoped, frozenset({10})) == {"units": [], "gone": []}
+    assert live_picture.moved_since(picture, scoped, frozenset({10})) == {"units": [], "gone": []}
 
 
 def test_the_layer_outwaits_its_own_blocking_receive():

@@ -2,7 +2,7 @@
 import pytest
 from django.utils import timezone
 
-from command.models import Role
+from common.roles import Role
 from dispatch.models import Alert, Recommendation
 from platforms import positions
 from platforms.positions import Fix

@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from command.models import Role
+from common.roles import Role
 from dispatch.models import AssignmentStatus
 from services.models import Appointment, ServiceType
 from tests import factories as f

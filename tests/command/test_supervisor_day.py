@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from command import live
+from command import selectors
 from tests import factories as f
 from tests.command.logins import login
 
@@ -30,7 +30,7 @@ def day(platform, other_platform, officer_unit, officer):
 
 
 def test_the_day_in_a_supervisors_scope(day, platform):
-    data = live.supervisor_day({platform.pk})
+    data = selectors.supervisor_day({platform.pk})
     assert [o.name for o in data["officers_on_duty"]] == ["李警官"]
     assert [i.number for i in data["incidents_today"]] == ["110-OPEN", "110-MET", "110-LATE"]
     figures = dict(data["figures_today"])

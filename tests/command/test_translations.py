@@ -11,7 +11,7 @@ from django.utils.translation import override
 from django.utils.translation import gettext as _
 from django.utils.translation.template import templatize
 
-from command.models import Role
+from common.roles import Role
 from platforms.models import OfficerKind
 
 BASE = Path(settings.BASE_DIR)

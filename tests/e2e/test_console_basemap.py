@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
-from command.models import Role
+from common.roles import Role
 from tests import factories as f
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"

@@ -22,7 +22,8 @@ from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import expect, sync_playwright
 
-from command.models import Role, UnitMessage
+from command.models import UnitMessage
+from common.roles import Role
 from dispatch.models import Assignment, Incident, Mobilization
 from platforms import positions
 from platforms.models import UnitStatus

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from command.models import Role
+from common.roles import Role
 from platforms import positions
 from tests import factories as f
 from tests.e2e.test_live_loop import asgi_server, road_network  # noqa: F401  (the uvicorn server and its roads)

@@ -7,7 +7,7 @@ from django.db import connections
 from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
-from command.models import Role
+from common.roles import Role
 from platforms import patrol, rosters
 from platforms.models import Absence, Overtime, RosterPeriod
 from tests import factories as f

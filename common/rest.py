@@ -1,11 +1,13 @@
-"""Building blocks every app's API shares: role scoping, a viewset without delete, a model
-serializer that saves only what the model's own `full_clean` accepts."""
+"""DRF building blocks every app's API shares: a permission for any role, a viewset without delete,
+a model serializer that saves only what the model's own `full_clean` accepts, input validation and
+the router."""
 from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import BasePermission
 from rest_framework.routers import SimpleRouter
 
-from command.roles import access_of
+from common.roles import access_of
+from common.scoping import scoped
 
 
 class AnyRole(BasePermission):
@@ -15,11 +17,6 @@ class AnyRole(BasePermission):
 
     def has_permission(self, request, view):
         return access_of(request).role is not None
-
-
-def scoped(queryset, platform_ids, path: str = "platform_id"):
-    """Only the rows of the platforms a login is scoped to (`platform_ids` None means all)."""
-    return queryset if platform_ids is None else queryset.filter(**{f"{path}__in": platform_ids})
 
 
 class EditableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,

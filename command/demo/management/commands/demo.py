@@ -103,7 +103,8 @@ def simulator_token() -> str:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from command.models import Membership, Role
+    from command.models import Membership
+    from common.roles import Role
 
     user, created = get_user_model().objects.get_or_create(username="simulator")
     if created:

@@ -1,9 +1,24 @@
-"""Roles and their scopes, read once per request: who the user is to the command centre."""
+"""Roles and their scopes, read once per request: who the user is to the command centre.
+
+A login's role is its `membership` row (command.models.Membership), reached through the user's
+related accessors only, so this kit imports no app."""
 from functools import cached_property
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
-from command.models import Role
+
+class Role(models.TextChoices):
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    SUPERVISOR = "supervisor", _("Platform supervisor")
+    OFFICER = "officer", _("Officer")
+    CLERK = "clerk", _("Service clerk")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# The roles that watch and act on the whole city.
+COMMAND_CENTRE = (Role.DISPATCHER, Role.ADMINISTRATOR)
 
 
 class Access:
@@ -24,8 +39,6 @@ class Access:
     @cached_property
     def platform_ids(self) -> set[int] | None:
         """Platforms this login is scoped to; None means every platform."""
-        from platforms.models import Platform
-
         if self.role in (Role.ADMINISTRATOR, Role.DISPATCHER):
             return None
         membership = getattr(self.user, "membership", None)
@@ -35,7 +48,7 @@ class Access:
         if membership and membership.platform_id:
             return {membership.platform_id}
         if membership and membership.district_id:
-            return set(Platform.objects.filter(district_id=membership.district_id).values_list("id", flat=True))
+            return set(membership.district.platforms.values_list("id", flat=True))
         return None if self.role == Role.CLERK else set()
 
     @cached_property
