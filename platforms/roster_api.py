@@ -20,7 +20,7 @@ from common.roles import Role
 from common.rest import EditableViewSet
 from common.scoping import scoped
 from common.roles import access_of, roles
-from platforms import patrol, rosters
+from platforms import patrol, rosters, rotation
 from platforms import roster_serializers as s
 from platforms.models import PatrolBand, PatrolPlan, PatrolTask, Platform, RosterPeriod
 from platforms.roster_checks import roster_checks
@@ -130,7 +130,7 @@ def _on_day(queryset, request, path: str):
         day = field.to_internal_value(value)
     except s.serializers.ValidationError as error:
         raise ValidationError({"date": error.detail}) from None
-    start = rosters.local_datetime(day, time(0))
+    start = rotation.local_datetime(day, time(0))
     return queryset.filter(**{f"{path}__gte": start, f"{path}__lt": start + timedelta(days=1)})
 
 

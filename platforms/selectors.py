@@ -5,7 +5,8 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 
 from platforms.models import Officer, Platform, RosterPeriod, Shift, Unit
-from platforms.rosters import local_datetime, shifts_of
+from platforms.rosters import shifts_of
+from platforms.rotation import local_datetime
 
 
 def week_start(day: date) -> date:

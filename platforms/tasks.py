@@ -5,19 +5,19 @@ re-inserted batch through the unique (unit, at) constraint; the sweep and the pr
 """
 from celery import shared_task
 
-from platforms import positions, rosters
+from platforms import positions, rosters, tracks
 
 
 @shared_task(name="platforms.tasks.track_flush", ignore_result=True)
 def track_flush() -> int:
     """Move waiting track entries from Redis to PostgreSQL and the units' last positions to their rows."""
-    return positions.track_flush()
+    return tracks.track_flush()
 
 
 @shared_task(name="platforms.tasks.track_prune", ignore_result=True)
 def track_prune(keep_days: int | None = None) -> int:
     """Delete track points older than TRACK_KEEP_DAYS (or `keep_days`)."""
-    return positions.track_prune(keep_days=keep_days)
+    return tracks.track_prune(keep_days=keep_days)
 
 
 @shared_task(name="platforms.tasks.stale_sweep", ignore_result=True)

@@ -27,7 +27,7 @@ from command.bench.routing import percentiles
 from command.models import Membership
 from common.roles import Role
 from grid.selectors import served_area
-from platforms import positions
+from platforms import positions, tracks
 from platforms.models import District, Platform, Shift, Squad, Unit, UnitStatus
 from platforms.positions import Fix
 
@@ -174,7 +174,7 @@ def _flush(seconds: float = 10.0) -> dict:
     backlog = positions.redis_client().xlen(positions.key("track"))
     started, moved = time.perf_counter(), 0
     while time.perf_counter() - started < seconds:
-        step = positions.track_flush(max_batches=1)
+        step = tracks.track_flush(max_batches=1)
         moved += step
         if step == 0:
             break

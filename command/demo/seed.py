@@ -17,7 +17,7 @@ from command.models import Membership
 from common.roles import Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import forget_spatial_index
-from platforms import patrol, rosters
+from platforms import patrol, rosters, rotation
 from platforms.models import (
     District, Officer, Platform, RosterPeriod, RosterStatus, Shift, Squad, Unit, UnitStatus, Vehicle,
 )
@@ -165,7 +165,7 @@ def _roster_week(platform: Platform, monday, now) -> None:
     if rosters.shifts_of(RosterPeriod(platform=platform, starts_on=monday, ends_on=sunday)).exists():
         # A database seeded before rosters existed: its shifts become that week's approved roster.
         RosterPeriod.objects.create(platform=platform, starts_on=monday, ends_on=sunday, status=RosterStatus.APPROVED,
-                                    approved_at=now, pattern=rosters.DEFAULT_PATTERN.to_json())
+                                    approved_at=now, pattern=rotation.DEFAULT_PATTERN.to_json())
         return
     period = rosters.roster_generate(platform=platform, starts_on=monday, ends_on=sunday)
     rosters.roster_approve(period=period, actor=None)  # a demo roster with a hard violation fails loudly

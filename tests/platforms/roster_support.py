@@ -1,7 +1,7 @@
 """Helpers the roster, patrol and roster-page tests share: a staffed platform and its days."""
 from datetime import date, datetime, time, timedelta
 
-from platforms import rosters
+from platforms import rosters, rotation
 from platforms.models import Squad
 from tests import factories as f
 
@@ -9,7 +9,7 @@ MONDAY = date(2030, 3, 4)  # far enough ahead that every shift is still to come
 
 
 def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return rosters.local_datetime(day, time(hour, minute))
+    return rotation.local_datetime(day, time(hour, minute))
 
 
 def staff(platform, *, police=3, auxiliaries=6, assistants=2, cars=2, bikes=1, trucks=1, squads=5):

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from platforms import positions
+from platforms import positions, tracks
 from platforms.models import TrackPoint, Unit
 from platforms.positions import Fix, LiveFix
 from tests import factories as f
@@ -175,8 +175,8 @@ def test_units_near_nearest_first_with_metres(db):
 def test_flush_moves_the_track_and_the_units_rows_and_is_idempotent(unit):
     first, last = fix(unit, SQUARE, seconds_ago=20, speed_mps=4.0), fix(unit, BUND, seconds_ago=10, bearing=45.0)
     positions.fixes_accept(fixes=[first, last], source="batch")
-    assert positions.track_flush() == 2
-    assert positions.track_flush() == 0
+    assert tracks.track_flush() == 2
+    assert tracks.track_flush() == 0
     rows = list(TrackPoint.objects.filter(unit=unit).values_list("at", "lon", "lat", "speed_mps", "bearing",
                                                                     "accuracy_m"))
     assert rows == [(first.at, *SQUARE, 4.0, None, None), (last.at, *BUND, None, 45.0, None)]
@@ -194,9 +194,9 @@ def test_a_flush_interrupted_before_the_trim_inserts_nothing_twice(unit, monkeyp
     with monkeypatch.context() as patch:
         patch.setattr(positions.redis.Redis, "xtrim", crash)
         with pytest.raises(ConnectionError):
-            positions.track_flush()
+            tracks.track_flush()
     assert TrackPoint.objects.filter(unit=unit).count() == 2
-    assert positions.track_flush() == 0   # read again, absorbed by the unique (unit, at)
+    assert tracks.track_flush() == 0   # read again, absorbed by the unique (unit, at)
     assert TrackPoint.objects.filter(unit=unit).count() == 2
     assert positions.avl_stats()["track_backlog"] == 0
 
@@ -208,7 +208,7 @@ def test_flush_leaves_a_newer_row_alone_and_skips_deleted_units(unit):
     positions.fixes_accept(fixes=[fix(unit, SQUARE, seconds_ago=30), fix(gone, SQUARE, seconds_ago=30)], source="b")
     TrackPoint.objects.filter(unit=gone).delete()
     Unit.objects.filter(pk=gone.pk).delete()
-    assert positions.track_flush() == 1
+    assert tracks.track_flush() == 1
     unit.refresh_from_db()
     assert (unit.lon, unit.lat, unit.last_fix_at) == (*BUND, newer)
 
@@ -219,9 +219,9 @@ def test_prune_deletes_only_points_older_than_the_keep_days(unit, settings):
     old, kept = now - timedelta(days=30, minutes=1), now - timedelta(days=29, hours=23)
     for stamp in (old, kept):
         TrackPoint.objects.create(unit=unit, at=stamp, lon=SQUARE[0], lat=SQUARE[1])
-    assert positions.track_prune() == 1
+    assert tracks.track_prune() == 1
     assert list(TrackPoint.objects.values_list("at", flat=True)) == [kept]
-    assert positions.track_prune() == 0
+    assert tracks.track_prune() == 0
 
 
 # --- stale units ---------------------------------------------------------------------------------

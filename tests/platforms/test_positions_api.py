@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from platforms import positions
+from platforms import positions, tracks
 from platforms.models import TrackPoint
 from tests import factories as f
 from tests.api_support import matrix, readers
@@ -55,7 +55,7 @@ def test_a_traccar_client_request_moves_the_unit(officer_unit, device, method):
     assert geo(officer_unit.pk) == BUND
     live = positions.live_positions([officer_unit.pk])[officer_unit.pk]
     assert (live.speed_mps, live.at.timestamp()) == (pytest.approx(5.144444, abs=1e-6), params["timestamp"])
-    assert positions.track_flush() == 1
+    assert tracks.track_flush() == 1
     officer_unit.refresh_from_db()
     assert (officer_unit.lon, officer_unit.lat, officer_unit.last_fix_at.timestamp()) == (*BUND, params["timestamp"])
     point = TrackPoint.objects.get(unit=officer_unit)
@@ -247,7 +247,7 @@ def test_a_newer_traccar_client_json_post_moves_the_unit(officer_unit, device):
     body = traccar_json(officer_unit)
     response = device.post("/osmand/", json.dumps(body), content_type="application/json")
     assert (response.status_code, response.content) == (200, b"")
-    assert positions.track_flush() == 1
+    assert tracks.track_flush() == 1
     point = TrackPoint.objects.get(unit=officer_unit)
     assert (point.lon, point.lat, point.speed_mps, point.bearing, point.accuracy_m) == (*BUND, 6.5, None, 8.0)
     assert point.at == datetime.fromisoformat(body["location"]["timestamp"])
