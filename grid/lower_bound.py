@@ -1,48 +1,9 @@
 """A lower bound on OSRM's car travel time to one target, for every unit at once, read from OSRM's own
-dataset. `travel.fastest_to` routes units in order of their bound and stops once no remaining unit can
-beat the k-th ETA found: the tighter the bound, the fewer units are routed (on the demo city the
-straight line at the top speed admitted ~670 of 2,000 units at p99; this bound is ~0.84 of the
-routed time at the median and admits a few dozen).
-
-What is read, once per process and network (~0.1 s on the demo city), from the files the engine
-itself serves (OSRM 26's tar containers; a missing or foreign layout raises DatasetLayoutError, and
-`fastest_to` keeps the straight-line bound alone):
-- `network.osrm.nbg_nodes`: every graph node's (lon, lat) in 1e-6 degrees;
-- `network.osrm.geometry`: each compressed way as a chain of nodes, and each segment's duration in
-  deciseconds both ways (22-bit packed vectors);
-- `network.osrm.fileIndex`: the snapping R-tree's leaves: every segment a point can snap to, with its
-  end nodes, its forward (u -> v) and reverse edge-based nodes (each flagged when it exists, i.e. the
-  segment can be driven that way) and whether a route may start on it;
-- `network.osrm.ebg_nodes`: each edge-based node's connected component, flagged when tiny.
-
-Why the bound never exceeds OSRM's duration (the proof; `tests/grid/test_lower_bound.py` checks it
-against OSRM for thousands of pairs, and that a reversed reading of the one-way flags breaks it):
-1. OSRM routes from a phantom node P on a segment s_P near the unit to a phantom node Q on a segment
-   s_Q near the target. Unless it runs from P straight to Q along one segment, the route leaves s_P
-   through an end node x in a direction s_P is open to (v if driven forwards, u if backwards), then
-   follows whole segments, each in a direction open to it, to an end node y of s_Q through which it
-   enters s_Q in an open direction (u forwards, v backwards), then reaches Q. Its duration is the sum
-   of those segments' stored durations (the two partial ones: a fraction of theirs) plus turn,
-   signal and U-turn penalties, all >= 0. The CH minimises a weight, not the duration, but the path
-   it picks is still a path, so its duration is at least the shortest one.
-2. Let D(x) be the shortest time from node x to any entry node y of the segments the target may be
-   snapped to, over every segment in its open directions at the shorter of its two stored
-   durations (one Dijkstra on the reversed graph, seeded at those nodes with 0; the penalties OSRM 26
-   stores as zero-length steps at a node are left out). By step 1 the route takes at least D(x), so
-   at least the minimum of D over the exit nodes of the segments the unit may be snapped to; and 0
-   if one of those segments is also one the target may be snapped to.
-3. Which segments may a point be snapped to? OSRM takes the nearest start-point segments; only if
-   all of them lie in tiny components does it add the nearest ones in a big component. Either way
-   none is farther than the nearest big-component start-point segment. With g that segment's
-   distance in this module's flat projection, every candidate lies within reach(g) = w(w(g)), where
-   w(d) = d (1 + eps) + 1 m widens a distance for the projection's scale error over the network's
-   extent (plus 1 %) and for fixed-point rounding: all segments within reach(g) are taken. (A
-   unit's snap slack is not needed.) In a network with no big component at all (a small extract:
-   OSRM calls a component of fewer than 1,000 edge-based nodes tiny) there is no other road to add,
-   and the nearest start-point segment takes the big one's part.
-4. Travel times are multiplied by the destination's congestion factor, and the unit's extra time is
-   added, the same on both sides of the inequality.
-"""
+dataset (the `.nbg_nodes`, `.geometry`, `.fileIndex` and `.ebg_nodes` files the engine serves, once per
+process and network). `travel.fastest_to` routes units in order of their bound and stops once no
+remaining unit can beat the k-th ETA found: the tighter the bound, the fewer units are routed. What is
+read, and the proof that the bound never exceeds OSRM's duration (its steps 1-4, cited below), are in
+docs/routing.md; `tests/grid/test_lower_bound.py` checks it against OSRM."""
 import logging
 import math
 import tarfile
@@ -278,6 +239,24 @@ def read(dataset_dir: Path) -> RoadTimes:
 
 
 def _read(base: Path) -> RoadTimes:
+    coordinates, index, chain, forward, reverse, components, leaves = _read_files(base)
+    nodes = len(coordinates)
+    if index[0] != 0 or index[-1] != len(chain) or (np.diff(index) < 1).any() or chain.max(initial=0) >= nodes:
+        raise DatasetLayoutError("the geometry index does not describe the node chains")
+    if leaves["u"].max(initial=0) >= nodes or leaves["v"].max(initial=0) >= nodes:
+        raise DatasetLayoutError("the snapping index names nodes the network does not have")
+    towards = _reversed_graph(index, chain, forward, reverse, leaves, nodes)
+    seg_u, seg_v = leaves["u"].astype(np.int64), leaves["v"].astype(np.int64)
+    startpoint = (leaves["position"] & STARTPOINT).astype(bool)
+    seg_big = startpoint & ~_in_tiny_component(leaves, components)
+    ends = _segment_ends(leaves, seg_u, seg_v)
+    # A network with no big component at all (a small extract) leaves OSRM no other road to offer.
+    ends["seg_anchor"] = seg_big if seg_big.any() else startpoint
+    return _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends)
+
+
+def _read_files(base: Path) -> tuple:
+    """The node coordinates, the way chains with their durations, the components and the snapping leaves."""
     with tarfile.open(base / f"{DATASET}.nbg_nodes") as nbg:
         _check_version(_member(nbg, "osrm_fingerprint.meta"))
         coordinates = _array(nbg, "/common/nbn_data/coordinates", "<i4", 2) / 1e6
@@ -292,16 +271,12 @@ def _read(base: Path) -> RoadTimes:
     leaf_bytes = (base / f"{DATASET}.fileIndex").read_bytes()
     if len(leaf_bytes) % LEAF.itemsize:
         raise DatasetLayoutError(f"the snapping index is not made of {LEAF.itemsize}-byte leaves")
-    leaves = np.frombuffer(leaf_bytes, LEAF)
-    nodes = len(coordinates)
-    if index[0] != 0 or index[-1] != len(chain) or (np.diff(index) < 1).any() or chain.max(initial=0) >= nodes:
-        raise DatasetLayoutError("the geometry index does not describe the node chains")
-    if leaves["u"].max(initial=0) >= nodes or leaves["v"].max(initial=0) >= nodes:
-        raise DatasetLayoutError("the snapping index names nodes the network does not have")
-    towards = _reversed_graph(index, chain, forward, reverse, leaves, nodes)
-    seg_u, seg_v = leaves["u"].astype(np.int64), leaves["v"].astype(np.int64)
-    startpoint = (leaves["position"] & STARTPOINT).astype(bool)
-    seg_big = startpoint.copy()
+    return coordinates, index, chain, forward, reverse, components, np.frombuffer(leaf_bytes, LEAF)
+
+
+def _in_tiny_component(leaves, components) -> np.ndarray:
+    """Each snappable segment: is it open in some direction that lies in a tiny component?"""
+    tiny_any = np.zeros(len(leaves), dtype=bool)
     for column in ("forward", "reverse"):
         open_ = (leaves[column] & ENABLED).astype(bool)
         ids = (leaves[column] & ID_MASK).astype(np.int64)
@@ -309,16 +284,18 @@ def _read(base: Path) -> RoadTimes:
             raise DatasetLayoutError("the snapping index names edge-based nodes the network does not have")
         tiny = np.zeros(len(leaves), dtype=bool)
         tiny[open_] = (components[ids[open_]] & ENABLED).astype(bool)
-        seg_big &= ~tiny
+        tiny_any |= tiny
+    return tiny_any
+
+
+def _segment_ends(leaves, seg_u, seg_v) -> dict:
+    """Through which end node each segment is left and entered, in each direction open to it."""
     ahead = (leaves["forward"] & ENABLED).astype(bool)
     back = (leaves["reverse"] & ENABLED).astype(bool)
     if not (ahead | back).all():
         raise DatasetLayoutError("a snappable segment is closed both ways")
-    ends = {"exit_a": np.where(ahead, seg_v, seg_u), "exit_b": np.where(back, seg_u, seg_v),
+    return {"exit_a": np.where(ahead, seg_v, seg_u), "exit_b": np.where(back, seg_u, seg_v),
             "entry_a": np.where(ahead, seg_u, seg_v), "entry_b": np.where(back, seg_v, seg_u)}
-    # A network with no big component at all (a small extract) leaves OSRM no other road to offer.
-    ends["seg_anchor"] = seg_big if seg_big.any() else startpoint
-    return _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends)
 
 
 def _check_version(fingerprint: bytes) -> None:
@@ -369,20 +346,7 @@ def _reversed_graph(index, chain, forward, reverse, leaves, nodes: int):
     index says (its forward / reverse edge-based node exists): OSRM 26 stores both durations even for
     a oneway. Each segment takes the shorter of its two durations and of any parallel segment joining
     the same two nodes; a segment missing from the snapping index is taken as two-way."""
-    position = np.arange(len(chain) - 1)
-    inside = np.ones(len(chain) - 1, dtype=bool)
-    inside[index[1:-1] - 1] = False  # the last node of a chain does not lead into the next chain
-    position = position[inside]
-    u, v = chain[position], chain[position + 1]
-    deciseconds = np.minimum(forward[position + 1], reverse[position])
-    real = (u != v) & (deciseconds != CLOSED)
-    pair = _pair_key(u[real], v[real], nodes)
-    order = np.lexsort((deciseconds[real], pair))
-    pair, deciseconds = pair[order], deciseconds[real][order]
-    first = np.ones(len(pair), dtype=bool)
-    first[1:] = pair[1:] != pair[:-1]
-    pair, seconds = pair[first], deciseconds[first] / 10.0  # per node pair, the shortest
-
+    pair, seconds = _node_pair_seconds(index, chain, forward, reverse, nodes)
     leaf_pair = _pair_key(leaves["u"].astype(np.int64), leaves["v"].astype(np.int64), nodes)
     found = np.searchsorted(pair, leaf_pair)
     if (found >= len(pair)).any() or (pair[np.minimum(found, len(pair) - 1)] != leaf_pair).any():
@@ -401,6 +365,23 @@ def _reversed_graph(index, chain, forward, reverse, leaves, nodes: int):
     keep[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
     # A zero-duration segment stays an edge: csgraph takes a sparse matrix's stored zeros as edges.
     return coo_matrix((weights[keep], (rows[keep], cols[keep])), shape=(nodes, nodes)).tocsr()
+
+
+def _node_pair_seconds(index, chain, forward, reverse, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of nodes a segment joins (sorted keys) with the shortest duration among them, in seconds."""
+    position = np.arange(len(chain) - 1)
+    inside = np.ones(len(chain) - 1, dtype=bool)
+    inside[index[1:-1] - 1] = False  # the last node of a chain does not lead into the next chain
+    position = position[inside]
+    u, v = chain[position], chain[position + 1]
+    deciseconds = np.minimum(forward[position + 1], reverse[position])
+    real = (u != v) & (deciseconds != CLOSED)
+    pair = _pair_key(u[real], v[real], nodes)
+    order = np.lexsort((deciseconds[real], pair))
+    pair, deciseconds = pair[order], deciseconds[real][order]
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    return pair[first], deciseconds[first] / 10.0
 
 
 def _pair_key(u, v, nodes: int):

@@ -208,11 +208,8 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     ETA found. Routing stops once the next bound exceeds that ETA, so the answer equals what one table
     over every candidate would give (ties included: a unit whose bound equals the k-th ETA is still
     routed) — across the river too, where a unit close in a straight line is routed and found slow,
-    and never wrongly preferred. The bound, proven below OSRM's time:
-    - for the car: the shortest time over OSRM's own segment durations from the roads the unit may
-      be snapped to, to the target's (`grid.lower_bound`: one Dijkstra per call; the proof is there);
-    - otherwise (or if the dataset cannot be read): the straight line at the network's measured
-      speeds (no road is faster, turns only add time)."""
+    and never wrongly preferred. The bounds (`_Bounds`: road time for the car, else the straight line)
+    and why they never exceed OSRM's time: docs/routing.md."""
     if k < 1:
         return []
     network = engines.current()
@@ -239,14 +236,18 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
             order[start:] = rest[np.argsort(bounds.values[rest], kind="stable")]
             ordered = bounds.values[order]
             continue
-        chosen = order[start:end]
-        batch = [candidates[i] for i in chosen]
-        legs = _table([(c.lon, c.lat) for c in batch], target, profile, towards=True)
-        found += [(leg.duration_s * factor + c.extra_s, int(i), c, _scaled(leg, factor))
-                  for i, c, leg in zip(chosen, batch, legs) if leg is not None]
-        found.sort(key=lambda item: (item[0], item[1]))
+        found = _route_batch(found, order[start:end], candidates, target, profile, factor)
         start, size = end, min(size * 2, BATCH)
     return [(candidate, leg) for _, _, candidate, leg in found[:k]]
+
+
+def _route_batch(found: list, chosen, candidates, target, profile: str, factor: float) -> list:
+    """`found` with the routed ETAs of the `chosen` candidates merged in, best first (ties: the lower index)."""
+    batch = [candidates[i] for i in chosen]
+    legs = _table([(c.lon, c.lat) for c in batch], target, profile, towards=True)
+    found = found + [(leg.duration_s * factor + c.extra_s, int(i), c, _scaled(leg, factor))
+                     for i, c, leg in zip(chosen, batch, legs) if leg is not None]
+    return sorted(found, key=lambda item: (item[0], item[1]))
 
 
 class _Bounds:
