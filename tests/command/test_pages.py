@@ -142,7 +142,8 @@ def test_console_lists_open_incidents_and_feeds_the_map(client, dispatcher, plat
 
     assert response.status_code == 200
     assert incident.number in html and "南京东路100号" in html and "110-CLOSED" not in html
-    assert 'id="console-map-data"' in html and 'type="module"' in html and "leaflet/leaflet.js" in html
+    assert 'id="console-map-data"' in html and "leaflet/leaflet.js" in html
+    assert '<script type="module" src="/static/command/pages/console.js"></script>' in html
     assert [p["code"] for p in data["platforms"]] == ["P01"]
     assert [(i["number"], i["category"], i["status"]) for i in data["incidents"]] == [
         (incident.number, "Public order", "Received")]

@@ -25,7 +25,7 @@ def test_a_supervisors_map_carries_their_zones_and_platforms_only(client, superv
     assert [row["code"] for row in data["platforms"]] == ["P01"]
     assert len(data["served_area"]) == 4 and "basemap" in data
     assert labels["unit_status"]["unavailable"] == "Unavailable" and labels["ui"]["stale"] == "no recent position"
-    assert '<script type="module" src="/static/command/supervisor_map.js"></script>' in html
+    assert '<script type="module" src="/static/command/pages/supervisor.js"></script>' in html
     assert 'id="supervisor-map"' in html and 'id="console-map"' not in html  # the console's own start() stays idle
 
 

@@ -1,7 +1,9 @@
 // The mobilization tool (集结): a point, a head count and a deadline → the proposed units by ETA
 // (zone cover kept) and the arrival curve; the dispatcher confirms to send them all.
 
-import { api, clock, escapeHtml } from "./live.js";
+import { api } from "./api.js";
+import { clock } from "./clock.js";
+import { escapeHtml } from "./dom.js";
 
 export function mobilizationForm(latlng, ui, panel) {
   const form = document.createElement("form");

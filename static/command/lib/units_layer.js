@@ -1,14 +1,23 @@
 // Units on one canvas, not one DOM marker each: thousands of units moving every second cost one
 // redraw per animation frame, however many updates arrived in it (updates only mark the layer dirty).
-
-const L = window.L;
+// Leaflet (the global L) is a classic script the page loads first; it is read when a function runs,
+// never at import.
 
 export const STATUS_COLOURS = {
   available: "#2e7d32", dispatched: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828",
   unavailable: "#6d4c41", off_duty: "#9e9e9e",
 };
 
-export const UnitsLayer = L.Layer.extend({
+let UnitsLayer = null;  // the Leaflet class, made on first use from UNITS_LAYER below
+
+// A new units layer; add it to a map with .addTo(map).
+export function createUnitsLayer() {
+  UnitsLayer ??= L.Layer.extend(UNITS_LAYER);
+  return new UnitsLayer();
+}
+
+// The layer's methods, as Leaflet's Layer.extend takes them.
+const UNITS_LAYER = {
   initialize() {
     this.units = new Map();      // id -> {id, call_sign, status, lon, lat, stale, ...}
     this.frame = null;
@@ -135,4 +144,4 @@ export const UnitsLayer = L.Layer.extend({
     }
     return best;
   },
-});
+};

@@ -1,9 +1,9 @@
 // The offline basemap: our own road tiles (grid/basemap.py) drawn on canvases by a Leaflet GridLayer,
 // so the console shows named streets with no internet. A tile is JSON: {extent, roads: [[class, name,
 // [[x0, y0, x1, y1, ...], ...]], ...]} in tile pixels 0..extent, minor roads first (drawing order).
-// A plain ES module with no build step; Leaflet is loaded before it as a classic script (window.L).
+// A plain ES module with no build step. Leaflet (the global L) is a classic script the page loads
+// first; it is read when a function runs, never at import.
 
-const L = window.L;
 const TILE = 256;
 
 // [fill, casing, width in px at zoom 16] per road class, after OSM's standard style, toned down so
@@ -187,7 +187,9 @@ export function drawTile(canvas, tile, zoom) {
 
 // --- the layer ---------------------------------------------------------------------------------
 
-const RoadTiles = L.GridLayer.extend({
+let RoadTiles = null;  // the Leaflet class, made on first use from ROAD_TILES
+
+const ROAD_TILES = {
   createTile(coords, done) {
     const canvas = document.createElement("canvas");
     canvas.className = "basemap-tile";
@@ -206,11 +208,12 @@ const RoadTiles = L.GridLayer.extend({
       .catch((error) => done(error, canvas));
     return canvas;
   },
-});
+};
 
 // `config` is what the console's selector sends: {url, min_zoom, max_zoom, bounds, attribution}.
 export function roadBasemap(config) {
   const [minLon, minLat, maxLon, maxLat] = config.bounds;
+  RoadTiles ??= L.GridLayer.extend(ROAD_TILES);
   const layer = new RoadTiles({
     url: config.url,
     attribution: config.attribution,

@@ -1,0 +1,397 @@
+// The officer's tablet: the current assignment live over the unit's websocket, the four steps sent
+// with the assignment's version (a stale one comes back 409 and is shown), steps taken while offline
+// queued in order (kept in localStorage) and sent on reconnect, the route with its turn list, and
+// the browser's position reported over the socket while the page is open (each new fix, at most
+// one message a second; a parked car's position repeated every 5 s; fixes taken offline kept, up to
+// a bound, and sent in order on reconnect).
+
+import { api } from "./api.js";
+import { clock } from "./clock.js";
+import { escapeHtml } from "./dom.js";
+import { LiveFeed, Versioned } from "./feed.js";
+
+const ACTIVE = Object.freeze(["assigned", "acknowledged", "en_route", "on_scene"]);
+const NEXT_STEPS = Object.freeze({
+  assigned: ["acknowledged", "en_route", "on_scene"], acknowledged: ["en_route", "on_scene"],
+  en_route: ["on_scene"], on_scene: ["cleared"],
+});
+// Position reporting (see "position" below).
+const SEND_EVERY_MS = 1000;      // a moving car's fixes go out at most about once a second
+const PARKED_EVERY_MS = 5000;    // a parked car's newest fix is never older than this (stale after STALE_FIX_AFTER_S)
+const FIXES_KEPT = 300;          // fixes held while the socket is down: 5 minutes at 1 Hz, oldest dropped first
+const FIXES_PER_MESSAGE = 50;    // well under the server's AVL_BATCH_MAX
+const REPLY_WAIT_MS = 15000;     // a batch the server has not answered by then is sent again
+const WATCH_RETRY_MS = 10000;    // a watch the browser ended while permitted is started again after this
+const CLOCK_TRUSTED_MS = 4000;   // a tablet clock further off the server's than this is corrected
+
+export class Tablet {
+  constructor(unitId, labels) {
+    Object.assign(this, { unitId, labels, ui: labels.ui });
+    this.assignments = new Versioned();
+    this.incidents = new Map();
+    this.messages = new Map();
+    this.unit = null;
+    this.offsetMs = 0;
+    this.queueKey = `tablet-queue-${unitId}`;
+    this.flushing = false;
+    this.fixes = [];         // taken, not yet sent (oldest first)
+    this.inFlight = null;    // { fixes, sentAt }: sent, not yet answered
+    this.lastFixes = null;   // the server's last answer
+    this.watchId = null;
+    this.awaitingPermission = false;
+    this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
+    this.lastAt = 0;         // the newest fix time queued (the tablet's clock, ms)
+    this.routeFor = null;
+    this.route = null;
+    this.position = null;
+    this.element = document.getElementById("live-assignment");
+    this.message = document.getElementById("tablet-message");
+    setInterval(() => this.renderClock(), 1000);
+    setInterval(() => this.sendFixes(), SEND_EVERY_MS);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.showGeo("waiting");  // Chromium pauses the watch: no repeats
+      else this.watchPosition();
+    });
+    this.watchPosition();
+    this.feed = new LiveFeed({
+      socketPath: `/ws/unit/${unitId}/`, snapshotUrl: `/api/v1/units/${unitId}/snapshot`,
+      onSnapshot: (snapshot) => this.load(snapshot), onEvent: (message) => this.apply(message),
+      onState: (state) => this.showState(state),
+    }).start();
+  }
+
+  load(snapshot) {
+    this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
+    this.unit = snapshot.unit;
+    this.renderUnit();
+    if (snapshot.unit.lat != null && !this.position) this.position = { lon: snapshot.unit.lon, lat: snapshot.unit.lat };
+    this.assignments.clear();
+    for (const row of snapshot.assignments) {
+      this.incidents.set(row.incident, row.incident_detail);
+      this.assignments.offer(row);
+    }
+    this.messages = new Map((snapshot.messages || []).map((row) => [row.id, row]));
+    this.reapplyQueue();
+    this.render();
+    this.renderMessages();
+  }
+
+  apply(message) {
+    if (message.type) { this.fixesAnswered(message); return; }  // a reply: fixes.result, fixes.refused or error
+    const { event, data } = message;
+    if (event === "assignment.created" || event === "assignment.updated") this.assignmentChanged(data);
+    else if (event === "unit.status" && this.unit && data.version >= this.unit.version) {
+      this.unit = { ...this.unit, ...data };
+      this.renderUnit();
+    }
+    else if (event === "unit.message" || event === "unit.message_read") {
+      this.messages.set(data.id, data);
+      this.renderMessages();
+    } else if (event === "incident.updated" && this.incidents.has(data.id)) {
+      this.incidents.set(data.id, { ...this.incidents.get(data.id), ...data });
+      this.render();
+    }
+  }
+
+  async assignmentChanged(row) {
+    if (!this.assignments.offer(row)) return;
+    if (!this.incidents.has(row.incident)) {
+      try { this.incidents.set(row.incident, await api(`/api/v1/incidents/${row.incident}/`)); } catch (error) { /* shown without details */ }
+    }
+    this.render();
+  }
+
+  current() {
+    return [...this.assignments.values()].filter((row) => ACTIVE.includes(row.status))
+      .sort((a, b) => b.assigned_at.localeCompare(a.assigned_at))[0] || null;
+  }
+
+  // --- steps, with the offline queue ----------------------------------------------------------
+
+  get queue() {
+    return JSON.parse(localStorage.getItem(this.queueKey) || "[]");
+  }
+
+  set queue(entries) {
+    localStorage.setItem(this.queueKey, JSON.stringify(entries));
+  }
+
+  step(status) {
+    const assignment = this.current();
+    if (!assignment) return;
+    const disposition = status === "cleared" ? this.element.querySelector("[name=disposition]").value.trim() : "";
+    if (status === "cleared" && !disposition) { this.say(this.ui.disposition, true); return; }
+    // Made against the version the officer saw; each queued step counts one more.
+    this.queue = [...this.queue, { assignment: assignment.id, status, disposition, expected_version: assignment.version }];
+    this.assignments.set(assignment.id, { ...assignment, status, version: assignment.version + 1, pending: true });
+    this.render();
+    if (!this.feed.online) this.say(this.ui.queued, false);
+    this.flush();
+  }
+
+  // The queue's steps shown over a fresh snapshot until the server has taken them.
+  reapplyQueue() {
+    for (const entry of this.queue) {
+      const held = this.assignments.get(entry.assignment);
+      if (held && held.version === entry.expected_version) {
+        this.assignments.set(held.id, { ...held, status: entry.status, version: held.version + 1, pending: true });
+      }
+    }
+  }
+
+  async flush() {
+    if (this.flushing || !this.feed.online) return;
+    this.flushing = true;
+    try {
+      while (this.queue.length) {
+        const [entry] = this.queue;
+        try {
+          const saved = await api(`/api/v1/assignments/${entry.assignment}/status`, {
+            method: "POST", body: { status: entry.status, disposition: entry.disposition, expected_version: entry.expected_version },
+          });
+          this.queue = this.queue.slice(1);
+          this.assignments.offer(saved);
+          this.say(this.ui.sent, false);
+        } catch (error) {
+          if (!error.status) break;  // the network again: keep the queue, try on the next reconnect
+          // Refused (409: the assignment moved on; 400: not valid): drop it and every later step of
+          // the same assignment, tell the officer, and show the server's truth.
+          this.queue = this.queue.filter((other) => other.assignment !== entry.assignment);
+          this.say(`${this.ui.failed}${error.message}`, true);
+          this.feed.drop();
+          break;
+        }
+      }
+    } finally {
+      this.flushing = false;
+      this.render();
+    }
+  }
+
+  // --- position -------------------------------------------------------------------------------
+
+  // The browser calls back when the position changes, not on a clock: a parked car may hear
+  // nothing for minutes (and Chromium's emulated position is told once). So while the watch is
+  // healthy and the page visible (Chromium stops a hidden page's watch), the last position is sent
+  // again, with the time of sending, so that the newest fix is never older than PARKED_EVERY_MS.
+  // After an error it is not: the unit goes stale on the console rather than be shown where it may
+  // no longer be.
+  // Offline, fixes are kept (up to FIXES_KEPT, at most one a second) and sent in order on
+  // reconnect: the track they make is what patrol coverage is judged from, and the server keeps
+  // the newest as the live position. One batch is in flight at a time until the server answers;
+  // one lost with its socket is sent again, which is harmless: the server ignores a fix that is
+  // not newer than the unit's last.
+
+  watchPosition() {
+    if (!navigator.geolocation) { this.showGeo("unsupported"); return; }
+    if (this.watchId !== null || document.visibilityState === "hidden") return;
+    this.watchId = navigator.geolocation.watchPosition((position) => this.fixTaken(position),
+      (error) => this.fixFailed(error), { enableHighAccuracy: true, maximumAge: SEND_EVERY_MS });
+  }
+
+  fixTaken(position) {
+    const { longitude: lon, latitude: lat, speed, heading, accuracy } = position.coords;
+    this.position = { lon, lat };
+    this.showGeo("ok");
+    this.queueFix({ lon, lat, at: position.timestamp, speed: speed ?? undefined,
+                    bearing: Number.isFinite(heading) ? heading : undefined,
+                    accuracy: Number.isFinite(accuracy) ? accuracy : undefined });
+  }
+
+  fixFailed(error) {
+    if (error.code === error.PERMISSION_DENIED) {
+      // The browser has ended this watch for good: watch again once the officer allows it.
+      navigator.geolocation.clearWatch(this.watchId);
+      this.watchId = null;
+      this.showGeo("denied");
+      this.watchAgainWhenAllowed();
+    } else {
+      this.showGeo("unavailable");  // the watch goes on and its next fix makes it "ok" again
+    }
+  }
+
+  // When the permission changes to granted, not on a clock: asking again while it is "prompt" would
+  // put the browser's question in front of the officer every few seconds. A refusal while granted
+  // (the browser's location service went away) is retried after WATCH_RETRY_MS.
+  async watchAgainWhenAllowed() {
+    if (this.awaitingPermission) return;
+    this.awaitingPermission = true;
+    let status = null;
+    try { status = await navigator.permissions.query({ name: "geolocation" }); } catch (error) { /* no Permissions API */ }
+    const again = () => { this.awaitingPermission = false; this.watchPosition(); };
+    if (!status || status.state === "granted") { setTimeout(again, WATCH_RETRY_MS); return; }
+    const changed = () => {
+      if (status.state !== "granted") return;
+      status.removeEventListener("change", changed);
+      again();
+    };
+    status.addEventListener("change", changed);
+  }
+
+  // A time of the tablet's clock on the server's, as it is sent, when the tablet's clock is clearly
+  // off (the server refuses fixes more than AVL_MAX_CLOCK_SKEW_S, 5 s, in the future); a smaller
+  // difference may be only the snapshot's time on the network, so it is left alone.
+  serverMs(deviceMs) {
+    return Math.abs(this.offsetMs) > CLOCK_TRUSTED_MS ? deviceMs + this.offsetMs : deviceMs;
+  }
+
+  queueFix(fix) {
+    fix.at = Math.max(fix.at, this.lastAt + 1);  // never behind one sent already: it would be ignored
+    const last = this.fixes[this.fixes.length - 1];
+    if (last && fix.at - last.at < SEND_EVERY_MS) this.fixes[this.fixes.length - 1] = fix;  // at most one a second
+    else this.fixes.push(fix);
+    if (this.fixes.length > FIXES_KEPT) this.fixes.splice(0, this.fixes.length - FIXES_KEPT);
+    this.lastAt = fix.at;
+  }
+
+  sendFixes() {
+    const now = Date.now();
+    if (this.inFlight && now - this.inFlight.sentAt < REPLY_WAIT_MS) return;
+    if (this.inFlight) this.requeueInFlight();
+    if (!this.feed || !this.feed.online) return;
+    // Parked: still here, repeated on the last tick before the newest fix would be PARKED_EVERY_MS old.
+    if (!this.fixes.length && this.geo === "ok" && this.position && document.visibilityState !== "hidden"
+        && now - this.lastAt + SEND_EVERY_MS > PARKED_EVERY_MS) {
+      this.queueFix({ ...this.position, at: now });
+    }
+    if (!this.fixes.length) return;
+    const batch = this.fixes.slice(0, FIXES_PER_MESSAGE);
+    const message = batch.map(({ at, ...rest }) => ({ ...rest, at: new Date(this.serverMs(at)).toISOString() }));
+    if (!this.feed.send({ type: "fixes", fixes: message })) return;
+    this.fixes = this.fixes.slice(batch.length);
+    this.inFlight = { fixes: batch, sentAt: now };
+  }
+
+  // The server's answer to the batch in flight (one at a time, on an ordered socket; the tablet
+  // sends nothing else on it). A refused batch is dropped: sending it again would be refused again.
+  fixesAnswered(message) {
+    this.lastFixes = message;
+    this.inFlight = null;
+    if (this.fixes.length >= FIXES_PER_MESSAGE) this.sendFixes();  // a backlog goes at once, the rest on the clock
+  }
+
+  requeueInFlight() {
+    if (!this.inFlight) return;
+    this.fixes = [...this.inFlight.fixes, ...this.fixes].slice(-FIXES_KEPT);
+    this.inFlight = null;
+  }
+
+  // The watch's state for the officer; "held" is "ok" while the socket is down.
+  showGeo(state = this.geo) {
+    this.geo = state;
+    const element = document.getElementById("geo-state");
+    const shown = state === "ok" && !(this.feed && this.feed.online) ? "held" : state;
+    if (!element || element.dataset.state === shown) return;
+    element.dataset.state = shown;
+    element.dataset.kind = state === "denied" || state === "unavailable" ? "problem" : "info";
+    element.textContent = element.dataset[shown] || "";
+  }
+
+  async loadRoute(assignment) {
+    const incident = this.incidents.get(assignment.incident);
+    if (!incident || !this.position || this.routeFor === assignment.id) return;
+    this.routeFor = assignment.id;
+    const query = new URLSearchParams({ from_lon: this.position.lon, from_lat: this.position.lat,
+                                        to_lon: incident.lon, to_lat: incident.lat });
+    try {
+      this.route = await api(`/api/v1/travel/route?${query}`);
+    } catch (error) {
+      this.route = null;
+    }
+    this.render();
+  }
+
+  // --- drawing --------------------------------------------------------------------------------
+
+  render() {
+    const assignment = this.current();
+    if (!assignment) {
+      this.element.innerHTML = `<p class="no-assignment">${escapeHtml(this.ui.no_assignment)}</p>`;
+      this.element.dataset.assignment = "";
+      this.element.dataset.status = "";
+      return;
+    }
+    const incident = this.incidents.get(assignment.incident) || {};
+    Object.assign(this.element.dataset, { assignment: assignment.id, status: assignment.status, version: assignment.version });
+    const steps = NEXT_STEPS[assignment.status] || [];
+    const names = { acknowledged: this.ui.acknowledge, en_route: this.ui.en_route, on_scene: this.ui.arrived, cleared: this.ui.clear };
+    this.element.innerHTML = `
+      <p class="big"><span class="badge priority priority-${incident.priority}">${escapeHtml(this.labels.priority[incident.priority] || "")}</span>
+        ${escapeHtml(this.labels.category[incident.category] || "")}</p>
+      <p class="address">${escapeHtml(incident.address || "")}</p>
+      ${incident.description ? `<p class="notes">${escapeHtml(incident.description)}</p>` : ""}
+      <p><span class="badge status-${assignment.status}">${escapeHtml(this.labels.assignment_status[assignment.status])}</span>
+        ${assignment.pending ? "…" : ""} · ${escapeHtml(incident.number || "")}
+        <span class="countdown" id="target-countdown"></span></p>
+      <div class="steps">${steps.map((status) => `<button type="button" class="step" data-step="${status}">${escapeHtml(names[status])}</button>`).join("")}
+        ${steps.includes("cleared") ? `<label>${escapeHtml(this.ui.disposition)} <input name="disposition" maxlength="300"></label>` : ""}</div>
+      ${this.routeHtml(assignment)}`;
+    this.element.querySelectorAll("[data-step]").forEach((button) => button.addEventListener("click", () => this.step(button.dataset.step)));
+    this.renderClock();
+    this.loadRoute(assignment);
+  }
+
+  routeHtml(assignment) {
+    if (!this.route || this.routeFor !== assignment.id) return "";
+    const turns = this.route.steps.map((step) => `<li data-type="${escapeHtml(step.type)}">
+      ${escapeHtml(this.labels.manoeuvre[step.type] || step.type)}${step.modifier ? ` ${escapeHtml(this.labels.modifier[step.modifier] || step.modifier)}` : ""}
+      ${escapeHtml(step.name)} · ${Math.round(step.distance_m)} m</li>`).join("");
+    return `<section class="route"><h3>${escapeHtml(this.ui.route)} · ${(this.route.distance_m / 1000).toFixed(1)} km ·
+      ${clock(this.route.duration_s)}</h3><h4>${escapeHtml(this.ui.turns)}</h4><ol class="turns">${turns}</ol></section>`;
+  }
+
+  // The ring's clock: from the order to this unit until it is on scene.
+  renderClock() {
+    const element = document.getElementById("target-countdown");
+    const assignment = this.current();
+    const incident = assignment && this.incidents.get(assignment.incident);
+    if (!element || !incident || !incident.target_s) return;
+    if (assignment.status === "on_scene") { element.textContent = this.ui.on_scene; return; }
+    const left = incident.target_s - (Date.now() + this.offsetMs - Date.parse(assignment.assigned_at)) / 1000;
+    element.textContent = left >= 0 ? `${this.ui.target} ${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`;
+    element.classList.toggle("late", left < 0);
+  }
+
+  renderMessages() {
+    const element = document.getElementById("unit-messages");
+    if (!element) return;
+    const rows = [...this.messages.values()].sort((a, b) => b.sent_at.localeCompare(a.sent_at));
+    element.innerHTML = rows.length ? `<ol class="messages">${rows.map((row) => `
+      <li data-message="${row.id}" class="${row.read_at ? "read" : "unread"}">
+        <time>${new Date(row.sent_at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })}</time>
+        <span class="text">${escapeHtml(row.text)}</span>
+        ${row.read_at ? `<span class="muted">${escapeHtml(this.ui.read)}</span>`
+                      : `<button type="button" data-read="${row.id}">${escapeHtml(this.ui.mark_read)}</button>`}</li>`).join("")}</ol>`
+      : `<p class="empty">${escapeHtml(this.ui.no_messages)}</p>`;
+    element.querySelectorAll("[data-read]").forEach((button) => button.addEventListener("click", async () => {
+      try {
+        const row = await api(`/api/v1/messages/${button.dataset.read}/read`, { method: "POST", body: {} });
+        this.messages.set(row.id, row);
+        this.renderMessages();
+      } catch (error) { this.say(`${this.ui.failed}${error.message}`, true); }
+    }));
+  }
+
+  // The unit tile's status badge, drawn by the server at load, kept current.
+  renderUnit() {
+    const badge = document.querySelector(".unit-tile .badge.status");
+    if (!badge || !this.unit) return;
+    badge.className = `badge status status-${this.unit.status}`;
+    badge.textContent = this.labels.unit_status[this.unit.status] || this.unit.status;
+    badge.dataset.status = this.unit.status;
+  }
+
+  say(text, problem) {
+    this.message.textContent = text;
+    this.message.dataset.kind = problem ? "problem" : "info";
+  }
+
+  showState(state) {
+    const element = document.getElementById("live-state");
+    element.dataset.state = state;
+    element.textContent = state === "online" ? this.ui.online : this.ui.offline;
+    if (state === "online") this.flush();
+    else this.requeueInFlight();  // its answer will not come on this socket
+    this.showGeo();
+  }
+}
