@@ -2,7 +2,7 @@
 // websocket, then load the REST snapshot, then apply the events that arrived meanwhile and every
 // later one, each only if newer than what is held. A dropped socket reconnects with backoff and
 // resyncs from a fresh snapshot: delivery through the channel layer is at most once, so the
-// snapshot is what makes a missed event harmless.
+// snapshot is what makes a missed event harmless. Each snapshot also sets the server clock offset.
 
 import { api } from "./api.js";
 
@@ -25,6 +25,7 @@ export class LiveFeed {
     this.retries = 0;
     this.stopped = false;
     this.resyncs = 0;
+    this.offsetMs = 0;  // the server's clock minus this browser's, as of the last snapshot
   }
 
   start() {
@@ -48,6 +49,7 @@ export class LiveFeed {
     try {
       const snapshot = await api(this.snapshotUrl);
       if (socket !== this.socket) return;
+      if (snapshot.server_time) this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
       this.onSnapshot(snapshot);
       this.synced = true;
       this.retries = 0;
@@ -79,6 +81,11 @@ export class LiveFeed {
     return this.synced && this.socket && this.socket.readyState === WebSocket.OPEN;
   }
 
+  // The server's time now, in ms: countdowns run on the server's clock, not the device's.
+  now() {
+    return Date.now() + this.offsetMs;
+  }
+
   send(message) {
     if (!this.online) return false;
     this.socket.send(JSON.stringify(message));
@@ -101,4 +108,21 @@ export class LiveFeed {
     this.retries = 0;
     this.start();
   }
+}
+
+// A live page's feed, started: `page.load(snapshot)` takes each snapshot, `page.apply(message)`
+// each event or reply, `page.showState(state)` each change between "online" and "offline".
+export function openFeed(page, { socketPath, snapshotUrl }) {
+  return new LiveFeed({
+    socketPath, snapshotUrl,
+    onSnapshot: (snapshot) => page.load(snapshot), onEvent: (message) => page.apply(message),
+    onState: (state) => page.showState(state),
+  }).start();
+}
+
+// The page's connection line (#live-state), in the page's words.
+export function showFeedState(state, ui) {
+  const element = document.getElementById("live-state");
+  element.dataset.state = state;
+  element.textContent = state === "online" ? ui.online : ui.offline;
 }

@@ -4,15 +4,14 @@
 // Leaflet (the global L) is a classic script the page loads first; it is read when a method runs.
 
 import { api } from "./api.js";
-import { clock } from "./clock.js";
+import { clock, timeLeft, wallTime } from "./clock.js";
 import { escapeHtml } from "./dom.js";
-import { LiveFeed, Versioned } from "./feed.js";
+import { Versioned, openFeed, showFeedState } from "./feed.js";
 import { PRIORITY_COLOURS } from "./map.js";
 import { mobilizationForm } from "./mobilize.js";
+import { ACTIVE_ASSIGNMENT, OPEN_INCIDENT } from "./statuses.js";
 import { STATUS_COLOURS, createUnitsLayer } from "./units_layer.js";
 
-const OPEN = Object.freeze(["received", "waiting", "dispatched", "on_scene"]);
-const ACTIVE = Object.freeze(["assigned", "acknowledged", "en_route", "on_scene"]);
 const LINE_COLOURS = Object.freeze({ assigned: "#f9a825", acknowledged: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828" });
 
 export class LiveConsole {
@@ -26,7 +25,6 @@ export class LiveConsole {
     this.recommendations = new Map();  // incident id -> latest recommendation
     this.alerts = new Map();
     this.selected = null;
-    this.offsetMs = 0;                 // server clock minus this browser's
     this.unitsLayer = createUnitsLayer().addTo(map);
     this.incidentLayer = L.layerGroup().addTo(map);
     this.lineLayer = L.layerGroup().addTo(map);
@@ -36,15 +34,10 @@ export class LiveConsole {
     this.timeline = { incident: null, rows: [] };
     map.on("click", (event) => this.clicked(event));
     setInterval(() => this.renderClocks(), 1000);
-    this.feed = new LiveFeed({
-      socketPath: "/ws/console/", snapshotUrl: "/api/v1/console/snapshot",
-      onSnapshot: (snapshot) => this.load(snapshot), onEvent: (message) => this.apply(message),
-      onState: (state) => this.showState(state),
-    }).start();
+    this.feed = openFeed(this, { socketPath: "/ws/console/", snapshotUrl: "/api/v1/console/snapshot" });
   }
 
   load(snapshot) {
-    this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
     for (const store of [this.incidents, this.units, this.assignments]) store.clear();
     snapshot.incidents.forEach((row) => this.incidents.offer(row));
     snapshot.units.forEach((row) => this.units.offer(row));
@@ -85,7 +78,7 @@ export class LiveConsole {
 
   incidentChanged(row) {
     if (!this.incidents.offer(row)) return;
-    if (!OPEN.includes(row.status) && row.id !== this.selected) this.incidents.delete(row.id);  // the selected one stays in view
+    if (!OPEN_INCIDENT.includes(row.status) && row.id !== this.selected) this.incidents.delete(row.id);  // the selected one stays in view
     this.redrawIncidents();
     this.changed(row.id === this.selected);
   }
@@ -98,7 +91,7 @@ export class LiveConsole {
 
   assignmentChanged(row) {
     if (!this.assignments.offer(row)) return;
-    if (!ACTIVE.includes(row.status) && row.incident !== this.selected) this.assignments.delete(row.id);
+    if (!ACTIVE_ASSIGNMENT.includes(row.status) && row.incident !== this.selected) this.assignments.delete(row.id);
     this.changed(row.incident === this.selected);
   }
 
@@ -120,10 +113,10 @@ export class LiveConsole {
 
   redrawIncidents() {
     for (const [id, marker] of this.markers) {
-      if (!OPEN.includes(this.incidents.get(id)?.status)) { marker.remove(); this.markers.delete(id); }
+      if (!OPEN_INCIDENT.includes(this.incidents.get(id)?.status)) { marker.remove(); this.markers.delete(id); }
     }
     for (const incident of this.incidents.values()) {
-      if (!OPEN.includes(incident.status)) continue;
+      if (!OPEN_INCIDENT.includes(incident.status)) continue;
       const colour = PRIORITY_COLOURS[incident.priority] || PRIORITY_COLOURS[4];
       const style = { radius: incident.priority === 1 ? 10 : 8, color: incident.at_risk ? "#000" : "#fff",
                       weight: incident.at_risk ? 3 : 2, fillColor: colour, fillOpacity: 0.9 };
@@ -144,7 +137,7 @@ export class LiveConsole {
   redrawLines() {
     this.lineLayer.clearLayers();
     for (const assignment of this.assignments.values()) {
-      if (!ACTIVE.includes(assignment.status)) continue;
+      if (!ACTIVE_ASSIGNMENT.includes(assignment.status)) continue;
       const unit = this.units.get(assignment.unit);
       const incident = this.incidents.get(assignment.incident);
       if (!unit || unit.lat == null || !incident) continue;
@@ -279,18 +272,14 @@ export class LiveConsole {
     this.renderBoard();
   }
 
-  now() {
-    return Date.now() + this.offsetMs;
-  }
-
   // Against the target from the first order; before any order, how long the call has waited.
   countdown(incident) {
     if (incident.on_scene_at) return { text: this.ui.on_scene, late: false };
     if (incident.dispatched_at) {
-      const left = incident.target_s - (this.now() - Date.parse(incident.dispatched_at)) / 1000;
-      return { text: left >= 0 ? `${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`, late: left < 0 };
+      const left = incident.target_s - (this.feed.now() - Date.parse(incident.dispatched_at)) / 1000;
+      return { text: timeLeft(left, this.ui), late: left < 0 };
     }
-    const waited = (this.now() - Date.parse(incident.received_at)) / 1000;
+    const waited = (this.feed.now() - Date.parse(incident.received_at)) / 1000;
     return { text: `${this.ui.waited} ${clock(waited)}`, late: waited > incident.target_s };
   }
 
@@ -301,7 +290,7 @@ export class LiveConsole {
 
   renderQueue() {
     const groups = { waiting: [], at_risk: [], in_progress: [] };
-    const sorted = [...this.incidents.values()].filter((incident) => OPEN.includes(incident.status)).sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
+    const sorted = [...this.incidents.values()].filter((incident) => OPEN_INCIDENT.includes(incident.status)).sort((a, b) => a.priority - b.priority || a.received_at.localeCompare(b.received_at));
     for (const incident of sorted) groups[this.queueGroup(incident)].push(incident);
     const element = document.getElementById("incident-queue");
     if (!element) return;
@@ -361,7 +350,7 @@ export class LiveConsole {
       ${this.recommendationHtml(incident)}
       <h3>${escapeHtml(this.ui.timeline)}</h3>
       <ol class="timeline">${this.timeline.rows.map((row) => `<li data-kind="${row.kind}">
-        <time>${new Date(row.at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })}</time>
+        <time>${wallTime(row.at)}</time>
         ${escapeHtml(this.labels.event_kind[row.kind] || row.kind)}${row.unit ? ` · ${escapeHtml(this.units.get(row.unit)?.call_sign || "")}` : ""}</li>`).join("")}</ol>`;
     element.querySelector(".accept")?.addEventListener("click", () => this.accept(null));
     element.querySelectorAll("[data-send]").forEach((button) =>
@@ -375,7 +364,7 @@ export class LiveConsole {
       return `<section class="recommendation"><p class="empty">${escapeHtml(this.ui.no_recommendation)}</p>
         <button type="button" class="recommend">${escapeHtml(this.ui.recommend)}</button></section>`;
     }
-    const busy = [...this.assignments.values()].some((row) => row.incident === incident.id && ACTIVE.includes(row.status));
+    const busy = [...this.assignments.values()].some((row) => row.incident === incident.id && ACTIVE_ASSIGNMENT.includes(row.status));
     const rows = recommendation.options.slice(0, 6).map((option) => `
       <li data-unit="${option.unit}" class="${recommendation.proposed.includes(option.unit) ? "proposed" : ""}">
         <strong>${escapeHtml(option.call_sign)}</strong> ${escapeHtml(this.ui.eta)} ${clock(option.eta_s)}
@@ -461,8 +450,6 @@ export class LiveConsole {
   }
 
   showState(state) {
-    const element = document.getElementById("live-state");
-    element.dataset.state = state;
-    element.textContent = state === "online" ? this.ui.online : this.ui.offline;
+    showFeedState(state, this.ui);
   }
 }

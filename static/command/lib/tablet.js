@@ -6,11 +6,11 @@
 // a bound, and sent in order on reconnect).
 
 import { api } from "./api.js";
-import { clock } from "./clock.js";
+import { clock, timeLeft, wallTime } from "./clock.js";
 import { escapeHtml } from "./dom.js";
-import { LiveFeed, Versioned } from "./feed.js";
+import { Versioned, openFeed, showFeedState } from "./feed.js";
+import { ACTIVE_ASSIGNMENT } from "./statuses.js";
 
-const ACTIVE = Object.freeze(["assigned", "acknowledged", "en_route", "on_scene"]);
 const NEXT_STEPS = Object.freeze({
   assigned: ["acknowledged", "en_route", "on_scene"], acknowledged: ["en_route", "on_scene"],
   en_route: ["on_scene"], on_scene: ["cleared"],
@@ -31,7 +31,6 @@ export class Tablet {
     this.incidents = new Map();
     this.messages = new Map();
     this.unit = null;
-    this.offsetMs = 0;
     this.queueKey = `tablet-queue-${unitId}`;
     this.flushing = false;
     this.fixes = [];         // taken, not yet sent (oldest first)
@@ -53,15 +52,10 @@ export class Tablet {
       else this.watchPosition();
     });
     this.watchPosition();
-    this.feed = new LiveFeed({
-      socketPath: `/ws/unit/${unitId}/`, snapshotUrl: `/api/v1/units/${unitId}/snapshot`,
-      onSnapshot: (snapshot) => this.load(snapshot), onEvent: (message) => this.apply(message),
-      onState: (state) => this.showState(state),
-    }).start();
+    this.feed = openFeed(this, { socketPath: `/ws/unit/${unitId}/`, snapshotUrl: `/api/v1/units/${unitId}/snapshot` });
   }
 
   load(snapshot) {
-    this.offsetMs = Date.parse(snapshot.server_time) - Date.now();
     this.unit = snapshot.unit;
     this.renderUnit();
     if (snapshot.unit.lat != null && !this.position) this.position = { lon: snapshot.unit.lon, lat: snapshot.unit.lat };
@@ -102,7 +96,7 @@ export class Tablet {
   }
 
   current() {
-    return [...this.assignments.values()].filter((row) => ACTIVE.includes(row.status))
+    return [...this.assignments.values()].filter((row) => ACTIVE_ASSIGNMENT.includes(row.status))
       .sort((a, b) => b.assigned_at.localeCompare(a.assigned_at))[0] || null;
   }
 
@@ -232,7 +226,8 @@ export class Tablet {
   // off (the server refuses fixes more than AVL_MAX_CLOCK_SKEW_S, 5 s, in the future); a smaller
   // difference may be only the snapshot's time on the network, so it is left alone.
   serverMs(deviceMs) {
-    return Math.abs(this.offsetMs) > CLOCK_TRUSTED_MS ? deviceMs + this.offsetMs : deviceMs;
+    const offsetMs = this.feed.offsetMs;
+    return Math.abs(offsetMs) > CLOCK_TRUSTED_MS ? deviceMs + offsetMs : deviceMs;
   }
 
   queueFix(fix) {
@@ -347,8 +342,8 @@ export class Tablet {
     const incident = assignment && this.incidents.get(assignment.incident);
     if (!element || !incident || !incident.target_s) return;
     if (assignment.status === "on_scene") { element.textContent = this.ui.on_scene; return; }
-    const left = incident.target_s - (Date.now() + this.offsetMs - Date.parse(assignment.assigned_at)) / 1000;
-    element.textContent = left >= 0 ? `${this.ui.target} ${clock(left)} ${this.ui.left}` : `${clock(-left)} ${this.ui.overdue}`;
+    const left = incident.target_s - (this.feed.now() - Date.parse(assignment.assigned_at)) / 1000;
+    element.textContent = `${left >= 0 ? `${this.ui.target} ` : ""}${timeLeft(left, this.ui)}`;
     element.classList.toggle("late", left < 0);
   }
 
@@ -358,7 +353,7 @@ export class Tablet {
     const rows = [...this.messages.values()].sort((a, b) => b.sent_at.localeCompare(a.sent_at));
     element.innerHTML = rows.length ? `<ol class="messages">${rows.map((row) => `
       <li data-message="${row.id}" class="${row.read_at ? "read" : "unread"}">
-        <time>${new Date(row.sent_at).toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" })}</time>
+        <time>${wallTime(row.sent_at)}</time>
         <span class="text">${escapeHtml(row.text)}</span>
         ${row.read_at ? `<span class="muted">${escapeHtml(this.ui.read)}</span>`
                       : `<button type="button" data-read="${row.id}">${escapeHtml(this.ui.mark_read)}</button>`}</li>`).join("")}</ol>`
@@ -387,9 +382,7 @@ export class Tablet {
   }
 
   showState(state) {
-    const element = document.getElementById("live-state");
-    element.dataset.state = state;
-    element.textContent = state === "online" ? this.ui.online : this.ui.offline;
+    showFeedState(state, this.ui);
     if (state === "online") this.flush();
     else this.requeueInFlight();  // its answer will not come on this socket
     this.showGeo();
