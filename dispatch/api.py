@@ -11,10 +11,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.fields import CharField
 from rest_framework.response import Response
 
-from common.roles import Role
 from common.rest import validated_input
+from common.roles import Role, access_of, roles
 from common.scoping import scoped
-from common.roles import access_of, roles
 from dispatch import decisions, filters, mobilization, selectors, serializers, services
 from dispatch.models import Alert, Assignment, Incident, Mobilization, Recommendation
 

@@ -7,7 +7,15 @@ from rest_framework import serializers
 
 from common.roles import access_of
 from dispatch.models import (
-    Alert, Assignment, AssignmentStatus, Category, Incident, IncidentEvent, Mobilization, Priority, Recommendation,
+    Alert,
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Incident,
+    IncidentEvent,
+    Mobilization,
+    Priority,
+    Recommendation,
 )
 from dispatch.services import STEP_EFFECTS
 from platforms.models import Unit

@@ -9,9 +9,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.roles import Role
 from common.rest import EditableViewSet, validated_input
-from common.roles import roles
+from common.roles import Role, roles
 from grid import filters, serializers, travel
 from grid.isochrone import isochrone
 from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone, check_point_served

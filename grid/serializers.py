@@ -83,6 +83,7 @@ class LocationSerializer(serializers.Serializer):
 # --- travel times, routes, isochrones and the road network ---------------------------------------
 
 from grid.roads import ATTRIBUTION  # noqa: E402  (one notice for every file and answer)
+
 MAX_ETA_SOURCES = 5000  # one OSRM table of 5,000 x 1 takes ~0.5 s: a bigger fleet is asked in parts
 
 

@@ -1,4 +1,5 @@
 from django.urls import re_path
+
 from common.rest import Router
 from grid import api
 

@@ -17,10 +17,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.roles import Role
 from common.rest import EditableViewSet, validated_input
+from common.roles import Role, access_of, roles
 from common.scoping import scoped
-from common.roles import access_of, roles
 from platforms import filters, positions, rosters, serializers, services
 from platforms.models import District, Officer, Platform, Shift, Squad, Unit, Vehicle
 

@@ -16,10 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.roles import Role
 from common.rest import EditableViewSet
+from common.roles import Role, access_of, roles
 from common.scoping import scoped
-from common.roles import access_of, roles
 from platforms import patrol, rosters, rotation
 from platforms import roster_serializers as s
 from platforms.models import PatrolBand, PatrolPlan, PatrolTask, Platform, RosterPeriod

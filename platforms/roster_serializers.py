@@ -13,8 +13,18 @@ from rest_framework import serializers
 from common.roles import access_of
 from common.scoping import scoped
 from platforms.models import (
-    Absence, AbsenceKind, Officer, Overtime, PatrolBand, PatrolPlan, PatrolTask, Platform, RosterChange,
-    RosterPeriod, Shift, Unit,
+    Absence,
+    AbsenceKind,
+    Officer,
+    Overtime,
+    PatrolBand,
+    PatrolPlan,
+    PatrolTask,
+    Platform,
+    RosterChange,
+    RosterPeriod,
+    Shift,
+    Unit,
 )
 from platforms.rosters import MAX_PERIOD_DAYS, shifts_of
 

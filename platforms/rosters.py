@@ -17,8 +17,21 @@ from django.utils.translation import gettext as _
 from platforms import events
 from platforms.crews import crew_shifts
 from platforms.models import (
-    UNIT_TRANSITIONS, Absence, AbsenceKind, Officer, Overtime, PatrolPlan, Platform, RosterChange, RosterChangeKind,
-    RosterPeriod, RosterStatus, Shift, Squad, Unit, UnitStatus,
+    UNIT_TRANSITIONS,
+    Absence,
+    AbsenceKind,
+    Officer,
+    Overtime,
+    PatrolPlan,
+    Platform,
+    RosterChange,
+    RosterChangeKind,
+    RosterPeriod,
+    RosterStatus,
+    Shift,
+    Squad,
+    Unit,
+    UnitStatus,
 )
 from platforms.rotation import RotationPattern, local_datetime, planned_shifts
 from platforms.services import unit_move

@@ -16,7 +16,17 @@ from rest_framework import serializers
 
 from common.rest import CheckedModelSerializer
 from platforms.models import (
-    Capability, District, Officer, Platform, PlatformMove, Shift, Skill, Squad, Unit, UnitStatus, Vehicle,
+    Capability,
+    District,
+    Officer,
+    Platform,
+    PlatformMove,
+    Shift,
+    Skill,
+    Squad,
+    Unit,
+    UnitStatus,
+    Vehicle,
 )
 from platforms.positions import Fix
 from platforms.services import MANUAL_UNIT_STATUSES

@@ -1,9 +1,12 @@
-"""Standing personas: dispatcher, supervisor, officer (with a unit on duty), clerk, outsider."""
+"""Standing personas: dispatcher, supervisor, officer (with a unit on duty), clerk, outsider; the shared
+road network and the running demo come from the fixture plugins in tests/plugins/."""
 import pytest
 from rest_framework.test import APIClient
 
 from common.roles import Role
 from tests import factories as f
+
+pytest_plugins = ["tests.plugins.roads", "tests.plugins.demo"]
 
 
 @pytest.fixture(autouse=True)

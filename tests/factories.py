@@ -10,7 +10,17 @@ from common.roles import Role
 from dispatch.models import Assignment, Category, Incident
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ResponseClass, Zone
 from platforms.models import (
-    District, Officer, OfficerKind, Platform, Shift, ShiftKind, Squad, TrackPoint, Unit, UnitStatus, Vehicle,
+    District,
+    Officer,
+    OfficerKind,
+    Platform,
+    Shift,
+    ShiftKind,
+    Squad,
+    TrackPoint,
+    Unit,
+    UnitStatus,
+    Vehicle,
 )
 
 PEOPLES_SQUARE = (121.4737, 31.2304)

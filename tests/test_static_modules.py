@@ -1,7 +1,6 @@
 """The front end's layout (DESIGN §2): modules under static/command/lib/ export and never run code at
 import; a page loads one entry module, from static/command/pages/, which imports from lib/ and starts
-the page. The few modules left at static/command/'s top are URLs the browser tests and the fan-out
-benchmark reach a running page through: they only re-export.
+the page. No module sits at static/command/'s top.
 
 The check is line-based: it reads the unindented lines of a module (its top-level statements) and
 lets through imports, exports, function and class declarations, and const/let bound to a literal, an
@@ -85,17 +84,11 @@ def top_level_problems(source: str) -> list[str]:
 
 
 IMPORTED = re.compile(r"""^(?:import|export)\b[^'";]*?\bfrom\s*["']([^"']+)["']|^import\s*["']([^"']+)["']""", re.M)
-RE_EXPORT_ONLY = re.compile(r"""export \{[\w, ]+\} from "\./(pages|lib)/\w+\.js";""")
 
 
 def specifiers(source: str) -> list[str]:
     """The modules a module imports or re-exports from."""
     return [name for pair in IMPORTED.findall(source) for name in pair if name]
-
-
-def only_re_exports(source: str) -> bool:
-    statements = [line for line in source.splitlines() if line and not line.startswith("//")]
-    return bool(statements) and all(RE_EXPORT_ONLY.fullmatch(line) for line in statements)
 
 
 def js(folder: Path) -> list[Path]:
@@ -186,9 +179,8 @@ def test_an_entry_module_imports_the_library_only(module):
     assert names and [name for name in names if not re.fullmatch(r"\.\./lib/[\w/]+\.js", name)] == []
 
 
-@pytest.mark.parametrize("module", sorted(STATIC.glob("*.js")), ids=relative)
-def test_a_module_at_the_top_only_re_exports(module):
-    assert only_re_exports(module.read_text(encoding="utf-8"))
+def test_every_module_is_a_library_module_or_a_page_entry():
+    assert [relative(module) for module in sorted(STATIC.rglob("*.js")) if module.parent not in (LIB, PAGES)] == []
 
 
 # --- the checker can fail --------------------------------------------------------------------------
@@ -258,13 +250,6 @@ export class LiveFeed {
 }
 '''
     assert top_level_problems(source) == []
-
-
-def test_the_top_module_check_refuses_code():
-    handle = '// A handle.\nexport { tablet } from "./pages/tablet.js";\n'
-    assert only_re_exports(handle)
-    assert not only_re_exports(handle + "tablet.start();\n")
-    assert not only_re_exports('export const tablet = start();\n')
 
 
 def test_specifiers_are_read_from_imports_and_re_exports_only():

@@ -14,13 +14,13 @@ that seeds the units, starts uvicorn on loopback, then
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from datetime import datetime
 from datetime import timezone as dt_timezone
 
+from command import embedded
 from command.bench import world
 
 BENCH_REDIS_DB = 12  # not bench dispatch's: the two may run at once
@@ -42,12 +42,12 @@ def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_
 
     call_command("migrate", verbosity=0)
     ids, cookie = _seed(max(units, frame_units))
-    port = _free_port()
+    port = embedded.free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
                                "--port", str(port), "--ws", "websockets", "--log-level", "warning"],
                               env=os.environ.copy(), start_new_session=True)
     try:
-        _wait_for_port(port)
+        embedded.wait_for_port(port, name="uvicorn")
         delays = asyncio.run(_fanout(port, cookie, ids[:units], consoles, seconds))
         frames = _frames(port, cookie, ids[:frame_units], frame_seconds)
     finally:
@@ -61,12 +61,12 @@ def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_
 
 def _seed(count: int) -> tuple[list[int], str]:
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.test import Client
     from django.utils import timezone
 
     from command.models import Membership
     from common.roles import Role
-    from django.contrib.auth import get_user_model
     from grid.selectors import served_area
     from platforms.models import District, Platform, Shift, Squad, Unit
 
@@ -86,23 +86,6 @@ def _seed(count: int) -> tuple[list[int], str]:
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     return list(Unit.objects.order_by("pk").values_list("pk", flat=True)), cookie
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("uvicorn did not start")
 
 
 def _move(ids: list[int], k: int) -> None:
@@ -171,13 +154,13 @@ def _frames(port: int, cookie: str, ids: list[int], seconds: float) -> dict:
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}/console/")
         page.wait_for_function("document.getElementById('live-state')?.dataset.state === 'online'", timeout=60_000)
-        page.evaluate("import('/static/command/console_live.js').then((m) => { m.liveConsole.unitsLayer.frameTimes.length = 0; })")
+        page.evaluate("import('/static/command/pages/console.js').then((m) => { m.liveConsole.unitsLayer.frameTimes.length = 0; })")
         for k in range(int(seconds)):
             started = time.monotonic()
             _move(ids, k + 1000)
             page.wait_for_timeout(max(0.0, 1.0 - (time.monotonic() - started)) * 1000)
         page.wait_for_timeout(1500)
-        frames = page.evaluate("import('/static/command/console_live.js').then((m) => "
+        frames = page.evaluate("import('/static/command/pages/console.js').then((m) => "
                                "[m.liveConsole.unitsLayer.frameTimes.slice(), m.liveConsole.unitsLayer.units.size])")
         browser.close()
     times, drawn = frames

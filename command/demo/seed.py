@@ -19,7 +19,16 @@ from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import forget_spatial_index
 from platforms import patrol, rosters, rotation
 from platforms.models import (
-    District, Officer, Platform, RosterPeriod, RosterStatus, Shift, Squad, Unit, UnitStatus, Vehicle,
+    District,
+    Officer,
+    Platform,
+    RosterPeriod,
+    RosterStatus,
+    Shift,
+    Squad,
+    Unit,
+    UnitStatus,
+    Vehicle,
 )
 from services.models import ServiceType
 

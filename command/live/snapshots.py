@@ -6,7 +6,14 @@ from django.utils import timezone
 from command.messages import messages_of
 from common.scoping import scoped
 from dispatch.events import assignment_payload, incident_payload
-from dispatch.models import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, Alert, Assignment, Incident, Recommendation
+from dispatch.models import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    OPEN_INCIDENT_STATUSES,
+    Alert,
+    Assignment,
+    Incident,
+    Recommendation,
+)
 from platforms.filters import on_duty_now
 from platforms.models import Unit
 from platforms.positions import live_positions

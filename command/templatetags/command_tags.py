@@ -3,8 +3,8 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from common.roles import Role
 from common.names import local_name
+from common.roles import Role
 
 register = template.Library()
 

@@ -10,7 +10,6 @@ from grid.models import Located, lon_lat_constraints
 from platforms.transitions import TransitionTable
 
 
-
 class District(models.Model):
     """A branch bureau (分局) that owns platforms."""
 

@@ -14,7 +14,18 @@ from common.roles import Role
 from dispatch.models import Alert, Assignment, EventKind, Incident, IncidentEvent, Mobilization, Recommendation
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from platforms.models import (
-    Absence, District, Officer, Overtime, Platform, PlatformMove, RosterChange, RosterPeriod, Shift, Squad, Unit, Vehicle,
+    Absence,
+    District,
+    Officer,
+    Overtime,
+    Platform,
+    PlatformMove,
+    RosterChange,
+    RosterPeriod,
+    Shift,
+    Squad,
+    Unit,
+    Vehicle,
 )
 from services.models import Appointment, CallbackSurvey, ServiceType
 from tests import factories as f

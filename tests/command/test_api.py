@@ -1,84 +1,138 @@
-"""API plumbing shared by every app: token and session logins, anonymous callers, error shapes
-(4xx, never a 500), and paths with or without the trailing slash."""
+"""The snapshot a console or a tablet loads on (re)connect: exact rows, versions, scoped by role."""
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from django.utils import timezone
 
-from common.errors import exception_handler
+from common.roles import Role
+from dispatch.models import Alert, Recommendation
+from platforms import positions
+from platforms.positions import Fix
 from tests import factories as f
-from tests.api_support import ANONYMOUS
+from tests.api_support import client_as, matrix, readers
 
-pytestmark = pytest.mark.django_db
-
-
-def english_client(**defaults) -> APIClient:
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en", **defaults)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_live_picture")]
 
 
 @pytest.fixture
-def zone():
-    return f.ZoneFactory()
+def world(platform, officer_unit, other_platform):
+    """One open incident in each platform's zone, a unit of each on duty, one of them placed."""
+    here = f.IncidentFactory(zone=f.ZoneFactory(platform=platform), number="110-A", description="两车刮擦", version=4)
+    there = f.IncidentFactory(zone=f.ZoneFactory(platform=other_platform), number="110-B")
+    f.IncidentFactory(zone=here.zone, number="110-C", status="closed")
+    far_unit = f.UnitFactory(platform=other_platform, call_sign="外滩01")
+    at = timezone.now().replace(microsecond=0)
+    positions.fixes_accept(fixes=[Fix(unit_id=officer_unit.pk, lon=121.475, lat=31.231, at=at)], source="test")
+    assignment = f.AssignmentFactory(incident=here, unit=officer_unit, status="acknowledged", version=2)
+    old = Recommendation.objects.create(incident=here, options=[], proposed=[])
+    latest = Recommendation.objects.create(incident=here, options=[{"unit": officer_unit.pk, "eta_s": 95.0}],
+                                           proposed=[officer_unit.pk])
+    alerts = [Alert.objects.create(kind="at_risk", incident=here, message="here"),
+              Alert.objects.create(kind="at_risk", incident=there, message="there")]
+    Alert.objects.create(kind="at_risk", incident=here, message="done", closed_at=timezone.now())
+    return {"here": here, "there": there, "far_unit": far_unit, "at": at, "assignment": assignment, "old": old,
+            "latest": latest, "alerts": alerts}
 
 
-class TestLogins:
-    def test_token(self, dispatcher, zone):
-        token = Token.objects.create(user=dispatcher)
-        api = english_client(HTTP_AUTHORIZATION=f"Token {token.key}")
-        response = api.get("/api/v1/zones/")
-        assert (response.status_code, response.data["count"]) == (200, 1)
-
-    def test_token_can_write(self, dispatcher):
-        token = Token.objects.create(user=dispatcher)
-        api = english_client(HTTP_AUTHORIZATION=f"Token {token.key}")
-        body = {"category": "other", "lon": 121.47, "lat": 31.23}
-        assert api.post("/api/v1/incidents/", body, format="json").status_code == 201
-
-    def test_unknown_token(self, zone):
-        api = english_client(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
-        response = api.get("/api/v1/zones/")
-        assert response.status_code == ANONYMOUS
-        assert str(response.data["detail"]) == "Invalid token."
-
-    def test_session(self, dispatcher, zone):
-        dispatcher.save(update_fields=["password"])  # the factory skips this save
-        api = english_client()
-        assert api.login(username="dispatcher", password="pass-1234-word")
-        assert api.get("/api/v1/zones/").status_code == 200
-
-    def test_session_writes_need_the_csrf_token(self, dispatcher):
-        dispatcher.save(update_fields=["password"])
-        api = english_client(enforce_csrf_checks=True)
-        api.login(username="dispatcher", password="pass-1234-word")
-        response = api.post("/api/v1/incidents/", {"category": "other", "lon": 121.47, "lat": 31.23}, format="json")
-        assert response.status_code == 403
-        assert "CSRF" in str(response.data["detail"])
-
-    @pytest.mark.parametrize("path", ["/api/v1/zones/", "/api/v1/incidents/", "/api/v1/units/", "/api/v1/locate"])
-    def test_anonymous_gets_no_redirect_but_a_refusal(self, path):
-        response = english_client().get(path)
-        assert response.status_code == ANONYMOUS
-        assert str(response.data["detail"]) == "Authentication credentials were not provided."
+@pytest.mark.parametrize(("persona", "code"), matrix(readers("administrator", "dispatcher", "supervisor")))
+def test_console_snapshot_permissions(request, persona, code):
+    assert client_as(request, persona).get("/api/v1/console/snapshot").status_code == code
 
 
-class TestPaths:
-    @pytest.mark.parametrize("path", ["/api/v1/zones", "/api/v1/zones/"])
-    def test_with_or_without_the_trailing_slash(self, dispatcher, zone, path):
-        api = english_client()
-        api.force_authenticate(dispatcher)
-        assert api.get(path).status_code == 200
+def test_the_command_centre_gets_the_whole_city(request, world, officer_unit):
+    data = client_as(request, "dispatcher").get("/api/v1/console/snapshot").json()
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-B"]
+    here = data["incidents"][0]
+    assert (here["version"], here["description"], "caller_phone" in here) == (4, "两车刮擦", False)
+    assert [(row["call_sign"], row["lon"], row["lat"], row["stale"], row["version"]) for row in data["units"]] == [
+        ("人广01", 121.475, 31.231, False, 1), ("外滩01", None, None, True, 1)]
+    assert data["units"][0]["fix_at"] == world["at"].isoformat()
+    assert [(row["id"], row["status"], row["version"]) for row in data["assignments"]] == [
+        (world["assignment"].pk, "acknowledged", 2)]
+    assert [(row["id"], row["proposed"]) for row in data["recommendations"]] == [(world["latest"].pk, [officer_unit.pk])]
+    assert [row["message"] for row in data["alerts"]] == ["here", "there"]
+    assert data["server_time"]
 
 
-class TestErrorShapes:
-    def test_field_errors(self):
-        response = exception_handler(ValidationError({"lon": ["Outside."]}), {})
-        assert (response.status_code, response.data) == (400, {"lon": ["Outside."]})
+def test_a_supervisor_gets_their_platform_only(request, world, officer_unit):
+    data = client_as(request, "supervisor").get("/api/v1/console/snapshot").json()
+    assert [row["number"] for row in data["incidents"]] == ["110-A"]
+    assert [row["id"] for row in data["units"]] == [officer_unit.pk]
+    assert [row["message"] for row in data["alerts"]] == ["here"]
+    assert len(data["assignments"]) == 1 and len(data["recommendations"]) == 1
 
-    def test_a_conflict_code_is_409(self):
-        response = exception_handler(ValidationError("Unit taken.", code="conflict"), {})
-        assert (response.status_code, response.data) == (409, {"detail": "Unit taken.", "code": "conflict"})
 
-    def test_an_integrity_error_is_409(self):
-        response = exception_handler(IntegrityError("duplicate key"), {})
-        assert (response.status_code, response.data) == (409, {"detail": "The change conflicts with the current data."})
+def supervisor_of(**scope):
+    user = f.UserFactory()
+    f.membership(user, Role.SUPERVISOR, **scope)
+    return user
+
+
+def snapshot_of(api_as, user) -> dict:
+    response = api_as(user).get("/api/v1/console/snapshot")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_a_supervisor_also_gets_the_jobs_their_units_were_sent_to_but_not_the_helpers(api_as, world, platform,
+                                                                                       other_platform, officer_unit):
+    """As their socket hears it (dispatch.events.incident_platforms): a unit of theirs sent across
+    the boundary brings that incident in; units stay those of their own platforms."""
+    helper = f.UnitFactory(platform=platform, call_sign="人广02")
+    sent = f.AssignmentFactory(incident=world["there"], unit=helper, status="en_route", version=3)
+    here = snapshot_of(api_as, supervisor_of(platform=platform))
+    assert [row["number"] for row in here["incidents"]] == ["110-A", "110-B"]
+    assert [row["call_sign"] for row in here["units"]] == ["人广01", "人广02"]
+    assert sorted((row["id"], row["version"]) for row in here["assignments"]) == [(world["assignment"].pk, 2),
+                                                                               (sent.pk, 3)]
+    assert [row["message"] for row in here["alerts"]] == ["here", "there"]
+    there = snapshot_of(api_as, supervisor_of(platform=other_platform))
+    assert [row["number"] for row in there["incidents"]] == ["110-B"]
+    assert [row["call_sign"] for row in there["units"]] == ["外滩01"]
+    assert [row["id"] for row in there["assignments"]] == [sent.pk]
+
+
+def test_a_job_a_unit_has_left_stays_in_its_supervisors_snapshot_while_open(api_as, world, platform):
+    f.AssignmentFactory(incident=world["there"], unit=f.UnitFactory(platform=platform), status="cleared",
+                        ended_at=timezone.now())
+    data = snapshot_of(api_as, supervisor_of(platform=platform))
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-B"]
+    assert [row["id"] for row in data["assignments"]] == [world["assignment"].pk]  # active ones only
+
+
+def test_a_district_supervisor_gets_every_platform_of_the_district(api_as, world, platform, officer_unit):
+    neighbour = f.PlatformFactory(code="P03", district=platform.district)
+    f.IncidentFactory(zone=f.ZoneFactory(platform=neighbour), number="110-D")
+    f.UnitFactory(platform=neighbour, call_sign="南东01")
+    data = snapshot_of(api_as, supervisor_of(district=platform.district))
+    assert [row["number"] for row in data["incidents"]] == ["110-A", "110-D"]
+    assert [row["call_sign"] for row in data["units"]] == ["人广01", "南东01"]
+
+
+def test_an_alert_about_a_unit_alone_is_its_platforms(api_as, world, platform, other_platform, officer_unit):
+    Alert.objects.create(kind="not_acknowledged", unit=officer_unit, message="人广01 silent")
+    Alert.objects.create(kind="no_unit", message="city only")
+    assert [row["message"] for row in snapshot_of(api_as, supervisor_of(platform=platform))["alerts"]] == [
+        "here", "人广01 silent"]
+    assert [row["message"] for row in snapshot_of(api_as, supervisor_of(platform=other_platform))["alerts"]] == ["there"]
+
+
+@pytest.mark.parametrize(("persona", "code"), matrix({
+    "administrator": 200, "dispatcher": 200, "officer": 200, "supervisor": 403, "clerk": 403, "outsider": 403,
+    "anonymous": 401}))
+def test_unit_snapshot_permissions(request, officer_unit, persona, code):
+    assert client_as(request, persona).get(f"/api/v1/units/{officer_unit.pk}/snapshot").status_code == code
+
+
+def test_an_officer_may_not_load_another_units_snapshot(request, officer, world):
+    response = client_as(request, "officer").get(f"/api/v1/units/{world['far_unit'].pk}/snapshot")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "You may watch only a unit you crew."}
+    assert client_as(request, "officer").get("/api/v1/units/987654/snapshot").status_code == 404
+
+
+def test_the_tablet_gets_its_active_assignment_with_the_incident(request, officer, world, officer_unit):
+    data = client_as(request, "officer").get(f"/api/v1/units/{officer_unit.pk}/snapshot").json()
+    assert data["unit"] == {"id": officer_unit.pk, "call_sign": "人广01", "status": "available", "version": 1,
+                            "lon": 121.475, "lat": 31.231}
+    [assignment] = data["assignments"]
+    assert (assignment["id"], assignment["version"], assignment["incident_detail"]["number"],
+            assignment["incident_detail"]["description"]) == (world["assignment"].pk, 2, "110-A", "两车刮擦")

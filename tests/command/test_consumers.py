@@ -4,27 +4,22 @@ import asyncio
 
 import pytest
 from asgiref.sync import async_to_sync
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.utils import timezone
 
+from command.consumers import REFUSED
 from command.live import picture as live_picture
 from command.live import scope as live_scope
-from command.asgi import application
-from command.consumers import REFUSED
 from common.roles import Role
 from dispatch import events as dispatch_events
 from platforms import events as platform_events
 from platforms import positions
 from platforms.events import unit_status_changed
 from tests import factories as f
+from tests.command.sockets import ORIGIN, WAIT_S, login_headers, opened
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ORIGIN = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
-WAIT_S = 10.0  # generous ceiling for a message to arrive on a loaded machine; not a speed check
 
 
 @pytest.fixture(autouse=True)
@@ -66,23 +61,6 @@ def neighbour_supervisor(db, neighbour_platform):
     user = f.UserFactory(username="neighbour-supervisor")
     f.membership(user, Role.SUPERVISOR, platform=neighbour_platform)
     return user
-
-
-def login_headers(user=None, origin=ORIGIN) -> list:
-    """The browser's headers: its origin and, when logged in, the session cookie (made synchronously)."""
-    headers = list(origin)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-                        .encode()))
-    return headers
-
-
-async def opened(path, headers):
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, code = await communicator.connect(timeout=WAIT_S)
-    return communicator, connected, code
 
 
 async def in_thread(function, *args):
@@ -190,22 +168,43 @@ def test_an_event_after_commit_reaches_exactly_its_groups(dispatcher, supervisor
     assert second == near
 
 
+async def heard_until_the_end(communicator) -> list[tuple]:
+    """(event, number or call sign or id) of every message up to the `test.end` marker."""
+    heard = []
+    while (message := await communicator.receive_json_from(WAIT_S))["event"] != "test.end":
+        heard.append((message["event"], message["data"].get("number") or message["data"].get("call_sign")
+                      or message["data"]["id"]))
+    return heard
+
+
+async def heard_by_each(plan, publish) -> dict:
+    """Open every socket of the plan, publish (in a thread), and read what each heard up to the marker."""
+    sockets = {}
+    for name, path, headers in plan:
+        sockets[name], connected, _ = await opened(path, headers)
+        assert connected, name
+    await in_thread(publish)
+    heard = {name: await heard_until_the_end(communicator) for name, communicator in sockets.items()}
+    for communicator in sockets.values():
+        await communicator.disconnect()
+    return heard
+
+
 def test_incident_and_unit_news_reach_the_consoles_of_their_platforms_only(
         dispatcher, supervisor, district_supervisor, neighbour_supervisor, other_supervisor, officer, platform,
         neighbour_platform, officer_unit, other_district_unit):
     """Every socket reads until an end marker sent to all groups, so what it heard is exact: a
     supervisor hears their platform's units and incidents (and a job their unit was sent to across
     the boundary), a district supervisor the district's, the tablet only its own unit's news."""
-    near = f.IncidentFactory(zone=f.ZoneFactory(platform=platform), number="110-NEAR")
-    far = f.IncidentFactory(zone=f.ZoneFactory(platform=other_district_unit.platform), number="110-FAR")
+    near, far = (f.IncidentFactory(zone=f.ZoneFactory(platform=where), number=number)
+                 for where, number in ((platform, "110-NEAR"), (other_district_unit.platform, "110-FAR")))
     neighbour_unit = f.UnitFactory(platform=neighbour_platform, call_sign="南东01")
     watchers = {"city": dispatcher, "platform": supervisor, "district": district_supervisor,
                 "neighbour": neighbour_supervisor, "far": other_supervisor}
-    plan = [(name, "/ws/console/", login_headers(user)) for name, user in watchers.items()]
-    plan.append(("own unit", f"/ws/unit/{officer_unit.pk}/", login_headers(officer)))
-    everyone = ["console.city", f"console.district.{platform.district_id}", f"console.platform.{platform.pk}",
-                f"console.platform.{neighbour_platform.pk}", f"console.platform.{other_district_unit.platform_id}",
-                f"unit.{officer_unit.pk}"]
+    plan = [*((name, "/ws/console/", login_headers(user)) for name, user in watchers.items()),
+            ("own unit", f"/ws/unit/{officer_unit.pk}/", login_headers(officer))]
+    everyone = ["console.city", f"console.district.{platform.district_id}", f"unit.{officer_unit.pk}",
+                *(f"console.platform.{p.pk}" for p in (platform, neighbour_platform, other_district_unit.platform))]
 
     def publish_all():  # autocommit: each is sent at once, as after a commit
         dispatch_events.incident_changed(far, created=True)
@@ -218,25 +217,7 @@ def test_incident_and_unit_news_reach_the_consoles_of_their_platforms_only(
         dispatch_events.incident_changed(near)
         platform_events.send_now("test.end", {}, everyone)
 
-    async def heard_until_the_end(communicator):
-        heard = []
-        while (message := await communicator.receive_json_from(WAIT_S))["event"] != "test.end":
-            heard.append((message["event"], message["data"].get("number") or message["data"].get("call_sign")
-                          or message["data"]["id"]))
-        return heard
-
-    async def scenario():
-        sockets = {}
-        for name, path, headers in plan:
-            sockets[name], connected, _ = await opened(path, headers)
-            assert connected, name
-        await in_thread(publish_all)
-        heard = {name: await heard_until_the_end(communicator) for name, communicator in sockets.items()}
-        for communicator in sockets.values():
-            await communicator.disconnect()
-        return heard
-
-    heard = async_to_sync(scenario)()
+    heard = async_to_sync(heard_by_each)(plan, publish_all)
     sent_far = ("assignment.created", other_district_unit.assignments.get().pk)
     assert heard == {
         "city": [("incident.created", "110-FAR"), ("incident.created", "110-NEAR"), ("unit.status", "南东01"),

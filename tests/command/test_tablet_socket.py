@@ -1,4 +1,4 @@
-"""What the tablet's position reporting (static/command/tablet.js) counts on from its unit socket:
+"""What the tablet's position reporting (static/command/lib/tablet.js) counts on from its unit socket:
 a batch sent again after its answer was lost changes nothing, a parked tablet's repeat moves the
 fix's time on and not the unit, and fixes kept offline and sent oldest first all reach the track."""
 from datetime import timedelta
@@ -8,7 +8,7 @@ from asgiref.sync import async_to_sync
 from django.utils import timezone
 
 from platforms import positions
-from tests.command.test_consumers import WAIT_S, login_headers, opened
+from tests.command.sockets import WAIT_S, login_headers, opened
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("empty_live_picture")]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.utils.translation import override
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.utils.translation.template import templatize
 
 from common.roles import Role
@@ -89,7 +89,7 @@ def test_the_extractor_sees_python_and_template_strings():
     """Guards the coverage test above against passing because it found nothing."""
     desk = set(template_msgids(BASE / "templates" / "command" / "desk.html"))
     tablet = set(template_msgids(BASE / "templates" / "command" / "tablet.html"))
-    models = set(python_msgids(BASE / "platforms" / "models.py"))
+    models = set(python_msgids(BASE / "platforms" / "models" / "organisation.py"))
 
     assert {(None, "Today's appointments"), (None, "%(minutes)s min")} <= desk
     assert (None, "No address given") in tablet  # a _() argument of a filter

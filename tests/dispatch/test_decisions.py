@@ -10,7 +10,8 @@ from dispatch.models import Alert, Assignment, Category, Incident, IncidentStatu
 from dispatch.services import assignment_advance, incident_create
 from platforms.models import Unit, UnitStatus
 from tests import factories as f
-from tests.dispatch.conftest import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE, place
+from tests.dispatch.support import place
+from tests.places import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE
 
 pytestmark = [pytest.mark.usefixtures("demo_network", "eager_tasks"), pytest.mark.django_db]
 

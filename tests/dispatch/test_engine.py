@@ -9,7 +9,8 @@ from dispatch.models import Category, Priority
 from grid import travel
 from platforms.models import UnitStatus
 from tests import factories as f
-from tests.dispatch.conftest import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE, place
+from tests.dispatch.support import place
+from tests.places import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE
 
 pytestmark = pytest.mark.usefixtures("demo_network")
 

@@ -9,7 +9,7 @@ from dispatch import decisions
 from dispatch.models import Alert, Assignment, Incident, Mobilization
 from tests import factories as f
 from tests.api_support import matrix, readers
-from tests.dispatch.conftest import place
+from tests.dispatch.support import place
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from dispatch.mobilization import mobilization_cancel, mobilization_confirm, mobilization_propose
 from dispatch.models import Category, Mobilization, MobilizationStatus
 from tests import factories as f
-from tests.dispatch.conftest import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE, place
+from tests.dispatch.support import place
+from tests.places import BUND, FAR_WEST, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE
 
 pytestmark = [pytest.mark.usefixtures("demo_network"), pytest.mark.django_db]
 

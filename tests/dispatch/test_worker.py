@@ -23,7 +23,7 @@ from dispatch.models import Assignment, Incident
 from platforms.positions import redis_client
 from tests import factories as f
 from tests.api_support import client_as
-from tests.dispatch.conftest import place
+from tests.dispatch.support import place
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

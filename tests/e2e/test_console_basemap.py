@@ -1,17 +1,12 @@
 """The console's basemap in a real browser with no internet: our road tiles load, draw and name streets."""
-import io
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
-from playwright.sync_api import sync_playwright
 
 from common.roles import Role
 from tests import factories as f
+from tests.e2e.support import CONSOLE, log_in, shot
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PEOPLES_SQUARE = (31.2304, 121.4737)
 
 # How many of a drawn tile canvas's pixels are not transparent, and how many colours they use.
@@ -32,15 +27,9 @@ INK_OF_A_TILE = """() => {
 
 
 @pytest.fixture
-def road_network(settings, tmp_path):
-    settings.ROAD_DATA_DIR = tmp_path / "roads"
-    call_command("import_roads", stdout=io.StringIO())
-
-
-@pytest.fixture
 def dispatcher_login(transactional_db):
     f.membership(f.UserFactory(username="wall-dispatcher"), Role.DISPATCHER)
-    return "wall-dispatcher", "pass-1234-word"
+    return "wall-dispatcher"
 
 
 class Offline:
@@ -67,14 +56,6 @@ class Offline:
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
 
-def log_in(page, site_url: str, username: str, password: str) -> None:
-    page.goto(f"{site_url}/login/?next=/console/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("form.stacked [type=submit]")
-    page.wait_for_url(f"{site_url}/console/")
-
-
 def wait_for_tiles(page) -> None:
     page.wait_for_load_state("networkidle")
     page.wait_for_function("document.querySelectorAll('.road-basemap canvas.basemap-tile[data-roads]').length > 0 && "
@@ -84,23 +65,19 @@ def wait_for_tiles(page) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_console_draws_our_street_map_with_no_internet(live_server, road_network, dispatcher_login):
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_console_draws_our_street_map_with_no_internet(live_server, road_network, dispatcher_login, chromium):
     offline = Offline(live_server.url)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-        offline.watch(page)
-        log_in(page, live_server.url, *dispatcher_login)
-        wait_for_tiles(page)
-        page.screenshot(path=ARTIFACTS / "console-basemap-city.png")
-        page.evaluate("([lat, lon]) => import('/static/command/console.js')"
-                      ".then((m) => m.consoleMap.map.setView([lat, lon], 16, { animate: false }))", PEOPLES_SQUARE)
-        wait_for_tiles(page)
-        page.screenshot(path=ARTIFACTS / "console-basemap.png")
-        ink = page.evaluate(INK_OF_A_TILE)
-        attribution = page.inner_text(".leaflet-control-attribution")
-        browser.close()
+    page = chromium.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    offline.watch(page)
+    log_in(page, live_server.url, dispatcher_login, "/console/", live=False)  # Django's live server has no sockets
+    wait_for_tiles(page)
+    shot(page, "console-basemap-city")
+    page.evaluate(f"([lat, lon]) => import('{CONSOLE}')"
+                  ".then((m) => m.consoleMap.map.setView([lat, lon], 16, { animate: false }))", PEOPLES_SQUARE)
+    wait_for_tiles(page)
+    shot(page, "console-basemap")
+    ink = page.evaluate(INK_OF_A_TILE)
+    attribution = page.inner_text(".leaflet-control-attribution")
 
     assert offline.errors == []
     assert offline.blocked == []  # nothing tried to reach a tile server, or anything else outside

@@ -4,35 +4,31 @@ open incidents, read-only, kept live over the console socket. The dispatcher sta
 another platform, then one of the supervisor's: the supervisor's map shows theirs and never hears of
 the other, while the command centre's console, open beside it, hears both."""
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from common.roles import Role
 from platforms import positions
 from tests import factories as f
-from tests.e2e.test_live_loop import asgi_server, road_network  # noqa: F401  (the uvicorn server and its roads)
-from tests.e2e.test_live_loop import STEP_MS, log_in
+from tests.e2e.support import API, CONSOLE, STEP_MS, SUPERVISOR, click_at, log_in, map_point, shot, watch
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 NEAR = {"人广01": (31.2310, 121.4760), "人广02": (31.2280, 121.4700)}
 FAR = (31.2400, 121.5000)
 EMPTY_SPOT = (31.2350, 121.4680)  # inside the supervisor's zone, away from units, platform and incident
 
 # What a page's live console holds: units as [call sign, status, stale], incident numbers on the map.
-UNITS_ON = """(name) => import(`/static/command/${name}.js`).then((m) => {
+UNITS_ON = """(module) => import(module).then((m) => {
   const live = m.supervisorMap || m.liveConsole;
   return [...live.unitsLayer.units.values()].map((u) => [u.call_sign, u.status, u.stale]).sort();
 })"""
-INCIDENTS_ON = """() => import('/static/command/supervisor_map.js').then((m) =>
+INCIDENTS_ON = f"""() => import('{SUPERVISOR}').then((m) =>
   [...m.supervisorMap.markers.keys()].map((id) => m.supervisorMap.incidents.get(id).number).sort())"""
-SET_UNAVAILABLE = """(id) => import('/static/command/live.js').then((m) =>
-  m.api(`/api/v1/units/${id}/status`, { method: "POST", body: { status: "unavailable" } })).then((unit) => unit.status)"""
+SET_UNAVAILABLE = """(id) => import('%s').then((m) =>
+  m.api(`/api/v1/units/${id}/status`, { method: "POST", body: { status: "unavailable" } })).then((unit) => unit.status)""" % API
 # Every event the supervisor's page hears from now on, positions aside.
-RECORD = """() => import('/static/command/supervisor_map.js').then((m) => {
+RECORD = """() => import('%s').then((m) => {
   const feed = m.supervisorMap.feed;
   const apply = feed.onEvent;
   window.heard = [];
@@ -42,7 +38,7 @@ RECORD = """() => import('/static/command/supervisor_map.js').then((m) => {
     }
     apply(message);
   };
-})"""
+})""" % SUPERVISOR
 
 
 @pytest.fixture
@@ -71,67 +67,63 @@ def scene(transactional_db, settings):
 
 
 def click_map_at(page, lat: float, lon: float) -> None:
-    point = page.evaluate("([lat, lon]) => import('/static/command/supervisor_map.js').then((m) => {"
-                          " const p = m.supervisorMap.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; })",
-                          [lat, lon])
-    box = page.locator("#supervisor-map").bounding_box()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    click_at(page, "#supervisor-map", map_point(page, SUPERVISOR, "supervisorMap", lat, lon))
+
+
+def stand_down_theirs_and_another_platforms(supervisor, console, scene) -> dict:
+    """The dispatcher stands down the other platform's unit first, then one of theirs (the REST call
+    the product makes; the server publishes after commit): what each page then holds."""
+    for sign in ("远01", "人广01"):
+        assert console.evaluate(SET_UNAVAILABLE, scene[sign].pk) == "unavailable"
+    supervisor.wait_for_function("() => (window.heard || []).length > 0", timeout=STEP_MS)
+    console.wait_for_function(f"""() => import('{CONSOLE}').then((m) =>
+        [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)""", timeout=STEP_MS)
+    supervisor.wait_for_timeout(300)  # let the next frame draw the canvas before the screenshot
+    board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board [data-status]')]
+        .map((li) => [li.dataset.status, li.querySelector('strong').textContent]))""")
+    return {"heard": supervisor.evaluate("() => window.heard"), "units": supervisor.evaluate(UNITS_ON, SUPERVISOR),
+            "console": console.evaluate(UNITS_ON, CONSOLE), "board": board}
+
+
+def read_only_clicks(supervisor) -> tuple[int, int, int]:
+    """A unit shows its status and no message form; a click elsewhere opens no new incident: the
+    forms and action buttons found."""
+    click_map_at(supervisor, *NEAR["人广01"])
+    expect(supervisor.locator(".unit-popup")).to_contain_text("人广01")
+    popup_forms = supervisor.locator(".unit-popup form").count()
+    supervisor.wait_for_timeout(300)  # the popup fades in
+    shot(supervisor, "supervisor-map")
+    supervisor.locator(".leaflet-popup-close-button").click()
+    click_map_at(supervisor, *EMPTY_SPOT)
+    supervisor.wait_for_timeout(300)
+    return (popup_forms, supervisor.locator("form.new-incident").count(),
+            supervisor.locator("button.accept, button[data-send], button[data-close]").count())
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_a_supervisors_map_hears_their_platforms_unit_and_not_another_platforms(asgi_server, scene, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        supervisor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-        console = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
-        for page in (supervisor, console):
-            page.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(supervisor, asgi_server, "platform-supervisor", "/supervisor/")
-        log_in(console, asgi_server, "wall-dispatcher", "/console/")
+def test_a_supervisors_map_hears_their_platforms_unit_and_not_another_platforms(asgi_server, scene, chromium,
+                                                                                 page_errors):
+    supervisor = watch(chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page(),
+                       page_errors)
+    console = watch(chromium.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page(),
+                    page_errors)
+    log_in(supervisor, asgi_server, "platform-supervisor", "/supervisor/")
+    log_in(console, asgi_server, "wall-dispatcher", "/console/")
 
-        # Their platform's units, the stale one flagged, and their open incident: nothing of P09's.
-        assert supervisor.evaluate(UNITS_ON, "supervisor_map") == [["人广01", "available", False],
-                                                                  ["人广02", "available", True]]
-        assert supervisor.evaluate(INCIDENTS_ON) == ["110-NEAR"]
-        expect(supervisor.locator("#incident-queue [data-incident]")).to_have_count(1)
-        expect(supervisor.locator("#incident-queue .number")).to_have_text("110-NEAR")
-        supervisor.evaluate(RECORD)
+    # Their platform's units, the stale one flagged, and their open incident: nothing of P09's.
+    assert supervisor.evaluate(UNITS_ON, SUPERVISOR) == [["人广01", "available", False], ["人广02", "available", True]]
+    assert supervisor.evaluate(INCIDENTS_ON) == ["110-NEAR"]
+    expect(supervisor.locator("#incident-queue [data-incident]")).to_have_count(1)
+    expect(supervisor.locator("#incident-queue .number")).to_have_text("110-NEAR")
+    supervisor.evaluate(RECORD)
+    after = stand_down_theirs_and_another_platforms(supervisor, console, scene)
+    clicks = read_only_clicks(supervisor)
 
-        # The dispatcher stands down the other platform's unit first, then one of theirs (the REST
-        # call the product makes; the server publishes after commit).
-        for sign in ("远01", "人广01"):
-            assert console.evaluate(SET_UNAVAILABLE, scene[sign].pk) == "unavailable"
-        supervisor.wait_for_function("() => (window.heard || []).length > 0", timeout=STEP_MS)
-        console.wait_for_function("""() => import('/static/command/console_live.js').then((m) =>
-            [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)""", timeout=STEP_MS)
-        supervisor.wait_for_timeout(300)  # let the next frame draw the canvas before the screenshot
-        heard = supervisor.evaluate("() => window.heard")
-        units_after = supervisor.evaluate(UNITS_ON, "supervisor_map")
-        console_units = console.evaluate(UNITS_ON, "console_live")
-        board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board [data-status]')]
-            .map((li) => [li.dataset.status, li.querySelector('strong').textContent]))""")
-
-        # Read-only: a unit shows its status and no message form; a click elsewhere opens no new incident.
-        click_map_at(supervisor, *NEAR["人广01"])
-        expect(supervisor.locator(".unit-popup")).to_contain_text("人广01")
-        popup_forms = supervisor.locator(".unit-popup form").count()
-        supervisor.wait_for_timeout(300)  # the popup fades in
-        supervisor.screenshot(path=ARTIFACTS / "supervisor-map.png")
-        supervisor.locator(".leaflet-popup-close-button").click()
-        click_map_at(supervisor, *EMPTY_SPOT)
-        supervisor.wait_for_timeout(300)
-        new_incident_forms = supervisor.locator("form.new-incident").count()
-        accept_buttons = supervisor.locator("button.accept, button[data-send], button[data-close]").count()
-        browser.close()
-
-    assert errors == []
-    assert heard == [["unit.status", "人广01", "unavailable"]]
-    assert units_after == [["人广01", "unavailable", False], ["人广02", "available", True]]
-    assert [row[:2] for row in console_units] == [["人广01", "unavailable"], ["人广02", "available"],
-                                                  ["远01", "unavailable"]]
-    assert board == {"available": "1", "unavailable": "1"}
-    assert (popup_forms, new_incident_forms, accept_buttons) == (0, 0, 0)
+    assert page_errors == []
+    assert after["heard"] == [["unit.status", "人广01", "unavailable"]]
+    assert after["units"] == [["人广01", "unavailable", False], ["人广02", "available", True]]
+    assert [row[:2] for row in after["console"]] == [["人广01", "unavailable"], ["人广02", "available"],
+                                                     ["远01", "unavailable"]]
+    assert after["board"] == {"available": "1", "unavailable": "1"}
+    assert clicks == (0, 0, 0)

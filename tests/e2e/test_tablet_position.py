@@ -12,12 +12,11 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from platforms import positions
-from tests.e2e.test_live_loop import (  # noqa: F401 (fixtures)
-    ARTIFACTS, CHROMIUM_ARGS, POSTED, STEP_MS, asgi_server, city, feed, log_in, wait_for,
-)
+from tests.e2e import support
+from tests.e2e.support import CONSOLE, POSTED, STEP_MS, TABLET, feed, log_in, wait_for, watch
 
 # (lat, lon) inside the test city's zone, all away from where the unit was posted.
 PARKED = (31.2321, 121.4745)
@@ -70,14 +69,13 @@ def tablet_context(browser, point):
 
 def logged_in_tablet(context, url: str, errors: list):
     """The officer's tablet page in `context`, logged in; the page's errors go to `errors`."""
-    tablet = context.new_page()
-    tablet.on("pageerror", lambda error: errors.append(str(error)))
+    tablet = watch(context.new_page(), errors)
     log_in(tablet, url, "tablet-officer", "/tablet/")
     return tablet
 
 
 def shot(page, name: str) -> None:
-    page.screenshot(path=ARTIFACTS / f"tablet-position-{name}.png")
+    support.shot(page, f"tablet-position-{name}")
 
 
 def track_points(unit) -> list[tuple[float, float]]:
@@ -92,42 +90,35 @@ def next_fix_after(unit, fix, timeout_s: float = STEP_MS / 1000) -> positions.Li
     return live(unit)
 
 
+def console_sees_the_unit_at(browser, url: str, errors: list, unit, point) -> None:
+    """The dispatcher's console shows the unit at `point`."""
+    console = watch(browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page(), errors)
+    log_in(console, url, "wall-dispatcher", "/console/")
+    on_console = (f"import('{CONSOLE}').then((m) => {{"
+                  f" const u = m.liveConsole.units.get({unit.pk}); return u ? [u.lat, u.lon] : null; }})")
+    wait_for(lambda: console.evaluate(on_console) == pytest.approx(list(point), abs=1e-6))
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_reporting(asgi_server, city, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
-    ARTIFACTS.mkdir(exist_ok=True)
+def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_reporting(asgi_server, city, chromium,
+                                                                                     page_errors):
     assert at_point(city, POSTED)
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = tablet_context(browser, PARKED)
-        tablet = logged_in_tablet(context, asgi_server, errors)
-
-        # The page's watch takes the position and sends it over the unit socket.
-        wait_for(lambda: at_point(city, PARKED))
-        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
-        shot(tablet, "1-reporting")
-
-        # The car moves: the server follows.
-        context.set_geolocation(geolocation(MOVED))
-        wait_for(lambda: at_point(city, MOVED))
-
-        # The dispatcher's console shows the unit at its new place.
-        console_context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        console = console_context.new_page()
-        console.on("pageerror", lambda error: errors.append(str(error)))
-        log_in(console, asgi_server, "wall-dispatcher", "/console/")
-        on_console = ("import('/static/command/console_live.js').then((m) => {"
-                      f" const u = m.liveConsole.units.get({city.pk}); return u ? [u.lat, u.lon] : null; }})")
-        wait_for(lambda: console.evaluate(on_console) == pytest.approx(list(MOVED), abs=1e-6))
-
-        # Parked: the browser reports nothing new, yet the server keeps hearing the same place.
-        moved = live(city)
-        repeats = [next_fix_after(city, moved)]
-        repeats.append(next_fix_after(city, repeats[0]))
-        shot(tablet, "2-parked")
-        browser.close()
+    context = tablet_context(chromium, PARKED)
+    tablet = logged_in_tablet(context, asgi_server, page_errors)
+    # The page's watch takes the position and sends it over the unit socket.
+    wait_for(lambda: at_point(city, PARKED))
+    expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
+    shot(tablet, "1-reporting")
+    # The car moves: the server follows, and so does the dispatcher's console.
+    context.set_geolocation(geolocation(MOVED))
+    wait_for(lambda: at_point(city, MOVED))
+    console_sees_the_unit_at(chromium, asgi_server, page_errors, city, MOVED)
+    # Parked: the browser reports nothing new, yet the server keeps hearing the same place.
+    moved = live(city)
+    repeats = [next_fix_after(city, moved)]
+    repeats.append(next_fix_after(city, repeats[0]))
+    shot(tablet, "2-parked")
 
     for repeat in repeats:
         assert (repeat.lat, repeat.lon) == pytest.approx(MOVED, abs=1e-6)
@@ -141,49 +132,47 @@ def test_the_tablets_geolocation_moves_its_unit_and_a_parked_tablet_keeps_report
     assert points[0] == POSTED and points[1] == pytest.approx(PARKED, abs=1e-6)
     assert MOVED in [tuple(round(v, 6) for v in point) for point in points]
     assert positions.avl_stats()["rejected"]["from_future"] == 0
-    assert errors == []
+    assert page_errors == []
+
+
+def drive_on_while_offline(tablet, context, unit) -> tuple[list, list]:
+    """Cut off, the car drives the offline path, then passes a point quickly: what the page holds and
+    what the browser delivered to its watch; nothing reaches the server meanwhile."""
+    feed(tablet, TABLET, "tablet", "pause")
+    context.set_offline(True)
+    expect(tablet.locator("#live-state")).to_have_attribute("data-state", "offline")
+    before = live(unit)
+    for point in OFFLINE_PATH:
+        context.set_geolocation(geolocation(point))
+        # The page keeps at most one fix a second: each point is held long enough to be its own.
+        tablet.wait_for_timeout(1500)
+    context.set_geolocation(geolocation(PASSED_QUICKLY))
+    # Once the page has it (Chromium may otherwise fold two quick overrides into one), the next.
+    tablet.wait_for_function(f"window.delivered.some(([lat, lon]) => lat === {PASSED_QUICKLY[0]})")
+    context.set_geolocation(geolocation(LAST))
+    tablet.wait_for_timeout(500)
+    held = tablet.evaluate(f"import('{TABLET}').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")
+    assert live(unit) == before  # nothing reached the server while cut off
+    expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "held")
+    shot(tablet, "3-offline")
+    return held, tablet.evaluate("window.delivered")
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, monkeypatch):
+def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, chromium, page_errors):
     """The tablet loses its connection while the car drives on: the fixes it takes meanwhile are
     kept (at most one a second), and on reconnect they reach the server in the order taken, the
     last one live."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = tablet_context(browser, PARKED)
-        tablet = logged_in_tablet(context, asgi_server, errors)
-        wait_for(lambda: at_point(city, PARKED))
-
-        feed(tablet, "tablet", "tablet", "pause")
-        context.set_offline(True)
-        expect(tablet.locator("#live-state")).to_have_attribute("data-state", "offline")
-        before = live(city)
-        for point in OFFLINE_PATH:
-            context.set_geolocation(geolocation(point))
-            # The page keeps at most one fix a second: each point is held long enough to be its own.
-            tablet.wait_for_timeout(1500)
-        context.set_geolocation(geolocation(PASSED_QUICKLY))
-        # Once the page has it (Chromium may otherwise fold two quick overrides into one), the next.
-        tablet.wait_for_function(f"window.delivered.some(([lat, lon]) => lat === {PASSED_QUICKLY[0]})")
-        context.set_geolocation(geolocation(LAST))
-        tablet.wait_for_timeout(500)
-        held = tablet.evaluate("import('/static/command/tablet.js').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")
-        delivered = tablet.evaluate("window.delivered")
-        assert live(city) == before  # nothing reached the server while cut off
-        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "held")
-        shot(tablet, "3-offline")
-
-        context.set_offline(False)
-        feed(tablet, "tablet", "tablet", "resume")
-        wait_for(lambda: at_point(city, LAST))
-        expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
-        shot(tablet, "4-reconnected")
-        browser.close()
+    context = tablet_context(chromium, PARKED)
+    tablet = logged_in_tablet(context, asgi_server, page_errors)
+    wait_for(lambda: at_point(city, PARKED))
+    held, delivered = drive_on_while_offline(tablet, context, city)
+    context.set_offline(False)
+    feed(tablet, TABLET, "tablet", "resume")
+    wait_for(lambda: at_point(city, LAST))
+    expect(tablet.locator("#geo-state")).to_have_attribute("data-state", "ok")
+    shot(tablet, "4-reconnected")
 
     # Held in the page: the path, after at most the parked repeat whose answer the cut lost.
     assert [(lat, lon) for lat, lon, _ in delivered] == [PARKED, *OFFLINE_PATH, PASSED_QUICKLY, LAST]  # by the browser
@@ -199,59 +188,48 @@ def test_fixes_taken_offline_are_sent_in_order_on_reconnect(asgi_server, city, m
     after_parked = [point for point in points[2:] if point != PARKED]
     assert after_parked[:len(taken)] == taken
     assert set(after_parked[len(taken):]) <= {LAST}
-    assert errors == []
+    assert page_errors == []
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_a_tablet_without_location_permission_says_so_and_reports_once_allowed(asgi_server, city, monkeypatch):
+def test_a_tablet_without_location_permission_says_so_and_reports_once_allowed(asgi_server, city, chromium,
+                                                                               page_errors):
     """Headless Chromium refuses an ungranted geolocation at once (PERMISSION_DENIED ends the watch):
     the officer reads why, nothing is sent; once the permission is granted the page watches again."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(exist_ok=True)
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        # In English: the message's words do not depend on the Chinese catalogue's state.
-        context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
-                                      geolocation=geolocation(PARKED))
-        tablet = logged_in_tablet(context, asgi_server, errors)
-        state = tablet.locator("#geo-state")
-        expect(state).to_have_attribute("data-state", "denied")
-        expect(state).to_have_text(
-            "Location is blocked for this page: allow it in the browser so the command centre can see this car.")
-        shot(tablet, "5-denied")
-        refused_at = live(city)
-
-        context.grant_permissions(["geolocation"])
-        wait_for(lambda: at_point(city, PARKED))
-        expect(state).to_have_attribute("data-state", "ok")
-        browser.close()
+    # In English: the message's words do not depend on the Chinese catalogue's state.
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="en-US",
+                                   geolocation=geolocation(PARKED))
+    tablet = logged_in_tablet(context, asgi_server, page_errors)
+    state = tablet.locator("#geo-state")
+    expect(state).to_have_attribute("data-state", "denied")
+    expect(state).to_have_text(
+        "Location is blocked for this page: allow it in the browser so the command centre can see this car.")
+    shot(tablet, "5-denied")
+    refused_at = live(city)
+    context.grant_permissions(["geolocation"])
+    wait_for(lambda: at_point(city, PARKED))
+    expect(state).to_have_attribute("data-state", "ok")
 
     assert (refused_at.lat, refused_at.lon) == POSTED  # nothing from the tablet while it was refused
     assert track_points(city)[:2] == [POSTED, pytest.approx(PARKED, abs=1e-6)]
-    assert errors == []
+    assert page_errors == []
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_a_tablet_whose_clock_runs_a_minute_fast_is_still_heard(asgi_server, city, monkeypatch):
+def test_a_tablet_whose_clock_runs_a_minute_fast_is_still_heard(asgi_server, city, chromium, page_errors):
     """The server refuses fixes from more than 5 s in the future. The page learns the server's time
     from its snapshot and sends its times on the server's clock when its own is clearly off."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    errors = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = tablet_context(browser, PARKED)
-        # The page's clock (Date, timers) a minute ahead of the server's; it runs on from there.
-        context.clock.install(time=positions.timezone.now() + timedelta(seconds=60))
-        logged_in_tablet(context, asgi_server, errors)
-        wait_for(lambda: at_point(city, PARKED))
-        # A parked repeat carries the page's own time (Chromium's fixes carry the real one).
-        heard = next_fix_after(city, live(city))
-        browser.close()
+    context = tablet_context(chromium, PARKED)
+    # The page's clock (Date, timers) a minute ahead of the server's; it runs on from there.
+    context.clock.install(time=positions.timezone.now() + timedelta(seconds=60))
+    logged_in_tablet(context, asgi_server, page_errors)
+    wait_for(lambda: at_point(city, PARKED))
+    # A parked repeat carries the page's own time (Chromium's fixes carry the real one).
+    heard = next_fix_after(city, live(city))
 
     assert (heard.lat, heard.lon) == pytest.approx(PARKED, abs=1e-6)
     assert abs((heard.at - positions.timezone.now()).total_seconds()) < 30  # on the server's clock, not the page's
     assert positions.avl_stats()["rejected"]["from_future"] == 0
-    assert errors == []
+    assert page_errors == []

@@ -16,7 +16,8 @@ from grid.isochrone import MAX_SAMPLES, isochrone, road_samples
 from grid.models import CongestionBand, RoadNetwork
 from grid.roads import dataset_path
 from tests import factories as f
-from tests.grid.conftest import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE, reread_zones_and_bands
+from tests.grid.support import reread_zones_and_bands
+from tests.places import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("production_recheck")]
 

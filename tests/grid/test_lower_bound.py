@@ -12,8 +12,8 @@ import shapely
 
 from grid import lower_bound, travel
 from grid.roads import dataset_path, road_network_import
-from tests.grid.conftest import LUJIAZUI, PEOPLES_SQUARE, quiet
-from tests.grid.test_roads import HELSINKI
+from tests.places import HELSINKI, LUJIAZUI, PEOPLES_SQUARE
+from tests.plugins.roads import quiet
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

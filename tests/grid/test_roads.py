@@ -13,20 +13,21 @@ from grid.geometry import distance_m
 from grid.models import RoadNetwork, ServedArea
 from grid.osm import ExtractError, file_sha256
 from grid.roads import dataset_path, road_network_import
-from tests.grid.conftest import LUJIAZUI, PEOPLES_SQUARE, quiet
+from tests.places import HELSINKI, LUJIAZUI, PEOPLES_SQUARE
+from tests.plugins.roads import quiet, road_data_dir
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("fresh_engines")]
 
-HELSINKI = Path(__file__).resolve().parent.parent / "data" / "helsinki.osm.pbf"
 MANNERHEIMINTIE = (24.9384, 60.1699)  # on the road
 KLUUVI = (24.9500, 60.1700)            # 640 m east, across the centre's one-way streets
 
 
-@pytest.fixture(autouse=True)
-def fresh_engines():
-    travel.engines.reset()
-    yield
-    travel.engines.reset()
+@pytest.fixture(scope="module")
+def road_dir(tmp_path_factory):
+    """A folder of this module's own: these tests build, break and add road files, so the demo
+    network is imported (built) here rather than shared with the run."""
+    with road_data_dir(tmp_path_factory.mktemp("own-roads")) as path:
+        yield path
 
 
 def snapshot(folder: Path) -> dict:

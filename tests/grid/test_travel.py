@@ -11,9 +11,9 @@ from grid import travel
 from grid.geometry import distance_m
 from grid.models import CongestionBand, RoadNetwork, Zone, check_point_served
 from grid.selectors import locate, zone_at
-from tests.grid.conftest import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
+from tests.places import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("fresh_engines")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_8AM = datetime(2026, 3, 2, 8, 0, tzinfo=SHANGHAI)
@@ -23,14 +23,6 @@ THE_BUND = (121.4905, 31.2400)
 LAOXIMEN = (121.4800, 31.2176)          # a city-centre zone, no key site near
 CAOJIADU_WEST_EDGE = (121.4180, 31.2290)  # an "other" zone, 27 m inside the served area's west edge
 WEST_OF_THE_EDGE = (121.4050, 31.2290)    # 1.2 km beyond that edge
-
-
-@pytest.fixture(autouse=True)
-def fresh_engines():
-    """Each test sees the active network as its own transaction leaves it."""
-    travel.engines.reset()
-    yield
-    travel.engines.reset()
 
 
 @pytest.fixture

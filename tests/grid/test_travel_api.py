@@ -5,9 +5,9 @@ import pytest
 from grid import travel
 from grid.models import RoadNetwork
 from tests.api_support import matrix, readers
-from tests.grid.conftest import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
+from tests.places import FAR_EAST, IN_THE_RIVER, LUJIAZUI, PEOPLES_SQUARE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("production_recheck")]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("production_recheck", "fresh_engines")]
 
 COMMAND_CENTRE = ("administrator", "dispatcher", "supervisor")
 ROUTE = {"from_lon": PEOPLES_SQUARE[0], "from_lat": PEOPLES_SQUARE[1], "to_lon": LUJIAZUI[0], "to_lat": LUJIAZUI[1]}
@@ -15,13 +15,6 @@ ISOCHRONE = {"lon": PEOPLES_SQUARE[0], "lat": PEOPLES_SQUARE[1], "seconds": 120}
 ETA = {"target": list(LUJIAZUI), "sources": [list(PEOPLES_SQUARE), list(IN_THE_RIVER), list(FAR_EAST)]}
 XINTIANDI = (121.4690, 31.2210)
 RIVER_MESSAGE = "The point (121.49200, 31.23600) is 245 m from the nearest road (limit 150 m)."
-
-
-@pytest.fixture(autouse=True)
-def fresh_engines():
-    travel.engines.reset()
-    yield
-    travel.engines.reset()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from platforms import rosters, rotation
 from platforms.models import Squad
+from platforms.roster_checks import roster_checks
 from tests import factories as f
 
 MONDAY = date(2030, 3, 4)  # far enough ahead that every shift is still to come
@@ -28,3 +29,15 @@ def staff(platform, *, police=3, auxiliaries=6, assistants=2, cars=2, bikes=1, t
 
 def generate(platform, days=7, starts_on=MONDAY, **kwargs):
     return rosters.roster_generate(platform=platform, starts_on=starts_on, ends_on=starts_on + timedelta(days=days - 1), **kwargs)
+
+
+def shift_at(period, day, hour, secondary=False):
+    return rosters.shifts_of(period).select_related("squad").get(starts_at=at(day, hour), secondary=secondary)
+
+
+def police_of(shift):
+    return shift.squad.officers.filter(kind="police").order_by("badge_number")
+
+
+def findings_of(period, check):
+    return [finding for finding in roster_checks(period) if finding.check == check]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.command.test_demo import demo, log_in  # noqa: F401  (the demo, started once for this module)
+from tests.plugins.demo import log_in
 
 pytestmark = pytest.mark.slow
 

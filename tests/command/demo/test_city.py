@@ -11,7 +11,7 @@ from shapely.ops import unary_union
 from command.demo import city
 from command.demo.geo import distance_m, to_metres
 
-PBF = Path(__file__).resolve().parents[2] / "data" / "shanghai_center.osm.pbf"
+PBF = Path(__file__).resolve().parents[3] / "data" / "shanghai_center.osm.pbf"
 KINDS = ("police", "auxiliary", "traffic_assistant")
 
 

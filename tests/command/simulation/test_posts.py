@@ -8,8 +8,8 @@ import pytest
 from command.simulation import posts
 from command.simulation.world import Band, SimUnit
 from dispatch.engine import Crew
-from tests.command.test_simulation import BUND, LUJIAZUI, PUDONG_RIVERSIDE, call, road_s, world_of
-from tests.grid.conftest import demo_network, road_dir  # noqa: F401  (module fixtures shared here)
+from tests.command.simulation.support import call, road_s, world_of
+from tests.places import BUND, LUJIAZUI, PUDONG_RIVERSIDE
 
 
 def table(rows: str) -> np.ndarray:

@@ -1,12 +1,12 @@
 """The headless simulator against hand-worked cases on the real demo road network: one crew and one
 call, a call that waits for the only crew, the three policies on a crafted three-crew case, the
 what-ifs, and a seed giving the same figures twice."""
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from django.utils import timezone
 
-from command.simulation.calls import Call, arrival_times, call_stream
+from command.simulation.calls import arrival_times, call_stream
 from command.simulation.headless import Simulation
 from command.simulation.movement import Path
 from command.simulation.policies import Coverage
@@ -15,34 +15,8 @@ from command.simulation.runs import headless_run
 from command.simulation.world import Band, SimUnit, WhatIf, World, load_world
 from dispatch.engine import Crew
 from grid import travel
-from tests.grid.conftest import demo_city, demo_network, road_dir  # noqa: F401  (module fixtures shared here)
-
-BUND = (121.4905, 31.2400)
-PUDONG_RIVERSIDE = (121.4990, 31.2420)   # 120.1 s from the Bund by road, 838 m in a straight line
-NANJING_EAST = (121.4840, 31.2380)       # 503.9 s from the Bund by road, 657 m in a straight line
-LUJIAZUI = (121.5030, 31.2380)           # 180.1 s to the Bund by road (199.7 s back), 1,209 m in a straight line
-PEOPLES_SQUARE = (121.4737, 31.2304)
-START = timezone.make_aware(datetime(2026, 11, 24, 10, 0))   # a Tuesday off-peak; nothing reads the roster
-
-
-def crew(pk: int, call_sign: str, post, *, capabilities=("patrol", "traffic", "rescue")) -> SimUnit:
-    """A crew parked at its post all run long (parked: it never patrols away), turning out in 30 s."""
-    return SimUnit(crew=Crew(pk, call_sign, "patrol_car"), platform="P01", capabilities=capabilities, officers=3,
-                   on_from=0.0, on_until=4 * 3600.0, stops=[post], parked=True)
-
-
-def call(number: int, at: float, point, *, target_s=300, on_scene_s=600.0, category="dispute", priority=2) -> Call:
-    return Call(number=number, at=at, lon=point[0], lat=point[1], category=category, priority=priority,
-                target_s=target_s, zone_id=None, key_site_id=None, units_needed=1, on_scene_s=(on_scene_s,))
-
-
-def world_of(*units) -> World:
-    return World(start=START, hours=2.0, units=list(units), zones=[], key_sites=[], platforms={}, what_if=WhatIf())
-
-
-def road_s(origin, target) -> float:
-    return travel.durations_to(target, [origin])[0].duration_s
-
+from tests.command.simulation.support import START, call, crew, road_s, world_of
+from tests.places import BUND, LUJIAZUI, NANJING_EAST, PEOPLES_SQUARE, PUDONG_RIVERSIDE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_network")]
 

@@ -8,7 +8,6 @@ from django.utils import translation
 from command.simulation.whatif import chart
 from platforms.models import Platform, Squad
 from tests.command.logins import login
-from tests.grid.conftest import demo_city, demo_network, road_dir  # noqa: F401  (module fixtures shared here)
 
 URL = reverse("supervisor-what-if")
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]

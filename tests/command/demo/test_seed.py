@@ -10,10 +10,19 @@ from django.utils import timezone
 from command.models import Membership
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 from grid.selectors import locate
-from platforms.roster_checks import roster_checks
 from platforms.models import (
-    District, Officer, PatrolPlan, PatrolTask, Platform, RosterPeriod, Shift, Squad, Unit, UnitStatus,
+    District,
+    Officer,
+    PatrolPlan,
+    PatrolTask,
+    Platform,
+    RosterPeriod,
+    Shift,
+    Squad,
+    Unit,
+    UnitStatus,
 )
+from platforms.roster_checks import roster_checks
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
