@@ -207,6 +207,10 @@ STATICFILES_DIRS = [BASE_DIR / "static", Path(importlib.util.find_spec("leaflet"
 # In development WhiteNoise serves straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded files (officers' photos) live outside the static folders and are never served as such:
+# a view checks who may read each one (MEDIA_URL is not routed).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".local" / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -305,6 +309,10 @@ TURNOUT_PARKED_S = env_float("TURNOUT_PARKED_S", 30.0, minimum=0.0, maximum=600.
 TURNOUT_MOVING_S = env_float("TURNOUT_MOVING_S", 10.0, minimum=0.0, maximum=600.0)
 # A unit's fixes inside this radius of the scene count as arriving there (geofence).
 ARRIVAL_RADIUS_M = env_float("ARRIVAL_RADIUS_M", 60.0, minimum=10.0, maximum=500.0)
+# A manual "on scene" farther than this from the incident is accepted but marked unverified.
+ARRIVAL_VERIFY_RADIUS_M = env_float("ARRIVAL_VERIFY_RADIUS_M", 200.0, minimum=20.0, maximum=2000.0)
+# A recommendation older than this is ranked again before it is accepted.
+RECOMMENDATION_FRESH_S = env_float("RECOMMENDATION_FRESH_S", 30.0, minimum=5.0, maximum=600.0)
 # An incident still without a decision this long after the call is picked up again by the sweeper
 # (a worker died mid-dispatch); a waiting one is retried this often.
 DISPATCH_RETRY_AFTER_S = env_float("DISPATCH_RETRY_AFTER_S", 10.0, minimum=1.0, maximum=600.0)

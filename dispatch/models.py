@@ -48,9 +48,39 @@ INCIDENT_TRANSITIONS = TransitionTable(
         IncidentStatus.WAITING: {IncidentStatus.DISPATCHED, IncidentStatus.CANCELLED},
         IncidentStatus.DISPATCHED: {IncidentStatus.ON_SCENE, IncidentStatus.WAITING, IncidentStatus.CANCELLED},
         IncidentStatus.ON_SCENE: {IncidentStatus.CLEARED},
-        IncidentStatus.CLEARED: {IncidentStatus.CLOSED},
+        IncidentStatus.CLEARED: {IncidentStatus.CLOSED, IncidentStatus.WAITING},
+        # Reopened: back in the queue for a unit, with the reason on the timeline.
+        IncidentStatus.CLOSED: {IncidentStatus.WAITING},
+        IncidentStatus.CANCELLED: {IncidentStatus.WAITING},
     },
 )
+
+
+class Origin(models.TextChoices):
+    CALL = "call", _("110 call")
+    ON_VIEW = "on_view", _("Found on patrol")
+
+
+class Disposition(models.TextChoices):
+    """How a handled incident ended (结警): chosen when it is closed."""
+
+    RESOLVED = "resolved", _("Resolved on scene")
+    MEDIATED = "mediated", _("Mediated")
+    DETAINED = "detained", _("Suspect detained")
+    REFERRED = "referred", _("Referred to another agency")
+    CASE_OPENED = "case_opened", _("Case opened")
+    ADVICE = "advice", _("Advice given")
+    NOT_FOUND = "not_found", _("Nothing found on scene")
+    NOT_POLICE = "not_police", _("Not a police matter")
+
+
+class CancelReason(models.TextChoices):
+    """Why a call needed no unit after all (撤销)."""
+
+    DUPLICATE = "duplicate", _("Duplicate call")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    WITHDRAWN = "withdrawn", _("Caller withdrew")
+    BY_PHONE = "by_phone", _("Handled by phone")
 
 phone_validator = RegexValidator(r"^\+?[0-9][0-9 -]{2,19}$", _("Enter a phone number: digits, spaces or dashes."))
 
@@ -74,6 +104,12 @@ class Incident(Located):
     status = models.CharField(_("status"), max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.RECEIVED)
     at_risk = models.BooleanField(_("target at risk"), default=False)
     disposition = models.CharField(_("disposition"), max_length=300, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices, default=Origin.CALL)
+    related_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="related",
+                                   verbose_name=_("related to"))
+    closing = models.CharField(_("closing disposition"), max_length=20, choices=Disposition.choices, blank=True)
+    result = models.TextField(_("result"), max_length=2000, blank=True)
+    cancel_reason = models.CharField(_("cancel reason"), max_length=20, choices=CancelReason.choices, blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True, null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("taken by"))
@@ -81,6 +117,9 @@ class Incident(Located):
     # The two clocks (DESIGN §3.6): the first order to a unit, and the first unit on scene.
     dispatched_at = models.DateTimeField(_("first unit ordered at"), null=True, blank=True)
     on_scene_at = models.DateTimeField(_("first unit on scene at"), null=True, blank=True)
+    # The first arrival confirmed by where the unit was (a geofence fix, or a report near the scene);
+    # the ring figures use it where there is one.
+    verified_on_scene_at = models.DateTimeField(_("first verified arrival at"), null=True, blank=True)
     # When the engine last took the incident up; the sweeper retries ones left behind.
     engine_checked_at = models.DateTimeField(_("engine last checked at"), null=True, blank=True)
     units_needed = models.PositiveSmallIntegerField(_("units needed"), default=1)
@@ -98,6 +137,8 @@ class Incident(Located):
             models.CheckConstraint(condition=Q(status__in=IncidentStatus.values), name="dispatch_incident_status_known"),
             models.CheckConstraint(condition=Q(target_s__in=[60, 180, 300]), name="dispatch_incident_target_known"),
             models.CheckConstraint(condition=~Q(idempotency_key=""), name="dispatch_incident_idempotency_not_blank"),
+            models.CheckConstraint(condition=Q(origin__in=Origin.values), name="dispatch_incident_origin_known"),
+            models.CheckConstraint(condition=~Q(related_to=models.F("id")), name="dispatch_incident_not_related_to_itself"),
         ]
 
     def __str__(self):
@@ -147,6 +188,12 @@ class EventKind(models.TextChoices):
     AT_RISK = "at_risk", _("Target at risk")
     WAITING = "waiting", _("Waiting for a free unit")
     NOTE = "note", _("Note")
+    CALLER_ADDED = "caller_added", _("Another caller")
+    RELATED = "related", _("Related incident")
+    REOPENED = "reopened", _("Reopened")
+    REASSIGNED = "reassigned", _("Unit replaced")
+    RECALLED = "recalled", _("Unit recalled")
+    PHOTO = "photo", _("Photo added")
 
 
 class IncidentEvent(models.Model):
@@ -222,6 +269,10 @@ class Assignment(models.Model):
     on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     eta_s = models.FloatField(_("ETA at assignment (s)"), null=True, blank=True)
+    # Where the unit was when it reported on scene: a report farther than ARRIVAL_VERIFY_RADIUS_M from
+    # the scene is accepted but unverified (a geofence arrival is verified by its fix).
+    arrival_distance_m = models.FloatField(_("distance from the scene at arrival (m)"), null=True, blank=True)
+    arrival_verified = models.BooleanField(_("arrival verified"), null=True, blank=True)
     preempted_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                        verbose_name=_("pre-empted from"))
     version = models.PositiveBigIntegerField(_("version"), default=1)
@@ -279,6 +330,7 @@ class AlertKind(models.TextChoices):
     AT_RISK = "at_risk", _("Response target at risk")
     NO_UNIT = "no_unit", _("No unit available")
     PREEMPTED = "preempted", _("Unit pre-empted")
+    OFFICER_MESSAGE = "officer_message", _("Message from a unit")
 
 
 class Alert(models.Model):
@@ -341,3 +393,85 @@ class Mobilization(Located):
 
     def __str__(self):
         return f"{self.reason} ({self.head_count})"
+
+
+class IncidentCaller(models.Model):
+    """Another caller about an incident already taken (重复报警): attached, no unit sent for it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="callers", verbose_name=_("incident"))
+    name = models.CharField(_("caller name"), max_length=50, blank=True)
+    phone = models.CharField(_("caller phone"), max_length=20, blank=True, validators=[phone_validator])
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("taken by"))
+
+    class Meta:
+        verbose_name = _("further caller")
+        verbose_name_plural = _("further callers")
+        ordering = ["received_at", "id"]
+
+    def __str__(self):
+        return f"{self.incident.number} + {self.name or self.pk}"
+
+
+class PhoneReveal(models.Model):
+    """One reading of a caller's full phone number: who, when, which incident (and which caller)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="phone_reveals",
+                                 verbose_name=_("incident"))
+    caller = models.ForeignKey(IncidentCaller, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("further caller"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("read by"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone number read")
+        verbose_name_plural = _("phone numbers read")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.incident.number} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncidentPhoto(models.Model):
+    """A photo an officer attached (an on-view report's, say): stored on disk, served only to those
+    who may read the incident."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="photos", verbose_name=_("incident"))
+    file = models.FileField(_("file"), upload_to="incident-photos/%Y/%m/")
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("incident photo")
+        verbose_name_plural = _("incident photos")
+        ordering = ["uploaded_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(size__lte=5 * 1024 * 1024), name="dispatch_photo_at_most_5_mb")]
+
+    def __str__(self):
+        return f"{self.incident.number} photo {self.pk}"
+
+
+class CategoryPolicy(models.Model):
+    """Per-category rules a dispatcher's supervisor may tune: how near and how recent a call must be
+    to an open incident to be shown as its probable duplicate, and which categories count as one."""
+
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices, unique=True)
+    duplicate_radius_m = models.PositiveIntegerField(_("duplicate radius (m)"), default=300,
+                                                     validators=[MinValueValidator(10), MaxValueValidator(5000)])
+    duplicate_window_min = models.PositiveIntegerField(_("duplicate window (minutes)"), default=30,
+                                                       validators=[MinValueValidator(1), MaxValueValidator(24 * 60)])
+    duplicate_categories = models.JSONField(_("categories counted as the same event"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("category policy")
+        verbose_name_plural = _("category policies")
+        ordering = ["category"]
+
+    def __str__(self):
+        return self.get_category_display()

@@ -262,6 +262,7 @@ class Unit(models.Model):
     capabilities = models.JSONField(_("capabilities"), default=list, blank=True, validators=[validate_capabilities])
     status = models.CharField(_("status"), max_length=20, choices=UnitStatus.choices, default=UnitStatus.OFF_DUTY)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    status_reason = models.CharField(_("status reason"), max_length=200, blank=True)
     lon = models.FloatField(_("last longitude"), null=True, blank=True)
     lat = models.FloatField(_("last latitude"), null=True, blank=True)
     last_fix_at = models.DateTimeField(_("last position fix"), null=True, blank=True)
