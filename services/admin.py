@@ -9,7 +9,6 @@ class ServiceTypeAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "minutes")
     list_filter = ("platforms",)
     search_fields = ("code", "name", "name_en")
-    filter_horizontal = ("platforms",)
 
 
 @admin.register(Appointment)

@@ -1,0 +1,33 @@
+"""The deployment solver (布警): where to stand so the demand is reached soonest or within its
+target. Four classic models, solved exactly by HiGHS: p-median, maximal covering (MCLP), set
+covering (LSCP) and maximum expected coverage (MEXCLP). Plain Python, numpy and scipy: nothing
+of the project is imported here, so it is tested alone and the planning app builds on it."""
+from .core import run
+from .instance import DemandPoint, Instance, Site
+from .lscp import SetCovering
+from .mclp import MaximalCovering
+from .mexclp import MaximumExpectedCovering
+from .pmedian import PMedian
+from .result import Result
+
+MODELS = ("pmedian", "mclp", "lscp", "mexclp")
+
+__all__ = ["DemandPoint", "Instance", "MODELS", "MaximalCovering", "MaximumExpectedCovering", "PMedian", "Result",
+           "SetCovering", "Site", "run", "solve"]
+
+
+def solve(instance: Instance, model: str, *, p: int | None = None, within: float | None = None,
+          busy: float | None = None, time_limit: float | None = None) -> Result:
+    """Solve `instance` with `model`; `within`: the limit of points without their own (seconds);
+    `busy`: the share of time a unit is busy (MEXCLP); `time_limit`: HiGHS's, in seconds."""
+    if model == "pmedian":
+        problem = PMedian(instance, p=p)
+    elif model == "mclp":
+        problem = MaximalCovering(instance, p=p, within=within)
+    elif model == "lscp":
+        problem = SetCovering(instance, within=within)
+    elif model == "mexclp":
+        problem = MaximumExpectedCovering(instance, p=p, busy=busy, within=within)
+    else:
+        raise ValueError(f"unknown model {model!r}: one of {', '.join(MODELS)}")
+    return run(problem, time_limit=time_limit)
