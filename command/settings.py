@@ -326,6 +326,12 @@ DISPATCH_RANKING = env_choice("DISPATCH_RANKING", "pruned", ("pruned", "full_tab
 RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=0, maximum=20)
 
 
+# --- the public services desk (services/): SMS gateway, surveys, booking ---
+from command.services_settings import *  # noqa: E402,F401,F403
+
+CELERY_BEAT_SCHEDULE.update(SERVICES_BEAT_SCHEDULE)  # noqa: F405
+
+
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 
 if PRODUCTION:
