@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the gazetteer's trigram (pg_trgm) indexes
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -142,6 +143,7 @@ INSTALLED_APPS = [
     "platforms",
     "dispatch",
     "services",
+    "planning",
     "command",
     "command.simulation",
     "command.demo",
@@ -248,7 +250,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field names ("kind", "status") other components use too: named after their class.
-    "ENUM_NAME_OVERRIDES": {"AbsenceKindEnum": "platforms.models.AbsenceKind", "RosterStatusEnum": "platforms.models.RosterStatus"},
+    "ENUM_NAME_OVERRIDES": {"AbsenceKindEnum": "platforms.models.AbsenceKind", "RosterStatusEnum": "platforms.models.RosterStatus",
+                            "DispositionEnum": "dispatch.models.Disposition", "CancelReasonEnum": "dispatch.models.CancelReason"},
 }
 
 
@@ -330,7 +333,6 @@ RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=
 from command.services_settings import *  # noqa: E402,F401,F403
 
 CELERY_BEAT_SCHEDULE.update(SERVICES_BEAT_SCHEDULE)  # noqa: F405
-
 
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 

@@ -78,7 +78,8 @@ def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool
     auto = bool(chosen) and (force_auto or incident.priority in settings.AUTO_DISPATCH_PRIORITIES)
     recommendation = _recommendation(incident, preempt + options, chosen, auto)
     if not _others_active(incident):  # backups for a unit already sent leave the judgement as it is
-        _mark_at_risk(incident, at_risk=not chosen or not chosen[0].meets_target, best=chosen[0] if chosen else None)
+        _mark_at_risk(incident, at_risk=not chosen or not chosen[0].meets_target,
+                      best_eta_s=chosen[0].eta_s if chosen else None)
         if not chosen:
             _wait(incident)
     incident.save()
@@ -117,18 +118,30 @@ def _recommendation(incident: Incident, options: list[Option], chosen: list[Opti
         at_risk=not chosen or not chosen[0].meets_target, auto=auto)
 
 
-def _mark_at_risk(incident: Incident, *, at_risk: bool, best: Option | None) -> None:
+def _mark_at_risk(incident: Incident, *, at_risk: bool, best_eta_s: float | None) -> None:
     """In memory, with its event and alert; the caller saves and publishes."""
     if at_risk == incident.at_risk:
         return
     incident.at_risk = at_risk
     incident.version += 1
     if at_risk:
-        eta = _("none free") if best is None else f"{best.eta_s:.0f} s"
-        record(incident, EventKind.AT_RISK, data={"best_eta_s": best.eta_s if best else None})
+        eta = _("none free") if best_eta_s is None else f"{best_eta_s:.0f} s"
+        record(incident, EventKind.AT_RISK, data={"best_eta_s": best_eta_s})
         alert_raise(kind=AlertKind.AT_RISK, incident=incident,
                     message=_("%(number)s: no unit makes the %(target)s s target (fastest: %(eta)s).")
                     % {"number": incident.number, "target": incident.target_s, "eta": eta})
+
+
+@transaction.atomic
+def incident_mark_at_risk(*, incident_id: int, best_eta_s: float | None) -> int:
+    """The sweeper's claim on a waiting call gone at risk: 1 if this call marked it, 0 if it was done."""
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    if incident.at_risk or incident.dispatched_at is not None:
+        return 0
+    _mark_at_risk(incident, at_risk=True, best_eta_s=best_eta_s)
+    incident.save()
+    events.incident_changed(incident)
+    return 1
 
 
 def _wait(incident: Incident) -> None:
@@ -200,6 +213,35 @@ def recommendation_accept(*, actor, recommendation: Recommendation, units: list[
     recommendation.accepted_at = timezone.now()
     recommendation.save(update_fields=["accepted_at"])
     return assignments
+
+
+class StaleRecommendation(ValidationError):
+    """The ETAs were too old to act on: ranked again; `fresh` is the new recommendation (None when the
+    incident needs no more units)."""
+
+    def __init__(self, fresh: Recommendation | None):
+        super().__init__(_("The ranking was out of date, so the units were ranked again: check the new ETAs and "
+                           "accept again."), code="stale")
+        self.fresh = fresh
+
+
+def stale_reason(recommendation: Recommendation, now=None) -> str | None:
+    """Why a recommendation may no longer be acted on: too old, or a ranked unit changed status since."""
+    now = now or timezone.now()
+    if (now - recommendation.created_at).total_seconds() > settings.RECOMMENDATION_FRESH_S:
+        return "old"
+    ranked = [option["unit"] for option in recommendation.options]
+    if Unit.objects.filter(pk__in=ranked, status_changed_at__gt=recommendation.created_at).exists():
+        return "unit_changed"
+    return None
+
+
+def recommendation_accept_fresh(*, actor, recommendation: Recommendation, units: list[int] | None = None) -> list[Assignment]:
+    """Accept, unless the ETAs went stale: then rank again first (outside any transaction: routing is
+    slow) and refuse with the fresh recommendation, so nobody dispatches on old ETAs."""
+    if recommendation.accepted_at is None and stale_reason(recommendation):
+        raise StaleRecommendation(incident_dispatch(incident_id=recommendation.incident_id, reason="stale"))
+    return recommendation_accept(actor=actor, recommendation=recommendation, units=units)
 
 
 def _picked(recommendation: Recommendation, units: list[int] | None) -> list[Option]:

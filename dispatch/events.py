@@ -6,12 +6,14 @@ platform consoles are watched by supervisors, who may not see them (they load de
 An incident's news reaches the consoles of its zone's platform and of every platform that has (or
 had) a unit on it: a supervisor follows their units to a job across the boundary.
 """
-from dispatch.models import Alert, Assignment, Incident, Recommendation
+from common.phones import mask_phone
+from dispatch.models import ACTIVE_ASSIGNMENT_STATUSES, Alert, Assignment, Incident, IncidentEvent, Recommendation
 from grid.models import Zone
 from platforms.events import CITY, Lookup, platform_groups, publish, unit_group, unit_platform
 
 INCIDENT_FIELDS = ("number", "category", "priority", "status", "at_risk", "lon", "lat", "address", "zone_id",
-                   "key_site_id", "target_s", "units_needed", "disposition", "version")
+                   "key_site_id", "target_s", "units_needed", "disposition", "origin", "related_to_id", "closing",
+                   "cancel_reason", "version")
 
 
 zone_platform = Lookup(lambda pk: Zone.objects.filter(pk=pk).values_list("platform_id", flat=True).first())
@@ -37,8 +39,11 @@ def _stamps(row, names) -> dict:
 
 
 def incident_payload(incident: Incident) -> dict:
+    """The incident as every console may see it: the caller's phone masked, the name left out."""
     return {"id": incident.pk, **{name: getattr(incident, name) for name in INCIDENT_FIELDS},
-            **_stamps(incident, ("received_at", "dispatched_at", "on_scene_at", "closed_at"))}
+            "caller_phone_masked": mask_phone(incident.caller_phone),
+            **_stamps(incident, ("received_at", "dispatched_at", "on_scene_at", "verified_on_scene_at", "closed_at"))}
+
 
 
 def incident_changed(incident: Incident, *, created: bool = False) -> None:
@@ -66,6 +71,18 @@ def recommendation_published(recommendation: Recommendation) -> None:
             "created_at": recommendation.created_at.isoformat(),
             "accepted_at": recommendation.accepted_at.isoformat() if recommendation.accepted_at else None}
     publish("incident.recommended", data, incident_groups(recommendation.incident))
+
+
+def timeline_row(event: IncidentEvent) -> dict:
+    return {"id": event.pk, "incident": event.incident_id, "kind": event.kind, "at": event.at.isoformat(),
+            "actor": event.actor.get_username() if event.actor_id else None, "unit": event.unit_id, "data": event.data}
+
+
+def incident_noted(incident: Incident, note: IncidentEvent) -> None:
+    """A note reaches the consoles that follow the incident and the tablets of the units on it."""
+    crews = [unit_group(pk) for pk in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES)
+             .values_list("unit_id", flat=True)]
+    publish("incident.noted", timeline_row(note), [*incident_groups(incident), *crews])
 
 
 def alert_raised(alert: Alert) -> None:

@@ -155,12 +155,21 @@ class Incident(Located):
         return _seconds(self.received_at, self.dispatched_at)
 
     @property
+    def arrived_at(self):
+        """The verified arrival where there is one (a fix near the scene), else the first reported."""
+        return self.verified_on_scene_at or self.on_scene_at
+
+    @property
+    def arrival_unverified(self) -> bool:
+        return self.on_scene_at is not None and self.verified_on_scene_at is None
+
+    @property
     def dispatch_to_scene_s(self) -> float | None:
-        return _seconds(self.dispatched_at, self.on_scene_at)
+        return _seconds(self.dispatched_at, self.arrived_at)
 
     @property
     def call_to_scene_s(self) -> float | None:
-        return _seconds(self.received_at, self.on_scene_at)
+        return _seconds(self.received_at, self.arrived_at)
 
     @property
     def met_target(self) -> bool | None:

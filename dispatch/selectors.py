@@ -11,7 +11,9 @@ def latest_recommendation(incident: Incident) -> Recommendation | None:
 
 
 def response_figures(incidents) -> dict:
-    """The 1/3/5 figures of incidents that reached the scene: per class and overall, with both clocks."""
+    """The 1/3/5 figures of incidents that reached the scene: per class and overall, with both clocks.
+    Each incident counts from its verified arrival where there is one; the arrivals resting on a report
+    alone (far from the scene, or with no position) are counted beside."""
     reached = [i for i in incidents.filter(on_scene_at__isnull=False, dispatched_at__isnull=False)]
     figures = {name: _figures([i for i in reached if i.target_s == target]) for target, name in CLASSES.items()}
     figures["overall"] = _figures(reached)
@@ -22,12 +24,13 @@ def response_figures(incidents) -> dict:
 def _figures(incidents: list[Incident]) -> dict:
     if not incidents:
         return {"incidents": 0, "met": 0, "fraction_met": None, "mean_response_s": None, "p90_response_s": None,
-                "mean_call_to_scene_s": None}
+                "mean_call_to_scene_s": None, "unverified_arrivals": 0}
     responses = sorted(i.dispatch_to_scene_s for i in incidents)
     met = sum(1 for i in incidents if i.met_target)
     return {"incidents": len(incidents), "met": met, "fraction_met": round(met / len(incidents), 4),
             "mean_response_s": round(mean(responses), 1), "p90_response_s": _percentile(responses, 0.9),
-            "mean_call_to_scene_s": round(mean(i.call_to_scene_s for i in incidents), 1)}
+            "mean_call_to_scene_s": round(mean(i.call_to_scene_s for i in incidents), 1),
+            "unverified_arrivals": sum(1 for i in incidents if i.arrival_unverified)}
 
 
 def _percentile(ordered: list[float], q: float) -> float:

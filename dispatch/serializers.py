@@ -1,17 +1,23 @@
 """Incidents, their timeline and assignments as JSON, and the inputs that create and advance them.
 
-The caller's name and phone are personal data: only the roles that take calls see them
-(`Access.sees_caller_phone`); for everyone else the keys are absent, not blank.
+The caller's name and phone are personal data. The name is shown to the roles that take and work calls
+(the command centre; an officer sees only incidents their unit was sent to); the phone is shown
+masked (138****8000) to every reader, in full only to the dispatcher who took the call, and read in
+full by anyone else only through `reveal-phone`, which records the reading.
 """
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.roles import access_of
+from common.phones import mask_phone
+from common.roles import COMMAND_CENTRE, Role, access_of
+from dispatch.callers import sees_full_phone
 from dispatch.models import (
     Alert,
     Assignment,
     AssignmentStatus,
     Category,
     Incident,
+    IncidentCaller,
     IncidentEvent,
     Mobilization,
     Priority,
@@ -24,50 +30,86 @@ CALLER_FIELDS = ("caller_name", "caller_phone")
 
 
 def sees_caller(context) -> bool:
+    """Whether the login may read callers' names: the command centre and the crews on the job."""
     request = context.get("request")
-    return bool(request) and access_of(request).sees_caller_phone
+    return bool(request) and access_of(request).role in (*COMMAND_CENTRE, Role.OFFICER)
+
+
+class FurtherCallerSerializer(serializers.ModelSerializer):
+    phone_masked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentCaller
+        fields = ["id", "name", "phone_masked", "notes", "received_at"]
+        read_only_fields = fields
+
+    def get_phone_masked(self, caller) -> str:
+        return mask_phone(caller.phone)
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    caller_name = serializers.CharField(required=False, help_text="Only for dispatchers and administrators.")
-    caller_phone = serializers.CharField(required=False, help_text="Only for dispatchers and administrators.")
+    caller_name = serializers.CharField(required=False, help_text="For the command centre and the crews on the job.")
+    caller_phone = serializers.CharField(required=False, help_text="In full only to the dispatcher who took the call.")
+    caller_phone_masked = serializers.SerializerMethodField(help_text="138****8000: for every reader.")
+    further_callers = FurtherCallerSerializer(source="callers", many=True, read_only=True)
     call_to_dispatch_s = serializers.FloatField(read_only=True, allow_null=True)
     dispatch_to_scene_s = serializers.FloatField(read_only=True, allow_null=True,
-                                                 help_text="First order to first unit on scene: judged against target_s.")
+                                                 help_text="First order to first unit on scene (verified where "
+                                                           "there is one): judged against target_s.")
     call_to_scene_s = serializers.FloatField(read_only=True, allow_null=True)
     met_target = serializers.BooleanField(read_only=True, allow_null=True)
+    arrival_unverified = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Incident
         fields = ["id", "number", "received_at", "category", "priority", "status", "at_risk", "lon", "lat", "address",
-                  "description", "zone", "key_site", "target_s", "units_needed", "disposition", "dispatched_at",
-                  "on_scene_at", "closed_at", "call_to_dispatch_s", "dispatch_to_scene_s", "call_to_scene_s",
-                  "met_target", "version", *CALLER_FIELDS]
+                  "description", "zone", "key_site", "target_s", "units_needed", "disposition", "origin", "related_to",
+                  "closing", "result", "cancel_reason", "dispatched_at", "on_scene_at", "verified_on_scene_at",
+                  "closed_at", "call_to_dispatch_s", "dispatch_to_scene_s", "call_to_scene_s", "met_target",
+                  "arrival_unverified", "version", "caller_phone_masked", "further_callers", *CALLER_FIELDS]
         read_only_fields = [name for name in fields if name not in CALLER_FIELDS]
+
+    def get_caller_phone_masked(self, incident) -> str:
+        return mask_phone(incident.caller_phone)
 
     def to_representation(self, incident):
         data = super().to_representation(incident)
+        request = self.context.get("request")
         if not sees_caller(self.context):
-            for name in CALLER_FIELDS:
-                data.pop(name, None)
+            data.pop("caller_name", None)
+            for caller in data["further_callers"]:
+                caller.pop("name", None)
+        if request is None or not sees_full_phone(request.user, incident):
+            data.pop("caller_phone", None)
         return data
 
 
 class IncidentCallSerializer(serializers.Serializer):
-    """A 110 call as taken: where, what, how urgent, who called."""
+    """A 110 call as taken: where (a map point, or an address picked from the lookup), what, how
+    urgent, who called; optionally the incident it is related to (another event nearby)."""
 
     category = serializers.ChoiceField(choices=Category.choices)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.P3)
-    lon = serializers.FloatField(help_text="Longitude (WGS84) of the incident.")
-    lat = serializers.FloatField(help_text="Latitude (WGS84) of the incident.")
+    lon = serializers.FloatField(required=False, allow_null=True, default=None, help_text="Longitude (WGS84) of the incident.")
+    lat = serializers.FloatField(required=False, allow_null=True, default=None, help_text="Latitude (WGS84) of the incident.")
     caller_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     caller_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    related_to = serializers.PrimaryKeyRelatedField(queryset=Incident.objects.all(), required=False, allow_null=True,
+                                                    default=None, help_text="An open incident this call is related to.")
     idempotency_key = serializers.CharField(
         max_length=100, required=False, allow_null=True, default=None,
         help_text="Makes a retried POST safe: the same key returns the first incident (also as the "
                   "Idempotency-Key header).")
+
+    def validate(self, data):
+        if (data["lon"] is None) != (data["lat"] is None):
+            raise serializers.ValidationError({"lat": _("Give both the longitude and the latitude of the place.")})
+        if data["lon"] is None and not data["address"].strip():
+            raise serializers.ValidationError(
+                {"address": _("Say where: pick an address from the lookup or click the place on the map.")})
+        return data
 
 
 class IncidentEventSerializer(serializers.ModelSerializer):
@@ -75,8 +117,13 @@ class IncidentEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = IncidentEvent
-        fields = ["id", "kind", "at", "actor", "unit", "data"]
+        fields = ["id", "kind", "at", "actor", "actor_name", "unit", "data"]
         read_only_fields = fields
+
+    actor_name = serializers.SerializerMethodField()
+
+    def get_actor_name(self, event) -> str | None:
+        return event.actor.get_username() if event.actor_id else None
 
     def to_representation(self, event):
         data = super().to_representation(event)
@@ -89,7 +136,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = ["id", "incident", "unit", "status", "assigned_at", "assigned_by", "ack_due_at", "acknowledged_at",
-                  "en_route_at", "on_scene_at", "ended_at", "eta_s", "preempted_from", "version"]
+                  "en_route_at", "on_scene_at", "ended_at", "eta_s", "preempted_from", "arrival_distance_m",
+                  "arrival_verified", "version"]
         read_only_fields = fields
 
 
@@ -112,6 +160,9 @@ class AssignmentProgressSerializer(serializers.Serializer):
         required=False, allow_null=True, default=None, min_value=1,
         help_text="The assignment's version the update was made against (a tablet's queued update): a "
                   "stale one is refused with 409.")
+    lon = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-180, max_value=180,
+                                 help_text="Where the unit was when it reported the step (its live position if left out).")
+    lat = serializers.FloatField(required=False, allow_null=True, default=None, min_value=-90, max_value=90)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -126,14 +177,6 @@ class AcceptSerializer(serializers.Serializer):
 
     units = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_null=True,
                                   default=None, min_length=1, max_length=50)
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class AlertSerializer(serializers.ModelSerializer):

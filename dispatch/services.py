@@ -15,12 +15,14 @@ from dispatch import events
 from dispatch.engine import units_needed
 from dispatch.models import (
     ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, INCIDENT_TRANSITIONS, Alert, Assignment, AssignmentStatus,
-    EventKind, Incident, IncidentEvent, IncidentStatus,
+    EventKind, Incident, IncidentEvent, IncidentStatus, Origin,
 )
+from grid.geometry import distance_m
 from grid.models import check_point_served
 from grid.selectors import locate
 from platforms.events import unit_status_changed
 from platforms.models import Unit, UnitStatus
+from platforms.positions import live_positions
 from platforms.services import unit_move
 
 
@@ -29,21 +31,27 @@ class AssignmentConflict(ValidationError):
 
 
 def incident_create(*, actor, category, priority, lon, lat, caller_name="", caller_phone="", description="",
-                    address="", idempotency_key=None) -> tuple[Incident, bool]:
-    """Take a 110 call. Returns (incident, created); a repeated idempotency key returns the first."""
+                    address="", idempotency_key=None, related_to=None, origin=Origin.CALL,
+                    engine=True) -> tuple[Incident, bool]:
+    """Take a 110 call. Returns (incident, created); a repeated idempotency key returns the first.
+
+    `related_to`: an incident this one is linked with (another event nearby, not a duplicate).
+    `engine=False` leaves the engine out (an on-view report arrives with its own unit)."""
     if idempotency_key and (existing := Incident.objects.filter(idempotency_key=idempotency_key).first()):
         return existing, False
+    if lon is None or lat is None:
+        raise ValidationError({"address": _("Say where: pick an address from the lookup or click the place on the map.")})
     lon, lat = check_point_served(lon, lat, field="lon")
     where = locate(lon, lat)
     incident = Incident(
         category=category, priority=priority, lon=lon, lat=lat, caller_name=caller_name, caller_phone=caller_phone,
         description=description, address=address, idempotency_key=idempotency_key or None, created_by=actor,
         zone_id=where.zone_id, key_site_id=where.key_site_id, target_s=where.target_s, number="pending",
-        units_needed=units_needed(category, priority),
+        units_needed=units_needed(category, priority), origin=origin, related_to=related_to,
     )
-    incident.full_clean(exclude=["number"])
+    incident.full_clean(exclude=["number", "related_to"])
     try:
-        return _incident_store(incident, actor), True
+        return _incident_store(incident, actor, engine=engine), True
     except IntegrityError:
         # Two retries of one call raced past the lookup above: the first insert won, use it.
         if idempotency_key and (existing := Incident.objects.filter(idempotency_key=idempotency_key).first()):
@@ -52,13 +60,26 @@ def incident_create(*, actor, category, priority, lon, lat, caller_name="", call
 
 
 @transaction.atomic
-def _incident_store(incident: Incident, actor) -> Incident:
+def _incident_store(incident: Incident, actor, *, engine: bool = True) -> Incident:
     incident.number = _next_incident_number()
     incident.save()
     record(incident, EventKind.CREATED, actor=actor, data={"target_s": incident.target_s})
-    queue_dispatch(incident.pk)  # first on commit: the engine starts while the consoles are told
+    if incident.related_to_id:
+        _relate(incident, actor)
+    if engine:
+        queue_dispatch(incident.pk)  # first on commit: the engine starts while the consoles are told
     events.incident_changed(incident, created=True)
     return incident
+
+
+def _relate(incident: Incident, actor) -> None:
+    """Both timelines say which incident the other is."""
+    other = Incident.objects.select_for_update().get(pk=incident.related_to_id)
+    record(incident, EventKind.RELATED, actor=actor, data={"incident": other.pk, "number": other.number})
+    record(other, EventKind.RELATED, actor=actor, data={"incident": incident.pk, "number": incident.number})
+    other.version += 1
+    other.save(update_fields=["version"])
+    events.incident_changed(other)
 
 
 def queue_dispatch(incident_id: int, *, reason: str = "new") -> None:
@@ -172,11 +193,13 @@ STEP_EFFECTS = {
 
 @transaction.atomic
 def assignment_advance(*, actor, assignment: Assignment, status: str, disposition: str = "", at=None,
-                       detected: str = "", expected_version: int | None = None) -> Assignment:
+                       detected: str = "", expected_version: int | None = None, where=None) -> Assignment:
     """Move an assignment one step: acknowledged, en route, on scene, cleared (with a disposition).
 
     `at` is when it happened (a fix's time for an arrival detected by geofence); `expected_version`
-    refuses a step sent against an assignment that changed since (a tablet's queued, stale update)."""
+    refuses a step sent against an assignment that changed since (a tablet's queued, stale update);
+    `where` is the (lon, lat) the unit reported the step from (else its live position): an arrival
+    reported far from the scene is accepted but unverified."""
     if status not in STEP_EFFECTS:
         raise ValidationError({"status": _("Choose one of: %(steps)s.") % {"steps": ", ".join(STEP_EFFECTS)}})
     if status == AssignmentStatus.CLEARED and not disposition.strip():
@@ -188,6 +211,8 @@ def assignment_advance(*, actor, assignment: Assignment, status: str, dispositio
     ASSIGNMENT_TRANSITIONS.check(assignment.status, status)
     unit_status, incident_status, event, stamp = STEP_EFFECTS[status]
     now = min(at or timezone.now(), timezone.now())
+    if status == AssignmentStatus.ON_SCENE:
+        _arrival_check(assignment, incident, where, geofence=detected == "geofence")
     _assignment_step(assignment, status, stamp, now)
     if unit_status:
         unit_move(unit, unit_status)
@@ -201,6 +226,17 @@ def assignment_advance(*, actor, assignment: Assignment, status: str, dispositio
     if status == AssignmentStatus.CLEARED:
         queue_waiting_retry()
     return assignment
+
+
+def _arrival_check(assignment: Assignment, incident: Incident, where, *, geofence: bool) -> None:
+    """How far from the scene the unit was when it arrived, and whether that verifies the arrival: a
+    geofence arrival is verified by its own fix; a report within ARRIVAL_VERIFY_RADIUS_M is too."""
+    if where is None:
+        fix = live_positions([assignment.unit_id]).get(assignment.unit_id)
+        where = (fix.lon, fix.lat) if fix is not None else None
+    distance = distance_m(*where, incident.lon, incident.lat) if where is not None else None
+    assignment.arrival_distance_m = round(distance, 1) if distance is not None else None
+    assignment.arrival_verified = geofence or (distance is not None and distance <= settings.ARRIVAL_VERIFY_RADIUS_M)
 
 
 def _check_current(assignment: Assignment, expected_version: int | None) -> None:
@@ -217,6 +253,10 @@ def queue_waiting_retry() -> None:
     transaction.on_commit(lambda: incidents_retry_task.delay())
 
 
+def _first_verified(incident: Incident, assignment: Assignment) -> bool:
+    return bool(assignment.arrival_verified) and incident.verified_on_scene_at is None
+
+
 def _assignment_step(assignment: Assignment, status: str, stamp: str, now) -> None:
     assignment.status = status
     setattr(assignment, stamp, now)
@@ -229,8 +269,10 @@ def _assignment_step(assignment: Assignment, status: str, stamp: str, now) -> No
 def _incident_step(incident: Incident, status: str | None, assignment: Assignment, disposition: str, now) -> None:
     if status is None:
         return
-    if status == IncidentStatus.ON_SCENE and incident.on_scene_at is None:
-        incident.on_scene_at = now
+    if status == IncidentStatus.ON_SCENE and (incident.on_scene_at is None or _first_verified(incident, assignment)):
+        incident.on_scene_at = incident.on_scene_at or now
+        if assignment.arrival_verified and incident.verified_on_scene_at is None:
+            incident.verified_on_scene_at = now
         incident.version += 1
         incident.save()
     others_active = incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).exclude(pk=assignment.pk).exists()
@@ -243,34 +285,6 @@ def _incident_step(incident: Incident, status: str | None, assignment: Assignmen
         incident.disposition = disposition
     incident.save()
     events.incident_changed(incident)
-
-
-@transaction.atomic
-def incident_close(*, actor, incident: Incident, note: str = "") -> Incident:
-    """The dispatcher closes a cleared incident: its response figures are final from here on."""
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    incident_move(incident, IncidentStatus.CLOSED)
-    incident.save()
-    record(incident, EventKind.CLOSED, actor=actor, data={"note": note} if note else {})
-    events.incident_changed(incident)
-    return incident
-
-
-@transaction.atomic
-def incident_cancel(*, actor, incident: Incident, reason: str) -> Incident:
-    """A call that needs no unit after all (a duplicate, a hoax): its units are released."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for cancelling the incident.")})
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    INCIDENT_TRANSITIONS.check(incident.status, IncidentStatus.CANCELLED)
-    for assignment in incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES):
-        assignment_end(assignment, AssignmentStatus.CANCELLED)
-    incident_move(incident, IncidentStatus.CANCELLED)
-    incident.save()
-    record(incident, EventKind.CANCELLED, actor=actor, data={"reason": reason.strip()})
-    events.incident_changed(incident)
-    queue_waiting_retry()
-    return incident
 
 
 def assignment_end(assignment: Assignment, status: str, *, unit_status: str = UnitStatus.AVAILABLE) -> Assignment:

@@ -20,9 +20,30 @@ ARRIVING = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, Assignment
 
 
 def sweep(now=None) -> dict:
-    """One beat tick: time-outs, arrivals by geofence, incidents the engine left behind."""
+    """One beat tick: time-outs, arrivals by geofence, waiting calls gone at risk, incidents the engine
+    left behind."""
     now = now or timezone.now()
-    return {"timed_out": ack_timeouts(now), "arrived": arrivals(now), "requeued": incidents_left_behind(now)}
+    return {"timed_out": ack_timeouts(now), "arrived": arrivals(now), "at_risk": waiting_at_risk(now),
+            "requeued": incidents_left_behind(now)}
+
+
+def waiting_at_risk(now) -> int:
+    """A call not yet dispatched is at risk once its waiting time plus the best ETA ranked for it
+    passes its target (no unit ranked: once the wait alone does): marked, with its event and alert."""
+    waiting = Incident.objects.filter(status__in=(IncidentStatus.RECEIVED, IncidentStatus.WAITING), at_risk=False,
+                                      dispatched_at__isnull=True)
+    marked = 0
+    for incident in waiting:
+        best = _best_eta(incident)
+        if (now - incident.received_at).total_seconds() + (best or 0.0) > incident.target_s:
+            marked += decisions.incident_mark_at_risk(incident_id=incident.pk, best_eta_s=best)
+    return marked
+
+
+def _best_eta(incident: Incident) -> float | None:
+    recommendation = incident.recommendations.order_by("-created_at", "-id").first()
+    fresh = [o["eta_s"] for o in (recommendation.options if recommendation else []) if not o.get("stale")]
+    return min(fresh) if fresh else None
 
 
 def ack_timeouts(now) -> int:
@@ -38,7 +59,7 @@ def arrivals(now) -> int:
     for assignment in active:
         fix = fixes.get(assignment.unit_id)
         if fix and fix.at >= assignment.assigned_at and _inside(fix, assignment.incident):
-            arrived += _arrive(assignment, fix.at)
+            arrived += _arrive(assignment, fix)
     return arrived
 
 
@@ -46,10 +67,10 @@ def _inside(fix, incident) -> bool:
     return distance_m(fix.lon, fix.lat, incident.lon, incident.lat) <= settings.ARRIVAL_RADIUS_M
 
 
-def _arrive(assignment: Assignment, at) -> int:
+def _arrive(assignment: Assignment, fix) -> int:
     try:  # the version check under the lock is the claim: a step made meanwhile wins
-        assignment_advance(actor=None, assignment=assignment, status=AssignmentStatus.ON_SCENE, at=at,
-                           detected="geofence", expected_version=assignment.version)
+        assignment_advance(actor=None, assignment=assignment, status=AssignmentStatus.ON_SCENE, at=fix.at,
+                           detected="geofence", expected_version=assignment.version, where=(fix.lon, fix.lat))
     except ValidationError:
         return 0
     return 1

@@ -1,11 +1,11 @@
 from common.rest import Router
-from dispatch import api
+from dispatch.api import assignments, engine, incidents, mobilizations
 
 router = Router()
-router.register("incidents", api.IncidentViewSet, basename="incident")
-router.register("assignments", api.AssignmentViewSet, basename="assignment")
-router.register("recommendations", api.RecommendationViewSet, basename="recommendation")
-router.register("alerts", api.AlertViewSet, basename="alert")
-router.register("mobilizations", api.MobilizationViewSet, basename="mobilization")
+router.register("incidents", incidents.IncidentViewSet, basename="incident")
+router.register("assignments", assignments.AssignmentViewSet, basename="assignment")
+router.register("recommendations", engine.RecommendationViewSet, basename="recommendation")
+router.register("alerts", engine.AlertViewSet, basename="alert")
+router.register("mobilizations", mobilizations.MobilizationViewSet, basename="mobilization")
 
 urlpatterns = router.urls

@@ -115,6 +115,7 @@ def unit_groups(unit: Unit) -> list[str]:
 
 def unit_payload(unit: Unit) -> dict:
     return {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "platform": unit.platform_id,
+            "status_changed_at": unit.status_changed_at.isoformat(), "status_reason": unit.status_reason,
             "version": unit.version}
 
 

@@ -1,57 +1,20 @@
-"""The dispatch API: incidents (110 calls) with their timeline, and assignments of units to them.
-
-Who sees what: the command centre everything; a supervisor the incidents in their platforms' zones
-and their units' assignments; an officer only their own units' assignments and those incidents.
-"""
+"""110 incidents over the API: take a call, read its timeline and recommendation, close it out."""
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import CharField
 from rest_framework.response import Response
 
 from common.rest import validated_input
-from common.roles import Role, access_of, roles
-from common.scoping import scoped
-from dispatch import decisions, filters, mobilization, selectors, serializers, services
-from dispatch.models import Alert, Assignment, Incident, Mobilization, Recommendation
-
-ADMIN, DISPATCHER, SUPERVISOR, OFFICER = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR, Role.OFFICER
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER,
-    description="Makes a retried POST safe: the same key returns the first incident with 200.")
-_KEY_FIELD = CharField(max_length=100)
-
-
-def visible_incidents(access):
-    incidents = Incident.objects.all()
-    if access.role == OFFICER:
-        if access.officer is None:
-            return incidents.none()
-        return incidents.filter(assignments__unit__officers=access.officer).distinct()
-    return scoped(incidents, access.platform_ids, "zone__platform_id")
-
-
-def visible_assignments(access):
-    assignments = Assignment.objects.all()
-    if access.role == OFFICER:
-        return assignments.filter(unit__officers=access.officer) if access.officer else assignments.none()
-    return scoped(assignments, access.platform_ids, "unit__platform_id")
-
-
-def idempotency_key(request, body_key: str | None) -> str | None:
-    """The key from the Idempotency-Key header or the body field; both given must agree."""
-    header = request.headers.get("Idempotency-Key")
-    if header is None:
-        return body_key
-    try:
-        header = _KEY_FIELD.run_validation(header)
-    except ValidationError as error:
-        raise ValidationError({"idempotency_key": error.detail}) from None
-    if body_key is not None and body_key != header:
-        raise ValidationError({"idempotency_key": ["The Idempotency-Key header and the idempotency_key field differ."]})
-    return header
+from common.roles import access_of, roles
+from dispatch import callers, closing, decisions, filters, notes, selectors, serializers, services
+from dispatch.api.visibility import (
+    ADMIN, DISPATCHER, IDEMPOTENCY_HEADER, OFFICER, SUPERVISOR, crew_unit, idempotency_key, visible_incidents,
+)
+from dispatch.inputs import (
+    CallerInSerializer, CancelSerializer, CloseSerializer, DuplicateQuerySerializer, DuplicateSerializer,
+    NoteInSerializer, ReasonSerializer, RevealedSerializer, RevealSerializer,
+)
 
 
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -102,21 +65,71 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(serializers.RecommendationSerializer(fresh).data)
 
-    @extend_schema(request=serializers.NoteSerializer, responses=serializers.IncidentSerializer)
+    @extend_schema(request=CloseSerializer, responses=serializers.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        """Close a cleared incident; its response figures are final."""
-        data = validated_input(serializers.NoteSerializer, request)
-        incident = services.incident_close(actor=request.user, incident=self.get_object(), **data)
+        """Close a cleared incident (结警) with its disposition and result; its figures are final."""
+        data = validated_input(CloseSerializer, request)
+        incident = closing.incident_close(actor=request.user, incident=self.get_object(), **data)
         return Response(self.get_serializer(incident).data)
 
-    @extend_schema(request=serializers.ReasonSerializer, responses=serializers.IncidentSerializer)
+    @extend_schema(request=CancelSerializer, responses=serializers.IncidentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        """Cancel a call that needs no unit (duplicate, hoax); its units are released."""
-        data = validated_input(serializers.ReasonSerializer, request)
-        incident = services.incident_cancel(actor=request.user, incident=self.get_object(), **data)
+        """Cancel a call that needs no unit (撤销: duplicate, false alarm, withdrawn, handled by phone)."""
+        data = validated_input(CancelSerializer, request)
+        incident = closing.incident_cancel(actor=request.user, incident=self.get_object(), **data)
         return Response(self.get_serializer(incident).data)
+
+    @extend_schema(request=ReasonSerializer, responses=serializers.IncidentSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Reopen a cleared, closed or cancelled incident: it waits for a unit again."""
+        data = validated_input(ReasonSerializer, request)
+        incident = closing.incident_reopen(actor=request.user, incident=self.get_object(), **data)
+        return Response(self.get_serializer(incident).data)
+
+    @extend_schema(request=NoteInSerializer, responses={201: serializers.IncidentEventSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, DISPATCHER, OFFICER)])
+    def notes(self, request, pk=None):
+        """A timestamped note on the timeline, from the console or a crew sent to the incident."""
+        incident = self.get_object()
+        data = validated_input(NoteInSerializer, request)
+        note = notes.incident_note_add(actor=request.user, incident=incident, text=data["text"],
+                                       unit=crew_unit(access_of(request), incident))
+        return Response(serializers.IncidentEventSerializer(note, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CallerInSerializer, responses={201: serializers.IncidentSerializer})
+    @action(detail=True, methods=["post"])
+    def callers(self, request, pk=None):
+        """Attach another caller about this incident (重复报警): on its timeline, no unit sent."""
+        data = validated_input(CallerInSerializer, request)
+        incident = self.get_object()
+        callers.caller_attach(actor=request.user, incident=incident, name=data["caller_name"],
+                              phone=data["caller_phone"], notes=data["notes"])
+        incident.refresh_from_db()
+        return Response(self.get_serializer(incident).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RevealSerializer, responses=RevealedSerializer)
+    @action(detail=True, methods=["post"], url_path="reveal-phone", permission_classes=[roles(ADMIN, DISPATCHER, OFFICER)])
+    def reveal_phone(self, request, pk=None):
+        """A caller's full phone number, for whoever must ring them: every reading is recorded."""
+        data = validated_input(RevealSerializer, request)
+        phone = callers.phone_reveal(user=request.user, incident=self.get_object(), caller=data["caller"])
+        return Response({"phone": phone})
+
+    @extend_schema(parameters=[DuplicateQuerySerializer], responses=DuplicateSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None,
+            permission_classes=[roles(ADMIN, DISPATCHER)])
+    def duplicates(self, request):
+        """Open incidents a new call at this point and of this category probably repeats (nearest first)."""
+        query = DuplicateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = callers.probable_duplicates(**query.validated_data)
+        return Response([{"id": i.pk, "number": i.number, "category": i.category, "status": i.status,
+                          "address": i.address, "received_at": i.received_at, "distance_m": round(d, 1)}
+                         for i, d in found])
 
     @extend_schema(parameters=[serializers.FiguresQuerySerializer], responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
@@ -130,103 +143,3 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
         if query.validated_data["until"]:
             incidents = incidents.filter(received_at__lt=query.validated_data["until"])
         return Response(selectors.response_figures(incidents))
-
-
-class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        viewsets.GenericViewSet):
-    """Units sent to incidents; an officer sees and advances only their own."""
-
-    serializer_class = serializers.AssignmentSerializer
-    filterset_class = filters.AssignmentFilter
-    permission_classes = [roles(ADMIN, DISPATCHER, read=(SUPERVISOR, OFFICER))]
-    ordering_fields = ["assigned_at", "status"]
-
-    def get_queryset(self):
-        return visible_assignments(access_of(self.request))
-
-    @extend_schema(request=serializers.AssignmentOrderSerializer, responses={201: serializers.AssignmentSerializer})
-    def create(self, request, *args, **kwargs):
-        """Send a unit: 409 when the unit was taken meanwhile (another dispatcher or the engine)."""
-        data = validated_input(serializers.AssignmentOrderSerializer, request)
-        assignment = services.assignment_create(actor=request.user, **data)
-        return Response(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=serializers.AssignmentProgressSerializer, responses=serializers.AssignmentSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, DISPATCHER, OFFICER)])
-    def status(self, request, pk=None):
-        """Acknowledge, en route, on scene, cleared; 409 when the step no longer fits."""
-        assignment = self.get_object()
-        data = validated_input(serializers.AssignmentProgressSerializer, request)
-        assignment = services.assignment_advance(actor=request.user, assignment=assignment, **data)
-        return Response(self.get_serializer(assignment).data)
-
-
-class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """The engine's ranked units per incident; the dispatcher accepts one in one action."""
-
-    serializer_class = serializers.RecommendationSerializer
-    permission_classes = [roles(ADMIN, DISPATCHER, read=(SUPERVISOR,))]
-    filterset_fields = ["incident"]
-
-    def get_queryset(self):
-        incidents = visible_incidents(access_of(self.request))
-        return Recommendation.objects.filter(incident__in=incidents).order_by("-created_at", "-id")
-
-    @extend_schema(request=serializers.AcceptSerializer, responses={201: serializers.AssignmentSerializer(many=True)})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        """Send the proposed units (or the ranked ones picked); 409 if a newer ranking exists or a unit was taken."""
-        data = validated_input(serializers.AcceptSerializer, request)
-        made = decisions.recommendation_accept(actor=request.user, recommendation=self.get_object(), **data)
-        return Response(serializers.AssignmentSerializer(made, many=True).data, status=status.HTTP_201_CREATED)
-
-
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """What the dispatcher must act on: not acknowledged, at risk, no unit, pre-empted."""
-
-    serializer_class = serializers.AlertSerializer
-    permission_classes = [roles(ADMIN, DISPATCHER, read=(SUPERVISOR,))]
-    filterset_fields = {"kind": ["exact"], "incident": ["exact"], "closed_at": ["isnull"]}
-
-    def get_queryset(self):
-        access = access_of(self.request)
-        alerts = Alert.objects.all()
-        if access.platform_ids is not None:
-            alerts = alerts.filter(incident__in=visible_incidents(access))
-        return alerts
-
-    @extend_schema(request=None, responses=serializers.AlertSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Mark the alert seen and handled."""
-        alert = services.alert_close(actor=request.user, alert=self.get_object())
-        return Response(self.get_serializer(alert).data)
-
-
-class MobilizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                          viewsets.GenericViewSet):
-    """Mass musters (集结): propose by ETA keeping zone cover, then confirm to dispatch."""
-
-    serializer_class = serializers.MobilizationSerializer
-    permission_classes = [roles(ADMIN, DISPATCHER, read=(SUPERVISOR,))]
-    queryset = Mobilization.objects.all()
-
-    @extend_schema(request=serializers.MobilizationOrderSerializer, responses={201: serializers.MobilizationSerializer})
-    def create(self, request, *args, **kwargs):
-        """Propose a muster: the units by ETA, the arrival curve, who stays for zone cover."""
-        data = validated_input(serializers.MobilizationOrderSerializer, request)
-        proposed = mobilization.mobilization_propose(actor=request.user, **data)
-        return Response(self.get_serializer(proposed).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=serializers.MobilizationSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        """Dispatch the proposed units under one mass-event incident."""
-        confirmed = mobilization.mobilization_confirm(actor=request.user, mobilization=self.get_object())
-        return Response(self.get_serializer(confirmed).data)
-
-    @extend_schema(request=None, responses=serializers.MobilizationSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        cancelled = mobilization.mobilization_cancel(actor=request.user, mobilization=self.get_object())
-        return Response(self.get_serializer(cancelled).data)

@@ -161,9 +161,11 @@ def test_an_event_after_commit_reaches_exactly_its_groups(dispatcher, supervisor
 
     first, second = async_to_sync(scenario)()
     far = {"event": "unit.status", "data": {"id": other_district_unit.pk, "call_sign": "远01", "status": "unavailable",
-                                            "platform": other_district_unit.platform_id, "version": 7}}
+                                            "platform": other_district_unit.platform_id, "version": 7, "status_reason": "",
+                                            "status_changed_at": other_district_unit.status_changed_at.isoformat()}}
     near = {"event": "unit.status", "data": {"id": officer_unit.pk, "call_sign": "人广01", "status": "available",
-                                             "platform": officer_unit.platform_id, "version": 3}}
+                                             "platform": officer_unit.platform_id, "version": 3, "status_reason": "",
+                                             "status_changed_at": officer_unit.status_changed_at.isoformat()}}
     assert first == {"city": far, "platform": near, "district": near, "far": far, "own unit": near, "far unit": far}
     assert second == near
 

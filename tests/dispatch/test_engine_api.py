@@ -85,18 +85,19 @@ class TestCloseAndCancel:
         api = as_("dispatcher")
         api.post(f"/api/v1/recommendations/{recommended.recommendations.get().pk}/accept", {}, format="json")
         assert api.post(f"/api/v1/incidents/{recommended.pk}/cancel", {"reason": ""}, format="json").status_code == 400
-        response = api.post(f"/api/v1/incidents/{recommended.pk}/cancel", {"reason": "重复报警"}, format="json")
+        response = api.post(f"/api/v1/incidents/{recommended.pk}/cancel", {"reason": "duplicate"}, format="json")
         assert response.status_code == 200 and response.data["status"] == "cancelled"
         unit.refresh_from_db()
         assert (unit.status, Assignment.objects.get().status) == ("available", "cancelled")
 
     def test_only_a_cleared_incident_closes(self, as_, recommended):
-        response = as_("dispatcher").post(f"/api/v1/incidents/{recommended.pk}/close", {}, format="json")
+        body = {"disposition": "resolved", "result": "已回访"}
+        response = as_("dispatcher").post(f"/api/v1/incidents/{recommended.pk}/close", body, format="json")
         assert response.status_code == 409
         Incident.objects.filter(pk=recommended.pk).update(status="cleared")
-        response = as_("dispatcher").post(f"/api/v1/incidents/{recommended.pk}/close", {"note": "已回访"}, format="json")
-        assert (response.status_code, response.data["status"]) == (200, "closed")
-        assert recommended.events.last().data == {"note": "已回访"}
+        response = as_("dispatcher").post(f"/api/v1/incidents/{recommended.pk}/close", body, format="json")
+        assert (response.status_code, response.data["status"], response.data["closing"]) == (200, "closed", "resolved")
+        assert recommended.events.last().data == {"disposition": "resolved", "result": "已回访"}
 
 
 class TestStaleTabletUpdates:
@@ -163,23 +164,25 @@ class TestFigures:
     def test_per_class_and_overall(self, as_, zone):
         now = timezone.now()
 
-        def reached(target_s, response_s, call_wait_s=20):
+        def reached(target_s, response_s, call_wait_s=20, verified_s=None):
+            verified = None if verified_s is None else now + timedelta(seconds=call_wait_s + verified_s)
             f.IncidentFactory(zone=zone, target_s=target_s, status="closed", received_at=now,
                               dispatched_at=now + timedelta(seconds=call_wait_s),
-                              on_scene_at=now + timedelta(seconds=call_wait_s + response_s))
+                              on_scene_at=now + timedelta(seconds=call_wait_s + response_s), verified_on_scene_at=verified)
 
-        reached(60, 50)
-        reached(60, 90)
-        reached(180, 170)
-        reached(300, 200)
+        reached(60, 50)                  # an arrival resting on a report alone: counted, and counted beside
+        reached(60, 40, verified_s=58)   # reported at 40 s, a fix near the scene at 58 s: the verified one counts
+        reached(180, 170, verified_s=170)
+        reached(300, 200, verified_s=310)
         f.IncidentFactory(zone=zone, status="waiting")
         response = as_("dispatcher").get("/api/v1/incidents/figures")
         assert response.status_code == 200
         figures = response.data
-        assert figures["key_site"] == {"incidents": 2, "met": 1, "fraction_met": 0.5, "mean_response_s": 70.0,
-                                       "p90_response_s": 90.0, "mean_call_to_scene_s": 90.0}
-        assert (figures["city_centre"]["met"], figures["other"]["met"]) == (1, 1)
+        assert figures["key_site"] == {"incidents": 2, "met": 2, "fraction_met": 1.0, "mean_response_s": 54.0,
+                                       "p90_response_s": 58.0, "mean_call_to_scene_s": 74.0, "unverified_arrivals": 1}
+        assert (figures["city_centre"]["met"], figures["other"]["met"]) == (1, 0)
         assert (figures["overall"]["incidents"], figures["overall"]["fraction_met"]) == (4, 0.75)
+        assert figures["overall"]["unverified_arrivals"] == 1
         assert figures["waiting_or_unreached"] == 1
 
     def test_a_bad_window_is_a_400(self, as_):

@@ -213,7 +213,7 @@ def assert_the_muster_sent_it_and_the_message_was_read(unit) -> None:
 def test_a_step_queued_offline_that_no_longer_fits_is_refused_and_shown(asgi_server, city, chromium, page_errors):
     """The officer acknowledges while offline; meanwhile the dispatcher cancels the call. On reconnect
     the queued step is refused (409) and the officer reads why; the tablet shows the server's truth."""
-    from dispatch import services
+    from dispatch import closing
 
     dispatcher = f.UserFactory(username="wall-dispatcher")
     incident = f.IncidentFactory(zone=city.platform.zones.get(), status="dispatched", address="南京东路1号",
@@ -228,7 +228,7 @@ def test_a_step_queued_offline_that_no_longer_fits_is_refused_and_shown(asgi_ser
     tablet.locator("[data-step=acknowledged]").click()
     expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged")
 
-    services.incident_cancel(actor=dispatcher, incident=incident, reason="重复报警")
+    closing.incident_cancel(actor=dispatcher, incident=incident, reason="duplicate")
 
     context.set_offline(False)
     feed(tablet, TABLET, "tablet", "resume")

@@ -58,13 +58,14 @@ def test_no_platform_means_the_city_only():
 
 def test_a_status_change_is_sent_after_commit_with_its_version(platform, officer_unit, sent,
                                                                 django_capture_on_commit_callbacks):
-    officer_unit.status, officer_unit.version = "unavailable", 5
+    officer_unit.status, officer_unit.version, officer_unit.status_reason = "unavailable", 5, "车辆故障"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         events.unit_status_changed(officer_unit)
         assert sent == []
     assert len(callbacks) == 1
     assert sent == [("unit.status", {"id": officer_unit.pk, "call_sign": "人广01", "status": "unavailable",
-                                     "platform": platform.pk, "version": 5},
+                                     "platform": platform.pk, "version": 5, "status_reason": "车辆故障",
+                                     "status_changed_at": officer_unit.status_changed_at.isoformat()},
                      ["console.city", f"console.district.{platform.district_id}", f"console.platform.{platform.pk}",
                       f"unit.{officer_unit.pk}"])]
 
@@ -82,7 +83,7 @@ def test_a_status_set_by_hand_is_heard_once_and_a_repeat_not_at_all(platform, of
     from platforms.services import unit_set_status
 
     with django_capture_on_commit_callbacks(execute=True):
-        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher)
-        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher)
+        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher, reason="车辆故障")
+        unit_set_status(unit=officer_unit, status="unavailable", actor=dispatcher, reason="车辆故障")
     assert [(name, data["status"], data["version"], groups[-2:]) for name, data, groups in sent] == [
         ("unit.status", "unavailable", 2, [f"console.platform.{platform.pk}", f"unit.{officer_unit.pk}"])]
