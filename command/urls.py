@@ -17,6 +17,7 @@ api_urlpatterns = [
     path("", include("grid.urls")),
     path("", include("platforms.urls")),
     path("", include("dispatch.urls")),
+    path("", include("services.urls")),
     path("console/snapshot", api.ConsoleSnapshotView.as_view(), name="console-snapshot"),
     path("units/<int:unit_id>/snapshot", api.UnitSnapshotView.as_view(), name="unit-snapshot"),
     path("units/<int:unit_id>/messages", api.UnitMessagesView.as_view(), name="unit-messages"),

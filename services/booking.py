@@ -30,7 +30,7 @@ from services.sms.gateway import sms_queue
 
 
 def _hash(phone: str, code: str) -> str:
-    return salted_hmac("services.booking.code", f"{phone}:{code}").hexdigest()
+    return salted_hmac("services.booking.code", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
 def code_request(*, phone: str, language: str = "zh-hans") -> PhoneCode:
@@ -69,13 +69,13 @@ def bookable_slot(slot_id) -> Slot:
         raise ValidationError({"slot": _("No such time slot: choose one from the list.")}, code="no_slot")
     check_open(platform_id=slot.platform_id, starts_at=slot.starts_at, ends_at=slot.ends_at)
     if slot.booked >= slot.capacity:
-        raise ValidationError({"slot": _("This time slot is full: choose another one.")}, code="conflict")
+        raise ValidationError(_("This time slot is full: choose another one."), code="conflict")
     return slot
 
 
 def _take_place(slot: Slot) -> None:
     if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
-        raise ValidationError({"slot": _("This time slot is full: choose another one.")}, code="conflict")
+        raise ValidationError(_("This time slot is full: choose another one."), code="conflict")
 
 
 def _release_place(slot_id) -> None:
@@ -139,10 +139,13 @@ def local_name_in(thing, english: bool) -> str:
     return (getattr(thing, "name_en", "") or thing.name) if english else thing.name
 
 
+NO_BOOKING = _("No booking behind this link.")
+
+
 def _locked(token: str) -> Appointment:
-    appointment = Appointment.objects.select_for_update().filter(manage_token=token).first()
+    appointment = Appointment.objects.select_for_update().filter(manage_token=str(token or "").upper()).first()
     if appointment is None:
-        raise ValidationError(_("No booking behind this link."), code="not_found")
+        raise ValidationError(NO_BOOKING, code="not_found")
     if appointment.status != AppointmentStatus.BOOKED or appointment.starts_at <= timezone.now():
         raise ValidationError(_("This booking can no longer be changed (%(status)s).")
                               % {"status": appointment.get_status_display()}, code="conflict")

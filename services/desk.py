@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,7 @@ TICKET_TRANSITIONS = TransitionTable("ticket", {
     TicketStatus.SERVING: {TicketStatus.DONE},
 })
 WALK_IN, BOOKED = "A", "Y"
+WALK_IN_FIRST_LAST = ExpressionWrapper(Q(appointment__isnull=True), output_field=BooleanField())  # False sorts first
 
 
 def _event(kind: str, *, actor=None, ticket=None, appointment=None, **data) -> DeskEvent:
@@ -78,7 +80,7 @@ def appointment_check_in(*, actor, appointment: Appointment) -> Ticket:
 
 
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update().select_related("appointment").get(pk=ticket.pk)
+    return Ticket.objects.select_for_update(of=("self",)).select_related("appointment").get(pk=ticket.pk)
 
 
 @transaction.atomic
@@ -98,8 +100,8 @@ def ticket_call_next(*, actor, platform: Platform, counter: str) -> Ticket | Non
     """The next waiting ticket, booked citizens first, each group in the order they were issued; a
     ticket another clerk is calling at this moment is skipped, not waited for."""
     waiting = Ticket.objects.filter(platform=platform, day=timezone.localdate(), status=TicketStatus.WAITING)
-    ticket = (waiting.select_for_update(skip_locked=True).order_by("appointment__isnull", "issued_at", "id")
-              .first())
+    ticket = waiting.select_for_update(skip_locked=True).annotate(walk_in=WALK_IN_FIRST_LAST).order_by(
+        "walk_in", "issued_at", "id").first()
     return None if ticket is None else ticket_call(actor=actor, ticket=ticket, counter=counter)
 
 
