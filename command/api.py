@@ -1,5 +1,7 @@
 """The command centre's own endpoints under /api/v1/: the snapshots the console and the tablet load on
-(re)connect before applying only newer events (DESIGN §4), and point-to-point messages to units."""
+(re)connect before applying only newer events (DESIGN §4), and point-to-point messages with units (the
+crew's replies included). Broadcasts are in command.broadcast_api, on-view reports and photos in
+command.on_view_api."""
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -70,10 +72,29 @@ class MessageReadView(APIView):
 
     @extend_schema(operation_id="unit_message_read", request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request, message_id: int):
-        message = get_object_or_404(UnitMessage, pk=message_id)
-        if unit_watcher(request.user, message.unit_id) != "crew":
-            raise PermissionDenied(_("You may watch only a unit you crew."))
+        message = crews_message(request, message_id)
         return Response(messages.message_payload(messages.message_read(message=message)))
+
+
+class MessageReplyView(APIView):
+    """The crew answers a message from the command centre: the reply reaches the consoles and raises an
+    officer-message alert; the message is marked read."""
+
+    permission_classes = [roles(Role.OFFICER)]
+
+    @extend_schema(operation_id="unit_message_reply", request=MessageInSerializer, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, message_id: int):
+        message = crews_message(request, message_id)
+        data = validated_input(MessageInSerializer, request)
+        reply = messages.message_reply(actor=request.user, message=message, text=data["text"])
+        return Response(messages.message_payload(reply), status=status.HTTP_201_CREATED)
+
+
+def crews_message(request, message_id: int) -> UnitMessage:
+    message = get_object_or_404(UnitMessage.objects.select_related("unit"), pk=message_id)
+    if unit_watcher(request.user, message.unit_id) != "crew":
+        raise PermissionDenied(_("You may watch only a unit you crew."))
+    return message
 
 
 def watched_unit(request, unit_id: int) -> Unit:

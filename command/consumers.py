@@ -97,7 +97,7 @@ class UnitConsumer(LiveConsumer):
         if self.watcher is None:
             await self.close(code=REFUSED)
             return
-        await self.join(unit_groups_of(self.unit_id))
+        await self.join(await database_sync_to_async(unit_groups_of)(self.unit_id))
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict) or content.get("type") != "fixes":

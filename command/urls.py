@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from command import api, roster_views, views
+from command import api, broadcast_api, on_view_api, roster_views, views
 from common.rest import AnyRole
 from platforms import api as platforms_api
 
@@ -22,6 +22,14 @@ api_urlpatterns = [
     path("units/<int:unit_id>/snapshot", api.UnitSnapshotView.as_view(), name="unit-snapshot"),
     path("units/<int:unit_id>/messages", api.UnitMessagesView.as_view(), name="unit-messages"),
     path("messages/<int:message_id>/read", api.MessageReadView.as_view(), name="message-read"),
+    path("messages/<int:message_id>/reply", api.MessageReplyView.as_view(), name="message-reply"),
+    path("broadcasts", broadcast_api.BroadcastsView.as_view(), name="broadcasts"),
+    path("units/<int:unit_id>/broadcasts", broadcast_api.UnitBroadcastsView.as_view(), name="unit-broadcasts"),
+    path("units/<int:unit_id>/broadcasts/<int:broadcast_id>/read", broadcast_api.BroadcastReadView.as_view(),
+         name="unit-broadcast-read"),
+    path("on-view-reports", on_view_api.OnViewReportView.as_view(), name="on-view-reports"),
+    path("incidents/<int:incident_id>/photos", on_view_api.IncidentPhotosView.as_view(), name="incident-photos"),
+    path("photos/<int:photo_id>/file", on_view_api.PhotoFileView.as_view(), name="photo-file"),
 ]
 
 urlpatterns = [
@@ -31,6 +39,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("console/", views.console, name="console"),
     path("tablet/", views.tablet, name="tablet"),
+    path("tablet/sw.js", views.tablet_service_worker, name="tablet-service-worker"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/roster/", roster_views.roster, name="supervisor-roster"),
     path("supervisor/roster/generate/", roster_views.roster_generate, name="supervisor-roster-generate"),

@@ -1,15 +1,17 @@
 """The site's pages: each role lands on its own. Thin: authorize, read a selector, render."""
 import gzip
+import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.translation import gettext as _
 
-from command import selectors
+from command import selectors, tablet_page
 from command.labels import page_labels
 from common.roles import Role, access_of
 from grid import basemap
@@ -44,7 +46,23 @@ def console(request):
 
 def tablet(request):
     access = _require(request, Role.OFFICER)
-    return render(request, "command/tablet.html", {**selectors.tablet_page(access.officer), "labels": page_labels()})
+    context = selectors.tablet_page(access.officer)
+    labels = page_labels()
+    labels["ui"].update(tablet_page.tablet_words())
+    return render(request, "command/tablet.html", {**context, **tablet_page.tablet_context(context["unit"]),
+                                                   "labels": labels})
+
+
+@login_not_required
+def tablet_service_worker(request):
+    """The tablet's service worker (templates/command/tablet_sw.js): served from under /tablet/ so its
+    scope covers the page. Public like the static files it names; never cached by HTTP, so a new
+    release reaches the tablets on their next visit."""
+    context = tablet_page.service_worker_context()
+    context.update(shell_json=json.dumps(context["shell"]), page=reverse("tablet"))
+    response = render(request, "command/tablet_sw.js", context, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def supervisor(request):

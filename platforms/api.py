@@ -155,12 +155,14 @@ class UnitViewSet(RosterViewSet):
         serializer.save()
 
     @extend_schema(request=serializers.UnitStatusChangeSerializer, responses=serializers.UnitSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, DISPATCHER, SUPERVISOR)])
+    @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, DISPATCHER, SUPERVISOR, Role.OFFICER)])
     def status(self, request, pk=None):
-        """Set a unit available, unavailable or off duty, through the transition table."""
+        """Set a unit available, unavailable (with a reason) or off duty, through the transition table; an
+        officer sets only their own unit (others answer 404), and only available or unavailable."""
         unit = self.get_object()
         data = validated_input(serializers.UnitStatusChangeSerializer, request)
-        unit = services.unit_set_status(unit=unit, status=data["status"], actor=request.user)
+        unit = services.unit_set_status(unit=unit, status=data["status"], reason=data["reason"], actor=request.user,
+                                        by_crew=access_of(request).role == Role.OFFICER)
         return Response(self.get_serializer(unit).data)
 
 

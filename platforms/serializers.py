@@ -120,8 +120,8 @@ class UnitSerializer(CheckedModelSerializer):
     class Meta:
         model = Unit
         fields = ["id", "call_sign", "shift", "platform", "vehicle", "officers", "capabilities", "status",
-                  "status_changed_at", "lon", "lat", "last_fix_at", "on_duty", "stale", "version"]
-        read_only_fields = ["status", "status_changed_at", "lon", "lat", "last_fix_at", "version"]
+                  "status_changed_at", "status_reason", "lon", "lat", "last_fix_at", "on_duty", "stale", "version"]
+        read_only_fields = ["status", "status_changed_at", "status_reason", "lon", "lat", "last_fix_at", "version"]
         extra_kwargs = {"officers": {"required": False}}  # a unit may be set up before it is crewed
 
     def get_on_duty(self, unit) -> bool:
@@ -145,6 +145,9 @@ class UnitStatusChangeSerializer(serializers.Serializer):
     """A status set by hand; dispatched, en route and on scene follow from assignments."""
 
     status = serializers.ChoiceField(choices=[(status, UnitStatus(status).label) for status in MANUAL_UNIT_STATUSES])
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=200,
+                                   help_text="Why the unit is unavailable (required then; a meal break, a vehicle "
+                                             "fault); shown on the console.")
 
 
 # --- live positions (AVL) ----------------------------------------------------------------------

@@ -234,7 +234,9 @@ def _membership(user, role: str, scope: dict) -> None:
 
 
 def _link_officer_on_duty(user, now) -> None:
-    """The demo officer login belongs to the leader of a People's Square car crew on duty now."""
+    """The demo officer login belongs to the leader of a People's Square car crew on duty now. The link
+    is also what marks the crew as driven by a person: the live simulator leaves every unit crewed by
+    an officer with a login to its tablet (command/simulation/live.py), and this is the only one."""
     unit = (Unit.objects.filter(platform__code="P01", shift__starts_at__lte=now, shift__ends_at__gt=now,
                                 vehicle__kind="patrol_car").order_by("call_sign").first())
     if unit is None:

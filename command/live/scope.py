@@ -1,6 +1,7 @@
 """Who may watch what: the groups a console socket joins and the units a tablet may follow."""
 from dataclasses import dataclass
 
+from command.broadcasts import ALL_TABLETS, tablets_of_platform
 from common.roles import COMMAND_CENTRE, Access, Role
 from platforms.events import CITY, district_group, platform_group, unit_group
 from platforms.models import Unit
@@ -39,4 +40,6 @@ def unit_watcher(user, unit_id: int) -> str | None:
 
 
 def unit_groups_of(unit_id: int) -> tuple[str, ...]:
-    return (unit_group(unit_id),)
+    """A tablet hears its unit's news and the broadcasts to its platform's units and to all units."""
+    platform_id = Unit.objects.filter(pk=unit_id).values_list("platform_id", flat=True).first()
+    return (unit_group(unit_id), tablets_of_platform(platform_id), ALL_TABLETS)

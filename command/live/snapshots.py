@@ -3,6 +3,7 @@ snapshot, scoped as its socket is (command.live.scope), and the tablet's."""
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from command.broadcasts import broadcasts_of
 from command.messages import messages_of
 from common.scoping import scoped
 from dispatch.events import assignment_payload, incident_payload
@@ -89,7 +90,9 @@ def unit_snapshot(unit_id: int) -> dict:
     return {
         "server_time": timezone.now().isoformat(),
         "unit": {"id": unit.pk, "call_sign": unit.call_sign, "status": unit.status, "version": unit.version,
+                 "status_reason": unit.status_reason, "platform": unit.platform_id,
                  "lon": fix.lon if fix else None, "lat": fix.lat if fix else None},
         "assignments": [{**assignment_payload(a), "incident_detail": incident_row(a.incident)} for a in assignments],
         "messages": messages_of(unit_id),
+        "broadcasts": broadcasts_of(unit),
     }

@@ -10,6 +10,11 @@ tablets and a dispatcher would, and never writes a row behind its back.
   reports on scene, stays a category-dependent time and clears;
 - as the dispatcher it accepts the engine's recommendation for P3/P4 calls (P1/P2 go by themselves).
 
+It never drives a unit one of whose officers holds a login: a login is what lets a person work the
+unit from the tablet, and the simulator stands in only for crews with nobody at one. In the demo that
+is the `officer` login's crew (command/demo/seed.py links it), which is left to whoever opens the
+tablet: it reports, moves and answers its orders only from there (and goes stale while nobody does).
+
 Reads the road network in-process (grid.travel) as the tablet's navigation does. SIGINT/SIGTERM stop
 it at the next tick. Times on the wire are real UTC; `speed` compresses the crews' and calls' clock.
 """
@@ -113,6 +118,7 @@ class LiveSimulator:
         self.seed, self.rate_factor = seed, rate_factor
         self.routes = Routes(None)
         self.crews: dict[int, LiveCrew] = {}
+        self.left_to_crews: set[int] = set()     # units a person drives from the tablet: never touched
         self.incidents: dict[int, dict] = {}
         self.to_accept: dict[int, float] = {}   # our P3/P4 incidents -> when to look for a recommendation
         self.stopping = False
@@ -226,8 +232,12 @@ class LiveSimulator:
     def _load_units(self, t: float) -> None:
         self._load_plans()
         rows = self.api.get_all("/api/v1/units/", on_duty="true")
+        people = self._officers_with_logins()
         seen = set()
         for n, row in enumerate(sorted(rows, key=lambda r: r["call_sign"])):
+            if people.intersection(row["officers"]):
+                self._leave_to_its_crew(row)
+                continue
             seen.add(row["id"])
             if row["id"] in self.crews:
                 continue
@@ -241,6 +251,15 @@ class LiveSimulator:
                                              next_move=t, bands=[b for b in self.plans.get(row["id"], []) if b[2]])
         for pk in [pk for pk, crew in self.crews.items() if pk not in seen and crew.assignment is None]:
             del self.crews[pk]
+
+    def _officers_with_logins(self) -> set[int]:
+        """The officers a person works from the tablet (see the module's docstring)."""
+        return {row["id"] for row in self.api.get_all("/api/v1/officers/", active="true") if row["user"] is not None}
+
+    def _leave_to_its_crew(self, row: dict) -> None:
+        if row["id"] not in self.left_to_crews:
+            self.left_to_crews.add(row["id"])
+            self.log(f"simulator: {row['call_sign']} is left to its crew's tablet")
 
     # --- calls and the dispatcher's accept ----------------------------------------------------
 

@@ -1,15 +1,25 @@
-// The officer's tablet: the current assignment live over the unit's websocket, the four steps sent
-// with the assignment's version (a stale one comes back 409 and is shown), steps taken while offline
-// queued in order (kept in localStorage) and sent on reconnect, the route with its turn list, and
-// the browser's position reported over the socket while the page is open (each new fix, at most
+// The officer's tablet: the current assignment live over the unit's websocket, with its map (the unit,
+// the scene, the road route) and turn list; the four steps sent with the assignment's version (a
+// stale one comes back 409 and is shown); the unit's own status (available, a meal break, unavailable
+// with a reason); an incident found on patrol reported with an optional photo; replies to the command
+// centre's messages and its broadcasts read. Every action is queued in order (tablet_queue.js) and
+// sent at once, or on reconnect when taken offline. The page opens offline once visited
+// (tablet_offline.js: a service worker keeps the page, the snapshot and the platform's map tiles).
+// The browser's position is reported over the socket while the page is open (each new fix, at most
 // one message a second; a parked car's position repeated every 5 s; fixes taken offline kept, up to
 // a bound, and sent in order on reconnect).
 
 import { api } from "./api.js";
-import { clock, timeLeft, wallTime } from "./clock.js";
+import { clock, timeLeft } from "./clock.js";
 import { escapeHtml } from "./dom.js";
 import { Versioned, openFeed, showFeedState } from "./feed.js";
 import { ACTIVE_ASSIGNMENT } from "./statuses.js";
+import { TabletMap } from "./tablet_map.js";
+import { renderBroadcasts, renderMessages } from "./tablet_messages.js";
+import { OfflineCopy } from "./tablet_offline.js";
+import { keepPhoto } from "./tablet_photos.js";
+import { ActionQueue, forgetPhoto, said, send } from "./tablet_queue.js";
+import { OnViewForm, StatusControls } from "./tablet_forms.js";
 
 const NEXT_STEPS = Object.freeze({
   assigned: ["acknowledged", "en_route", "on_scene"], acknowledged: ["en_route", "on_scene"],
@@ -25,13 +35,15 @@ const WATCH_RETRY_MS = 10000;    // a watch the browser ended while permitted is
 const CLOCK_TRUSTED_MS = 4000;   // a tablet clock further off the server's than this is corrected
 
 export class Tablet {
-  constructor(unitId, labels) {
+  constructor(unitId, labels, data = {}) {
     Object.assign(this, { unitId, labels, ui: labels.ui });
     this.assignments = new Versioned();
     this.incidents = new Map();
     this.messages = new Map();
+    this.broadcasts = new Map();
     this.unit = null;
-    this.queueKey = `tablet-queue-${unitId}`;
+    this.loaded = false;     // a snapshot, live or kept, is shown
+    this.actions = new ActionQueue(`tablet-queue-${unitId}`);
     this.flushing = false;
     this.fixes = [];         // taken, not yet sent (oldest first)
     this.inFlight = null;    // { fixes, sentAt }: sent, not yet answered
@@ -40,11 +52,15 @@ export class Tablet {
     this.awaitingPermission = false;
     this.geo = "waiting";    // waiting | ok | unavailable | denied | unsupported
     this.lastAt = 0;         // the newest fix time queued (the tablet's clock, ms)
-    this.routeFor = null;
-    this.route = null;
-    this.position = null;
+    this.routeKey = `tablet-route-${unitId}`;
+    ({ assignment: this.routeFor = null, route: this.route = null } = JSON.parse(localStorage.getItem(this.routeKey) || "{}"));
+    this.position = null;    // where the unit is: the tablet's own fix, else the server's last
+    this.located = null;     // the tablet's own last fix {lon, lat, accuracy}: what a report or a step says
     this.element = document.getElementById("live-assignment");
     this.message = document.getElementById("tablet-message");
+    this.map = new TabletMap(document.getElementById("tablet-map"), data.map || {}, this.ui);
+    this.statusControls = new StatusControls(document.getElementById("unit-status-controls"), this);
+    this.reportForm = new OnViewForm(document.getElementById("on-view-form"), this);
     setInterval(() => this.renderClock(), 1000);
     setInterval(() => this.sendFixes(), SEND_EVERY_MS);
     document.addEventListener("visibilitychange", () => {
@@ -52,12 +68,15 @@ export class Tablet {
       else this.watchPosition();
     });
     this.watchPosition();
-    this.feed = openFeed(this, { socketPath: `/ws/unit/${unitId}/`, snapshotUrl: `/api/v1/units/${unitId}/snapshot` });
+    const snapshotUrl = `/api/v1/units/${unitId}/snapshot`;
+    this.offline = new OfflineCopy(this, { ...data, snapshotUrl });
+    this.feed = openFeed(this, { socketPath: `/ws/unit/${unitId}/`, snapshotUrl });
+    this.offline.start();
   }
 
-  load(snapshot) {
+  load(snapshot, { kept = false } = {}) {
+    this.loaded = true;
     this.unit = snapshot.unit;
-    this.renderUnit();
     if (snapshot.unit.lat != null && !this.position) this.position = { lon: snapshot.unit.lon, lat: snapshot.unit.lat };
     this.assignments.clear();
     for (const row of snapshot.assignments) {
@@ -65,26 +84,34 @@ export class Tablet {
       this.assignments.offer(row);
     }
     this.messages = new Map((snapshot.messages || []).map((row) => [row.id, row]));
+    this.broadcasts = new Map((snapshot.broadcasts || []).map((row) => [row.id, row]));
     this.reapplyQueue();
-    this.render();
-    this.renderMessages();
+    this.renderAll();
+    if (kept) this.say(this.ui.offline_copy, false);
   }
 
   apply(message) {
     if (message.type) { this.fixesAnswered(message); return; }  // a reply: fixes.result, fixes.refused or error
     const { event, data } = message;
     if (event === "assignment.created" || event === "assignment.updated") this.assignmentChanged(data);
-    else if (event === "unit.status" && this.unit && data.version >= this.unit.version) {
-      this.unit = { ...this.unit, ...data };
-      this.renderUnit();
-    }
+    else if (event === "unit.status") this.unitChanged(data);
     else if (event === "unit.message" || event === "unit.message_read") {
       this.messages.set(data.id, data);
       this.renderMessages();
+    } else if (event === "broadcast.sent" || (event === "broadcast.read" && data.unit === this.unitId)) {
+      this.broadcasts.set(data.id, { ...this.broadcasts.get(data.id), ...data });
+      this.renderBroadcasts();
     } else if (event === "incident.updated" && this.incidents.has(data.id)) {
       this.incidents.set(data.id, { ...this.incidents.get(data.id), ...data });
       this.render();
-    }
+    } else return;
+    this.offline.keepCopy();  // the snapshot kept for an offline start follows what the tablet shows
+  }
+
+  unitChanged(row) {
+    if (!this.unit || row.version < this.unit.version) return;
+    this.unit = { ...this.unit, status: row.status, status_reason: row.status_reason ?? "", version: row.version };
+    this.renderUnit();
   }
 
   async assignmentChanged(row) {
@@ -100,14 +127,12 @@ export class Tablet {
       .sort((a, b) => b.assigned_at.localeCompare(a.assigned_at))[0] || null;
   }
 
-  // --- steps, with the offline queue ----------------------------------------------------------
+  // --- actions, through the queue ------------------------------------------------------------
 
-  get queue() {
-    return JSON.parse(localStorage.getItem(this.queueKey) || "[]");
-  }
-
-  set queue(entries) {
-    localStorage.setItem(this.queueKey, JSON.stringify(entries));
+  act(entry) {
+    this.actions.add(entry);
+    if (!this.feed.online) this.say(entry.kind === "report" ? this.ui.report_queued : this.ui.queued, false);
+    this.flush();
   }
 
   step(status) {
@@ -115,17 +140,43 @@ export class Tablet {
     if (!assignment) return;
     const disposition = status === "cleared" ? this.element.querySelector("[name=disposition]").value.trim() : "";
     if (status === "cleared" && !disposition) { this.say(this.ui.disposition, true); return; }
-    // Made against the version the officer saw; each queued step counts one more.
-    this.queue = [...this.queue, { assignment: assignment.id, status, disposition, expected_version: assignment.version }];
+    // Made against the version the officer saw; each queued step counts one more. Where the tablet was
+    // goes with it: an arrival reported far from the scene is marked unverified.
+    this.act({ kind: "step", assignment: assignment.id, status, disposition, expected_version: assignment.version,
+               ...(this.located ? { lon: this.located.lon, lat: this.located.lat } : {}) });
     this.assignments.set(assignment.id, { ...assignment, status, version: assignment.version + 1, pending: true });
     this.render();
-    if (!this.feed.online) this.say(this.ui.queued, false);
-    this.flush();
   }
 
-  // The queue's steps shown over a fresh snapshot until the server has taken them.
+  setStatus(status, reason = "") {
+    this.act({ kind: "status", status, reason });
+    this.renderUnit();
+  }
+
+  // An incident found on patrol: where the tablet is, with the photo (kept in IndexedDB until sent).
+  async reportOnView(fields, photo) {
+    const key = `on-view-${this.unitId}-${Date.now()}-${Math.random().toString(36).slice(2, 10)}`;
+    if (photo) await keepPhoto(key, photo);
+    this.act({ kind: "report", key, photo: Boolean(photo),
+               fields: { ...fields, unit: this.unitId, lon: this.located.lon, lat: this.located.lat } });
+  }
+
+  reply(message, text) {
+    this.act({ kind: "reply", message, text });
+    this.renderMessages();
+  }
+
+  markRead(message) {
+    this.act({ kind: "read", message });
+  }
+
+  markBroadcastRead(broadcast) {
+    this.act({ kind: "broadcast_read", broadcast });
+  }
+
+  // Queued steps and status shown over a fresh snapshot until the server has taken them.
   reapplyQueue() {
-    for (const entry of this.queue) {
+    for (const entry of this.actions.of("step")) {
       const held = this.assignments.get(entry.assignment);
       if (held && held.version === entry.expected_version) {
         this.assignments.set(held.id, { ...held, status: entry.status, version: held.version + 1, pending: true });
@@ -133,33 +184,50 @@ export class Tablet {
     }
   }
 
+  // One at a time, in order; a network failure leaves the rest for the next reconnect. A refused one
+  // is dropped (a step with the later steps of its assignment, made on top of it), the officer is
+  // told why, and the tablet reloads the server's truth.
   async flush() {
     if (this.flushing || !this.feed.online) return;
     this.flushing = true;
     try {
-      while (this.queue.length) {
-        const [entry] = this.queue;
+      for (let entry = this.actions.entries[0]; entry; entry = this.actions.entries[0]) {
+        let answer;
         try {
-          const saved = await api(`/api/v1/assignments/${entry.assignment}/status`, {
-            method: "POST", body: { status: entry.status, disposition: entry.disposition, expected_version: entry.expected_version },
-          });
-          this.queue = this.queue.slice(1);
-          this.assignments.offer(saved);
-          this.say(this.ui.sent, false);
+          answer = await send(entry, this.unitId);
         } catch (error) {
-          if (!error.status) break;  // the network again: keep the queue, try on the next reconnect
-          // Refused (409: the assignment moved on; 400: not valid): drop it and every later step of
-          // the same assignment, tell the officer, and show the server's truth.
-          this.queue = this.queue.filter((other) => other.assignment !== entry.assignment);
-          this.say(`${this.ui.failed}${error.message}`, true);
-          this.feed.drop();
+          if (error.status) this.refused(entry, error);
           break;
         }
+        this.actions.done();
+        forgetPhoto(entry);
+        this.taken(entry, answer);
       }
     } finally {
       this.flushing = false;
-      this.render();
+      this.renderAll();
     }
+  }
+
+  refused(entry, error) {
+    this.actions.done((other, first) => first.kind === "step" && other.kind === "step" && other.assignment === first.assignment);
+    forgetPhoto(entry);
+    this.say(`${this.ui.failed}${said(error.body) || error.message}`, true);
+    this.feed.drop();
+  }
+
+  taken(entry, answer) {
+    if (entry.kind === "step") this.assignments.offer(answer);
+    else if (entry.kind === "status") this.unitChanged(answer);
+    else if (entry.kind === "reply" || entry.kind === "read") this.messages.set(answer.id, answer);
+    else if (entry.kind === "broadcast_read") this.broadcasts.set(answer.id, answer);
+    else if (entry.kind === "report") {
+      this.incidents.set(answer.incident.id, answer.incident);
+      this.assignments.offer(answer.assignment);
+      this.say(this.ui.report_sent, false);
+      return;
+    }
+    this.say(this.ui.sent, false);
   }
 
   // --- position -------------------------------------------------------------------------------
@@ -186,7 +254,10 @@ export class Tablet {
   fixTaken(position) {
     const { longitude: lon, latitude: lat, speed, heading, accuracy } = position.coords;
     this.position = { lon, lat };
+    this.located = { lon, lat, accuracy };
     this.showGeo("ok");
+    this.showOnMap();
+    this.reportForm.showPosition(this.located);
     this.queueFix({ lon, lat, at: position.timestamp, speed: speed ?? undefined,
                     bearing: Number.isFinite(heading) ? heading : undefined,
                     accuracy: Number.isFinite(accuracy) ? accuracy : undefined });
@@ -290,16 +361,26 @@ export class Tablet {
                                         to_lon: incident.lon, to_lat: incident.lat });
     try {
       this.route = await api(`/api/v1/travel/route?${query}`);
+      localStorage.setItem(this.routeKey, JSON.stringify({ assignment: assignment.id, route: this.route }));
     } catch (error) {
-      this.route = null;
+      this.route = null;  // offline: the route kept for this job, if any, is gone with it; the map shows the scene
     }
     this.render();
   }
 
   // --- drawing --------------------------------------------------------------------------------
 
+  renderAll() {
+    this.render();
+    this.renderUnit();
+    this.renderMessages();
+    this.renderBroadcasts();
+  }
+
   render() {
     const assignment = this.current();
+    this.reportForm.enable(!assignment);
+    this.showOnMap();
     if (!assignment) {
       this.element.innerHTML = `<p class="no-assignment">${escapeHtml(this.ui.no_assignment)}</p>`;
       this.element.dataset.assignment = "";
@@ -347,33 +428,40 @@ export class Tablet {
     element.classList.toggle("late", left < 0);
   }
 
-  renderMessages() {
-    const element = document.getElementById("unit-messages");
-    if (!element) return;
-    const rows = [...this.messages.values()].sort((a, b) => b.sent_at.localeCompare(a.sent_at));
-    element.innerHTML = rows.length ? `<ol class="messages">${rows.map((row) => `
-      <li data-message="${row.id}" class="${row.read_at ? "read" : "unread"}">
-        <time>${wallTime(row.sent_at)}</time>
-        <span class="text">${escapeHtml(row.text)}</span>
-        ${row.read_at ? `<span class="muted">${escapeHtml(this.ui.read)}</span>`
-                      : `<button type="button" data-read="${row.id}">${escapeHtml(this.ui.mark_read)}</button>`}</li>`).join("")}</ol>`
-      : `<p class="empty">${escapeHtml(this.ui.no_messages)}</p>`;
-    element.querySelectorAll("[data-read]").forEach((button) => button.addEventListener("click", async () => {
-      try {
-        const row = await api(`/api/v1/messages/${button.dataset.read}/read`, { method: "POST", body: {} });
-        this.messages.set(row.id, row);
-        this.renderMessages();
-      } catch (error) { this.say(`${this.ui.failed}${error.message}`, true); }
-    }));
+  // The assignment card's map: the unit, the scene and the route of the current job.
+  showOnMap() {
+    const assignment = this.current();
+    const incident = assignment ? this.incidents.get(assignment.incident) : null;
+    const route = assignment && this.routeFor === assignment.id ? this.route : null;
+    this.map.show({ position: this.position, incident: incident && incident.lat != null ? incident : null, route,
+                    assignmentId: assignment ? assignment.id : null });
   }
 
-  // The unit tile's status badge, drawn by the server at load, kept current.
+  renderMessages() {
+    const element = document.getElementById("unit-messages");
+    if (element) renderMessages(element, this);
+  }
+
+  renderBroadcasts() {
+    const element = document.getElementById("unit-broadcasts");
+    if (element) renderBroadcasts(element, this);
+  }
+
+  // The unit tile: its status badge (drawn by the server at load, kept current; a status still to be
+  // sent shown as it will be), the reason, and the buttons for what the crew may set now.
   renderUnit() {
     const badge = document.querySelector(".unit-tile .badge.status");
     if (!badge || !this.unit) return;
-    badge.className = `badge status status-${this.unit.status}`;
-    badge.textContent = this.labels.unit_status[this.unit.status] || this.unit.status;
-    badge.dataset.status = this.unit.status;
+    const pending = this.actions.of("status").at(-1);
+    const status = pending ? pending.status : this.unit.status;
+    const reason = pending ? pending.reason : this.unit.status_reason;
+    badge.className = `badge status status-${status}`;
+    badge.textContent = `${this.labels.unit_status[status] || status}${pending ? " …" : ""}`;
+    badge.dataset.status = status;
+    badge.dataset.pending = pending ? "true" : "";
+    const because = document.getElementById("unit-status-reason");
+    if (because) because.textContent = status === "unavailable" && reason ? reason : "";
+    this.statusControls.render(status, Boolean(this.current()));
   }
 
   say(text, problem) {
@@ -384,7 +472,10 @@ export class Tablet {
   showState(state) {
     showFeedState(state, this.ui);
     if (state === "online") this.flush();
-    else this.requeueInFlight();  // its answer will not come on this socket
+    else {
+      this.requeueInFlight();  // its answer will not come on this socket
+      if (!this.loaded) this.offline.loadKept();  // opened offline: show what was last received
+    }
     this.showGeo();
   }
 }

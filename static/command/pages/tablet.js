@@ -8,7 +8,7 @@ function start() {
   const data = readJson("tablet-data");
   const labels = readJson("tablet-labels");
   if (!data || !data.unit || !labels) return null;
-  return new Tablet(data.unit, labels);
+  return new Tablet(data.unit, labels, data);
 }
 
 export const tablet = start();
