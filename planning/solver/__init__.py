@@ -2,7 +2,7 @@
 target. Four classic models, solved exactly by HiGHS: p-median, maximal covering (MCLP), set
 covering (LSCP) and maximum expected coverage (MEXCLP). Plain Python, numpy and scipy: nothing
 of the project is imported here, so it is tested alone and the planning app builds on it."""
-from .core import run
+from .core import Problem, run
 from .instance import DemandPoint, Instance, Site
 from .lscp import SetCovering
 from .mclp import MaximalCovering
@@ -12,22 +12,27 @@ from .result import Result
 
 MODELS = ("pmedian", "mclp", "lscp", "mexclp")
 
-__all__ = ["DemandPoint", "Instance", "MODELS", "MaximalCovering", "MaximumExpectedCovering", "PMedian", "Result",
-           "SetCovering", "Site", "run", "solve"]
+__all__ = ["DemandPoint", "Instance", "MODELS", "MaximalCovering", "MaximumExpectedCovering", "PMedian", "Problem",
+           "Result", "SetCovering", "Site", "problem", "run", "solve"]
+
+
+def problem(instance: Instance, model: str, *, p: int | None = None, within: float | None = None,
+            busy: float | None = None) -> Problem:
+    """The model on the instance, checked, before any solve: its `greedy()` plan, evaluated by
+    `evaluate()`, is the baseline an exact plan is measured against."""
+    if model == "pmedian":
+        return PMedian(instance, p=p)
+    if model == "mclp":
+        return MaximalCovering(instance, p=p, within=within)
+    if model == "lscp":
+        return SetCovering(instance, within=within)
+    if model == "mexclp":
+        return MaximumExpectedCovering(instance, p=p, busy=busy, within=within)
+    raise ValueError(f"unknown model {model!r}: one of {', '.join(MODELS)}")
 
 
 def solve(instance: Instance, model: str, *, p: int | None = None, within: float | None = None,
           busy: float | None = None, time_limit: float | None = None) -> Result:
     """Solve `instance` with `model`; `within`: the limit of points without their own (seconds);
     `busy`: the share of time a unit is busy (MEXCLP); `time_limit`: HiGHS's, in seconds."""
-    if model == "pmedian":
-        problem = PMedian(instance, p=p)
-    elif model == "mclp":
-        problem = MaximalCovering(instance, p=p, within=within)
-    elif model == "lscp":
-        problem = SetCovering(instance, within=within)
-    elif model == "mexclp":
-        problem = MaximumExpectedCovering(instance, p=p, busy=busy, within=within)
-    else:
-        raise ValueError(f"unknown model {model!r}: one of {', '.join(MODELS)}")
-    return run(problem, time_limit=time_limit)
+    return run(problem(instance, model, p=p, within=within, busy=busy), time_limit=time_limit)

@@ -36,6 +36,7 @@ class Problem:
         self.out_of_reach = np.zeros(len(instance.demand), dtype=bool)
 
     def build(self) -> Programme:
+        """The programme; it keeps its column blocks on the problem for `decode` to read back."""
         raise NotImplementedError
 
     def decode(self, x: np.ndarray) -> Plan:

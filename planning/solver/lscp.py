@@ -9,7 +9,7 @@ A point no site reaches within its limit cannot be covered by any plan: it is re
 within its limit (x_ij binary, sum_j x_ij = 1) and a site serves at most its capacity."""
 import numpy as np
 
-from .core import Evaluation, Plan, open_sites, read_assignment, read_units
+from .core import Evaluation, Plan, read_assignment, read_units
 from .covering import Covering
 from .instance import Instance
 from .programme import Programme

@@ -53,8 +53,9 @@ def test_weights_pull_the_site_to_the_heavy_end_of_the_line():
 
 def test_a_fixed_site_stays_open_though_the_best_plan_would_close_it():
     seconds = [[0, 10, 20], [10, 0, 10], [20, 10, 0]]
-    result = solve(instance(seconds, [1, 1, 1], fixed=(0,)), "pmedian", p=2)
-    assert (result.sites, result.objective) == (("s0", "s2"), 10.0)
+    free = solve(instance(seconds, [1, 3, 2]), "pmedian", p=2)
+    held = solve(instance(seconds, [1, 3, 2], fixed=(0,)), "pmedian", p=2)
+    assert (free.sites, free.objective, held.sites, held.objective) == (("s1", "s2"), 10.0, ("s0", "s1"), 20.0)
 
 
 def test_a_point_is_never_served_from_a_site_that_cannot_reach_it():
