@@ -60,7 +60,11 @@ class Instance:
         """pairs: (site id, demand point id, seconds), a site's travel to the point."""
         points = {d.id: n for n, d in enumerate(demand)}
         places = {s.id: n for n, s in enumerate(sites)}
-        rows = [(points[to], places[frm], secs) for frm, to, secs in pairs]
+        rows = []
+        for frm, to, secs in pairs:
+            if frm not in places or to not in points:
+                raise ValueError(f"the pair {frm!r} to {to!r} names a site or a demand point that is not in the instance")
+            rows.append((points[to], places[frm], secs))
         point, site, seconds = zip(*rows) if rows else ((), (), ())
         return cls(demand, sites, point, site, seconds)
 

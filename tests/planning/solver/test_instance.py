@@ -40,3 +40,9 @@ def test_a_pair_listed_twice_is_refused():
     with pytest.raises(ValueError) as error:
         Instance([DemandPoint("a")], [Site("x")], [0, 0], [0, 0], [1, 2])
     assert str(error.value) == "a (point, site) pair is listed twice"
+
+
+def test_a_pair_naming_an_unknown_site_or_point_is_refused():
+    with pytest.raises(ValueError) as error:
+        Instance.from_pairs([DemandPoint("a")], [Site("x")], [("y", "a", 1.0)])
+    assert str(error.value) == "the pair 'y' to 'a' names a site or a demand point that is not in the instance"
