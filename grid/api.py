@@ -1,11 +1,12 @@
-"""The grid's API: zones, key sites, must-patrol points and routes, `locate`, and travel: routes,
-ETAs, isochrones and the road network.
+"""The grid's API: zones, key sites, must-patrol points and routes, `locate`, travel (routes, ETAs,
+isochrones and the road network) and address lookup (search, reverse lookup, a point's preview).
 
 Only administrators redraw the map; the command centre and the platform supervisors read it and ask
 for travel times. Officers may ask for a route (their tablet's navigation), nothing else of travel.
 """
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,10 +15,12 @@ from common.roles import Role, roles
 from grid import filters, serializers, travel
 from grid.isochrone import isochrone
 from grid.models import KeySite, PatrolPoint, PatrolRoute, Zone, check_point_served
-from grid.selectors import active_road_network, locate
-from grid.streets import streets_named
+from grid.place_search import search_places
+from grid.places import reverse_lookup
+from grid.selectors import active_road_network, locate, point_preview
 
 MAP_READERS = (Role.DISPATCHER, Role.SUPERVISOR)
+PLACE_READERS = (Role.ADMINISTRATOR, *MAP_READERS, Role.OFFICER)
 
 
 class ZoneViewSet(EditableViewSet):
@@ -134,17 +137,68 @@ class RoadNetworkView(APIView):
         return Response(serializers.RoadNetworkSerializer(network).data)
 
 
-class StreetSearchView(APIView):
-    """Streets of the loaded road network by name (`?q=南京`): where the console places a call."""
+# --- address lookup ---------------------------------------------------------------------------------
 
-    permission_classes = [roles(Role.ADMINISTRATOR, *MAP_READERS)]
+class PlaceSearchView(APIView):
+    """Address lookup (`?q=西藏南路复兴东路口`): places of the served area for what a caller said, best match
+    first. Officers too: they report what they find on patrol with its address."""
 
-    @extend_schema(operation_id="streets", parameters=[serializers.StreetQuerySerializer],
-                   responses=serializers.StreetSerializer(many=True))
+    permission_classes = [roles(*PLACE_READERS)]
+
+    @extend_schema(operation_id="places_search", parameters=[serializers.PlaceQuerySerializer],
+                   responses=serializers.PlaceHitSerializer(many=True))
     def get(self, request):
-        query = _checked_query(serializers.StreetQuerySerializer, request)
-        found = streets_named(query["q"], limit=query["limit"])
-        return Response(serializers.StreetSerializer(found, many=True).data)
+        query = _plain_query(serializers.PlaceQuerySerializer, request)
+        hits = search_places(query["q"], limit=query["limit"])
+        return Response(serializers.PlaceHitSerializer(hits, many=True).data)
+
+
+class PlaceReverseView(APIView):
+    """The address of a map point: the junction or house number there, else its street with the nearest
+    named place or junction."""
+
+    permission_classes = [roles(*PLACE_READERS)]
+
+    @extend_schema(operation_id="places_reverse", parameters=[serializers.PointQuerySerializer],
+                   responses=serializers.AddressSerializer)
+    def get(self, request):
+        lon, lat = _served_point(request)
+        return Response(serializers.AddressSerializer(reverse_lookup(lon, lat)).data)
+
+
+class PlaceLocateView(APIView):
+    """Which zone, key site and response target a point falls in, with their names: shown before a call
+    placed there is saved."""
+
+    permission_classes = [roles(*PLACE_READERS)]
+
+    @extend_schema(operation_id="places_locate", parameters=[serializers.PointQuerySerializer],
+                   responses=serializers.PointPreviewSerializer)
+    def get(self, request):
+        lon, lat = _served_point(request)
+        return Response(serializers.PointPreviewSerializer(point_preview(lon, lat)).data)
+
+
+class BadQuery(APIException):
+    """400 with one message a person can read, in their language: no field names."""
+
+    status_code = 400
+    default_code = "invalid"
+
+
+def _plain_query(serializer_class, request) -> dict:
+    query = serializer_class(data=request.query_params)
+    if not query.is_valid():
+        raise BadQuery(" ".join(dict.fromkeys(str(m) for messages in query.errors.values() for m in messages)))
+    return query.validated_data
+
+
+def _served_point(request) -> tuple[float, float]:
+    query = _plain_query(serializers.PointQuerySerializer, request)
+    try:
+        return check_point_served(query["lon"], query["lat"])
+    except DjangoValidationError as error:
+        raise BadQuery(" ".join(error.messages)) from None
 
 
 def _checked_query(serializer_class, request) -> dict:

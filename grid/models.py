@@ -4,6 +4,7 @@ Geometry is GeoJSON (lon, lat) in JSON columns, validated with shapely in `clean
 plain lon/lat columns whose range CHECK also rejects NaN (PostgreSQL orders NaN above every number).
 """
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -301,3 +302,59 @@ class CongestionBand(models.Model):
         if self.starts < self.ends:
             return self.starts <= now < self.ends
         return now >= self.starts or now < self.ends
+
+
+class PlaceKind(models.TextChoices):
+    STREET = "street", _("Street")
+    JUNCTION = "junction", _("Junction")
+    ADDRESS = "address", _("House number")
+    KEY_SITE = "key_site", _("Key site")
+    PATROL_POINT = "patrol_point", _("Must-patrol point")
+    ZONE = "zone", _("Zone")
+    STATION = "station", _("Station")
+    METRO_EXIT = "metro_exit", _("Metro exit")
+    BUS_STOP = "bus_stop", _("Bus stop")
+    SCHOOL = "school", _("School")
+    HOSPITAL = "hospital", _("Hospital")
+    SHOP = "shop", _("Shop")
+    AMENITY = "amenity", _("Amenity")
+    BUILDING = "building", _("Building")
+    NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+    LANDMARK = "landmark", _("Landmark")
+
+
+class Place(models.Model):
+    """A name a caller may give for a point (the gazetteer): built from the road network's extract at
+    import (`network` set), or one of the grid's own key sites, must-patrol points and zones (`network`
+    empty, kept in step by grid.places.sync_sites). `key`, `pinyin` and `initials` are what a search
+    compares (grid.place_names), each with a trigram index (pg_trgm) for typos."""
+
+    network = models.ForeignKey(RoadNetwork, on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="places", verbose_name=_("road network"))
+    kind = models.CharField(_("kind"), max_length=20, choices=PlaceKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    key = models.CharField(_("search key"), max_length=200)
+    pinyin = models.CharField(_("pinyin"), max_length=800)
+    initials = models.CharField(_("pinyin initials"), max_length=200)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    cross_street = models.CharField(_("cross street"), max_length=200, blank=True)
+    number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
+    weight = models.FloatField(_("weight"), default=0, help_text=_("A street's length in metres: longer ranks first."))
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    source = models.CharField(_("source"), max_length=40, blank=True, help_text=_("n123 / w45 / r6 (OSM), key_site:7, ..."))
+
+    class Meta:
+        verbose_name = _("place name")
+        verbose_name_plural = _("place names")
+        ordering = ["kind", "name"]
+        constraints = lon_lat_constraints()
+        indexes = [
+            models.Index(fields=["lat", "lon"], name="grid_place_lat_lon"),
+            GinIndex(OpClass("key", name="gin_trgm_ops"), name="grid_place_key_trgm"),
+            GinIndex(OpClass("pinyin", name="gin_trgm_ops"), name="grid_place_pinyin_trgm"),
+            GinIndex(OpClass("initials", name="gin_trgm_ops"), name="grid_place_initials_trgm"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"

@@ -11,11 +11,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from shapely.geometry import mapping
+from shapely.geometry import mapping, shape
 
 from grid import osrm_build
+from grid.gazetteer import Entry, read_gazetteer
 from grid.models import RoadNetwork, ServedArea
 from grid.osm import Extract, read_extract, served_outline
+from grid.places import gazetteer_store, has_gazetteer
 from grid.selectors import forget_spatial_index
 
 ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
@@ -34,13 +36,13 @@ def road_network_import(*, path: Path, progress=print) -> tuple[RoadNetwork, boo
     extract = read_extract(path)
     existing = RoadNetwork.objects.filter(sha256=extract.sha256).first()
     if existing and dataset_path(existing).is_dir():
-        _activate(existing)
+        _activate(existing, _gazetteer(existing, extract, progress))
         progress(f"{path.name} is already imported ({existing.sha256[:12]}): nothing to build")
         return existing, False
     progress(f"{len(extract.roads)} drivable roads ({extract.road_km} km, {extract.named_roads} named) "
              f"among {extract.ways} ways and {extract.nodes} nodes")
     network = _build(extract, existing, progress)
-    _activate(network)
+    _activate(network, _gazetteer(network, extract, progress))
     progress(f"active network: {network} — {network.algorithm}, fastest road {network.max_speed_kmh:.0f} km/h, "
              f"built in {network.build_s:.1f} s")
     return network, True
@@ -72,7 +74,7 @@ def _build(extract: Extract, stale: RoadNetwork | None, progress) -> RoadNetwork
 
 
 def _write_companions(work: Path, extract: Extract) -> None:
-    """The ODbL notice travels with the built files; the named roads feed the basemap and search."""
+    """The ODbL notice travels with the built files; the named roads feed the basemap and reverse lookup."""
     (work / "ATTRIBUTION-ODbL.txt").write_text(ODBL_NOTICE.format(name=extract.path.name, sha256=extract.sha256))
     beside = extract.path.parent / "ATTRIBUTION-ODbL.txt"
     if beside.is_file():
@@ -105,8 +107,21 @@ def _save(extract, stale, final: Path, algorithm, top_speed, timings, measured, 
     return RoadNetwork.objects.create(sha256=extract.sha256, **fields)
 
 
+def _gazetteer(network: RoadNetwork, extract: Extract, progress) -> list[Entry]:
+    """The names of the extract's served area (address lookup), read before the switch-over's
+    transaction (slow I/O); none when the network has them already."""
+    if has_gazetteer(network):
+        return []
+    entries, counts = read_gazetteer(extract.path, shape(network.outline))
+    kinds = ", ".join(f"{n} {kind}" for kind, n in counts["by_kind"].items())
+    progress(f"  gazetteer: {counts['entries']} names ({kinds}) read in {counts['read_s']} s")
+    return entries
+
+
 @transaction.atomic
-def _activate(network: RoadNetwork) -> None:
+def _activate(network: RoadNetwork, places: list[Entry]) -> None:
+    """The network, its served area and its names switched in together."""
+    gazetteer_store(network=network, entries=places)
     RoadNetwork.objects.exclude(pk=network.pk).filter(active=True).update(active=False)
     RoadNetwork.objects.filter(pk=network.pk).update(active=True)
     ServedArea.objects.update_or_create(pk=1, defaults={

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 from shapely import STRtree, box
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
+from common.names import local_name
 from grid import geometry
-from grid.models import KeySite, RoadNetwork, ServedArea, Zone
+from grid.models import KeySite, ResponseClass, RoadNetwork, ServedArea, Zone
 
 RECHECK_S = 1.0
 
@@ -117,3 +119,23 @@ def locate(lon: float, lat: float) -> Location:
 def active_road_network() -> RoadNetwork | None:
     """The road network travel times are computed on, or None when none is loaded."""
     return RoadNetwork.objects.filter(active=True).first()
+
+
+def point_preview(lon: float, lat: float) -> dict:
+    """Where a served point falls, named for the call-taking form: zone, key site, response target."""
+    where = locate(lon, lat)
+    zone = Zone.objects.filter(pk=where.zone_id).first() if where.zone_id else None
+    site = KeySite.objects.filter(pk=where.key_site_id).first() if where.key_site_id else None
+    if site:
+        label = _("Key site: %(seconds)d s target") % {"seconds": where.target_s}
+    elif zone and zone.response_class == ResponseClass.CITY_CENTRE:
+        label = _("City centre: %(seconds)d s target") % {"seconds": where.target_s}
+    else:
+        label = _("Other areas: %(seconds)d s target") % {"seconds": where.target_s}
+    return {
+        "lon": lon, "lat": lat, "target_s": where.target_s, "target_label": label,
+        "zone": zone and {"id": zone.pk, "code": zone.code, "name": local_name(zone), "response_class": zone.response_class,
+                          "response_class_label": zone.get_response_class_display()},
+        "key_site": site and {"id": site.pk, "code": site.code, "name": local_name(site), "kind": site.kind,
+                              "kind_label": site.get_kind_display()},
+    }

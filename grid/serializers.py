@@ -1,12 +1,15 @@
 """Zones, key sites, must-patrol points and lines, routes, ETAs, isochrones and the road network as JSON;
 geometry in and out as GeoJSON (lon, lat)."""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.rest import CheckedModelSerializer
 from grid import geometry, osrm_build, travel
-from grid.models import KeySite, PatrolPoint, PatrolRoute, RoadNetwork, Zone
+from grid.models import KeySite, KeySiteKind, PatrolPoint, PatrolRoute, PlaceKind, ResponseClass, RoadNetwork, Zone
+from grid.place_names import search_key
 
 
 def _geojson_schema(*types: str) -> dict:
@@ -217,14 +220,101 @@ class RoadNetworkSerializer(serializers.ModelSerializer):
         return ATTRIBUTION
 
 
-class StreetQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=50, help_text="Part of the street's name.")
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+# --- address lookup: search, reverse lookup and the point's zone / key site / target ---------------
+
+MAX_PLACE_QUERY, MAX_PLACES = 100, 20
 
 
-class StreetSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    kind = serializers.CharField(help_text="The OSM highway class.")
+class PlaceQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=MAX_PLACE_QUERY, help_text=(
+        "What the caller said: a place, a street, a junction (\"西藏南路与复兴东路交叉口\", \"西藏南路复兴东路口\", "
+        "\"西藏南路/复兴东路\"), a house number, or any of these in pinyin or initials (\"xznl fxdl\")."), error_messages={
+        "required": _("Type a place to look for: a street, a junction, a house number or a named place."),
+        "blank": _("Type a place to look for: a street, a junction, a house number or a named place."),
+        "max_length": _("A place to look for is at most {max_length} characters.")})
+    limit = serializers.IntegerField(min_value=1, max_value=MAX_PLACES, default=8, error_messages={
+        key: format_lazy(_("Ask for 1 to {} places."), MAX_PLACES) for key in ("invalid", "min_value", "max_value",
+                                                                                "max_string_length")})
+
+    def validate_q(self, value: str) -> str:
+        if not search_key(value):
+            raise serializers.ValidationError(self.fields["q"].error_messages["blank"])
+        return value
+
+
+class PointQuerySerializer(serializers.Serializer):
+    lon = serializers.FloatField(help_text="Longitude (WGS84).", error_messages={
+        key: _("Give the point as two numbers, longitude and latitude.") for key in ("required", "invalid", "max_string_length")})
+    lat = serializers.FloatField(help_text="Latitude (WGS84).", error_messages={
+        key: _("Give the point as two numbers, longitude and latitude.") for key in ("required", "invalid", "max_string_length")})
+
+
+class PlaceSerializer(serializers.Serializer):
+    """A place of the gazetteer."""
+
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(help_text="As a dispatcher writes it in the address.")
+    kind = serializers.ChoiceField(choices=PlaceKind.choices)
+    kind_label = serializers.CharField(source="get_kind_display", help_text="The kind, in the reader's language.")
+    street = serializers.CharField(help_text="The street it is on, where known (a junction's first street).")
+    cross_street = serializers.CharField(help_text="A junction's second street.")
     lon = serializers.FloatField()
     lat = serializers.FloatField()
-    length_m = serializers.FloatField(help_text="Length of the street's longest stretch.")
+
+
+class PlaceHitSerializer(PlaceSerializer):
+    """A place found for a query, and how it was matched."""
+
+    match = serializers.ChoiceField(choices=["exact", "prefix", "contains", "sound", "similar", "junction", "address",
+                                             "street"], help_text=(
+        "exact, prefix, contains (the name), sound (a homophone), similar (a typo), junction (two streets "
+        "recognised), address (a house number, or the nearest one), street (the street of a house number)."))
+    score = serializers.FloatField(help_text="Higher is better: 100 exact, 80 prefix, ...")
+
+    def to_representation(self, hit):
+        return {**PlaceSerializer(hit.place).data, "match": hit.match, "score": round(hit.score, 2)}
+
+
+class NearbySerializer(PlaceSerializer):
+    distance_m = serializers.FloatField(help_text="From the point asked about, in metres.")
+
+    def to_representation(self, nearby):
+        return {**PlaceSerializer(nearby.place).data, "distance_m": nearby.distance_m}
+
+
+class AddressSerializer(serializers.Serializer):
+    address = serializers.CharField(help_text=(
+        "The address to write: a junction or house number at the point, else the street with the nearest named "
+        "place or junction (\"西藏南路（复兴东路附近）\"), else the street; empty when nothing is named near."))
+    street = serializers.CharField(help_text="The named road nearest the point (within 150 m), or empty.")
+    street_distance_m = serializers.FloatField(allow_null=True)
+    nearest = NearbySerializer(allow_null=True, help_text="The junction or named place the address was made from.")
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+
+
+class ZoneBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    response_class = serializers.ChoiceField(choices=ResponseClass.choices)
+    response_class_label = serializers.CharField()
+
+
+class KeySiteBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=KeySiteKind.choices)
+    kind_label = serializers.CharField()
+
+
+class PointPreviewSerializer(serializers.Serializer):
+    """Where a point falls, before a call placed there is saved."""
+
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    zone = ZoneBriefSerializer(allow_null=True)
+    key_site = KeySiteBriefSerializer(allow_null=True)
+    target_s = serializers.IntegerField(help_text="Response target in seconds: 60 (key site), 180 or 300.")
+    target_label = serializers.CharField(help_text="Why that target, in the reader's language.")

@@ -15,6 +15,8 @@ urlpatterns = [
     re_path(r"^travel/eta/?$", api.TravelEtaView.as_view(), name="travel-eta"),
     re_path(r"^travel/isochrone/?$", api.TravelIsochroneView.as_view(), name="travel-isochrone"),
     re_path(r"^road-network/?$", api.RoadNetworkView.as_view(), name="road-network"),
-    re_path(r"^road-network/streets/?$", api.StreetSearchView.as_view(), name="streets"),
+    re_path(r"^places/search/?$", api.PlaceSearchView.as_view(), name="places-search"),
+    re_path(r"^places/reverse/?$", api.PlaceReverseView.as_view(), name="places-reverse"),
+    re_path(r"^places/locate/?$", api.PlaceLocateView.as_view(), name="places-locate"),
     *router.urls,
 ]

@@ -15,7 +15,7 @@ export function placeSearch(liveConsole, data) {
     if (!query) return;
     const place = places.find((row) => row.name.toLowerCase() === query) || places.find((row) => row.name.toLowerCase().includes(query));
     // Not a named place: a street of the road network (南京东路), from the server's street index.
-    const found = place ? Promise.resolve(place) : fetch(`/api/v1/road-network/streets?q=${encodeURIComponent(query)}&limit=1`,
+    const found = place ? Promise.resolve(place) : fetch(`/api/v1/places/search?q=${encodeURIComponent(query)}&limit=1`,
       { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => (response.ok ? response.json() : [])).then((rows) => rows[0] || null).catch(() => null);
     found.then((target) => {

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest."
+    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
@@ -41,7 +41,9 @@ class Command(BaseCommand):
         fanout.add_argument("--frame-units", type=int, default=5000, help="units moving while Chromium draws the console")
         fanout.add_argument("--frame-seconds", type=float, default=15.0)
         fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-        for sub_parser in (routing, basemap, ingest, dispatch, fanout):
+        geocode = sub.add_parser("geocode", help="address lookups (junctions, places, pinyin, typos) against an ILIKE scan")
+        geocode.add_argument("--repeat", type=int, default=20, help="rounds over the fixed list of queries")
+        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -72,6 +74,8 @@ class Command(BaseCommand):
             result = self._dispatch(options)
         elif what == "fanout":
             result = self._fanout(options)
+        elif what == "geocode":
+            result = self._geocode(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
 
     def _dispatch(self, options) -> dict:
@@ -91,3 +95,10 @@ class Command(BaseCommand):
             raise CommandError("--units and --frame-units must be 1-20000, --consoles 1-200, the seconds 1-600")
         arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds")}
         return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)
+
+    def _geocode(self, options) -> dict:
+        from command.bench import geocode
+
+        if not 1 <= options["repeat"] <= 1000:
+            raise CommandError("--repeat must be 1-1000")
+        return geocode.run(repeat=options["repeat"])
