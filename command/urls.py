@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from command import api, broadcast_api, on_view_api, roster_views, views
 from common.rest import AnyRole
+from command import desk_views, public_views
 from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
@@ -51,7 +52,21 @@ urlpatterns = [
     path("supervisor/roster/<int:period_id>.ics", roster_views.roster_ics, name="supervisor-roster-ics"),
     path("supervisor/coverage/", roster_views.coverage, name="supervisor-coverage"),
     path("supervisor/what-if/", views.supervisor_what_if, name="supervisor-what-if"),
-    path("desk/", views.desk, name="desk"),
+    # The services desk (command/desk_views.py) and the public's pages (command/public_views.py).
+    path("desk/", desk_views.desk_page, name="desk"),
+    path("desk/display/", desk_views.queue_display, name="desk-queue-display"),
+    path("desk/walk-in/", desk_views.desk_walk_in, name="desk-walk-in"),
+    path("desk/call-next/", desk_views.desk_call_next, name="desk-call-next"),
+    path("desk/tickets/<int:ticket_id>/<slug:step>/", desk_views.desk_ticket_step, name="desk-ticket-step"),
+    path("desk/appointments/<int:appointment_id>/check-in/", desk_views.desk_check_in, name="desk-check-in"),
+    path("desk/help/", desk_views.desk_help, name="desk-help"),
+    path("desk/callbacks/<int:survey_id>/", desk_views.desk_callback, name="desk-callback"),
+    path("supervisor/follow-ups/<int:follow_up_id>/note/", desk_views.follow_up_note, name="follow-up-note"),
+    path("supervisor/follow-ups/<int:follow_up_id>/close/", desk_views.follow_up_close, name="follow-up-close"),
+    path("book/", public_views.booking_page, name="book"),
+    path("b/<str:token>/", public_views.booking_manage, name="booking-manage"),
+    path("s/<str:token>", public_views.survey_page, name="survey"),
+    path("dev/sms/", public_views.sms_inbox, name="dev-sms-inbox"),
     path("basemap/<int:z>/<int:x>/<int:y>.json", views.basemap_tile, name="basemap-tile"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_urlpatterns)),
