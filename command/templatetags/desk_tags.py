@@ -1,0 +1,19 @@
+"""The services desk's template helpers: a phone masked (138****8000), and the supervisor page's
+section of follow-ups and callback satisfaction (included with one tag, its reads scoped here)."""
+from django import template
+
+from common.roles import access_of
+from services import selectors
+from services.phones import mask
+
+register = template.Library()
+register.filter("masked", mask)
+
+
+@register.inclusion_tag("services/partials/supervisor_services.html", takes_context=True)
+def supervisor_services(context) -> dict:
+    request = context["request"]
+    platform_ids = access_of(request).platform_ids
+    return {"follow_ups": selectors.follow_ups(platform_ids).order_by("status", "-opened_at")[:50],
+            "satisfaction": selectors.satisfaction_totals(platform_ids), "csrf_token": context.get("csrf_token"),
+            "request": request}
