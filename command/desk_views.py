@@ -131,7 +131,7 @@ def desk_call_next(request):
 
     def call():
         called.append(desk.ticket_call_next(actor=request.user, platform=platform,
-                                            counter=_form(s.CounterSerializer, request)["counter"]))
+                                            counter=_form(s.TicketCounterSerializer, request)["counter"]))
 
     response = _act(request, access, platform, call, _("Next ticket called."))
     if called and called[0] is None:
@@ -144,9 +144,9 @@ def desk_ticket_step(request, ticket_id: int, step: str):
     access = _require(request, *DESK_ROLES)
     ticket = _ticket(access, ticket_id)
     steps = {
-        "call": lambda: desk.ticket_call(actor=request.user, ticket=ticket, **_form(s.CounterSerializer, request)),
+        "call": lambda: desk.ticket_call(actor=request.user, ticket=ticket, **_form(s.TicketCounterSerializer, request)),
         "serve": lambda: desk.ticket_serve(actor=request.user, ticket=ticket),
-        "complete": lambda: desk.ticket_complete(actor=request.user, ticket=ticket, **_form(s.CompleteSerializer, request)),
+        "complete": lambda: desk.ticket_complete(actor=request.user, ticket=ticket, **_form(s.TicketCompleteSerializer, request)),
         "no-show": lambda: desk.ticket_no_show(actor=request.user, ticket=ticket),
     }
     if step not in steps:
@@ -177,7 +177,7 @@ def desk_callback(request, survey_id: int):
     access = _require(request, *DESK_ROLES)
     survey = get_object_or_404(scoped(CallbackSurvey.objects.all(), access.platform_ids), pk=survey_id)
     return _act(request, access, survey.platform,
-                lambda: callbacks.callback_record(actor=request.user, survey=survey, **_form(s.AttemptSerializer, request)),
+                lambda: callbacks.callback_record(actor=request.user, survey=survey, **_form(s.CallbackAttemptSerializer, request)),
                 _("Call recorded."))
 
 

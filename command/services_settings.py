@@ -57,3 +57,7 @@ SERVICES_BEAT_SCHEDULE = {
     "desk-sweep": {"task": "services.tasks.desk_sweep_task", "schedule": 60.0, "options": {"expires": 60.0}},
     "slots-ahead": {"task": "services.tasks.slots_ahead_task", "schedule": 3600.0, "options": {"expires": 3600.0}},
 }
+
+# The API schema's names for the services desk's choice sets (fields named "kind", "outcome" elsewhere too).
+SERVICES_ENUM_NAME_OVERRIDES = {"HelpKindEnum": "services.models.HelpKind", "TicketOutcomeEnum": "services.models.Outcome",
+                                "CallbackOutcomeEnum": "services.models.AttemptOutcome", "RatingEnum": "services.models.Rating"}

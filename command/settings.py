@@ -333,6 +333,7 @@ RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=
 from command.services_settings import *  # noqa: E402,F401,F403
 
 CELERY_BEAT_SCHEDULE.update(SERVICES_BEAT_SCHEDULE)  # noqa: F405
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(SERVICES_ENUM_NAME_OVERRIDES)  # noqa: F405
 
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 

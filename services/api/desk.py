@@ -50,7 +50,7 @@ class OfferViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
     """Which services a platform offers and how: handling time, by appointment only, slot size and places."""
 
     queryset = ServiceOffer.objects.select_related("service_type", "platform")
-    serializer_class = s.OfferSerializer
+    serializer_class = s.ServiceOfferSerializer
     permission_classes = [CATALOGUE]
     filterset_fields = ["platform", "service_type"]
     http_method_names = ["get", "patch", "head", "options"]
@@ -76,22 +76,22 @@ class StationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The stations a citizen can be referred to."""
 
     queryset = Station.objects.all()
-    serializer_class = s.StationSerializer
+    serializer_class = s.PoliceStationSerializer
     permission_classes = [roles(ADMIN, read=(SUPERVISOR, CLERK))]
     pagination_class = None
 
 
 class SlotViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Slot.objects.all()
-    serializer_class = s.SlotSerializer
+    serializer_class = s.BookingSlotSerializer
     permission_classes = [roles(ADMIN, SUPERVISOR, read=(CLERK,))]
     filterset_fields = {"platform": ["exact"], "service_type": ["exact"], "starts_at": ["gte", "lt"]}
 
-    @extend_schema(request=s.DayQuerySerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=s.DeskDayQuerySerializer, responses={201: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["post"])
     def generate(self, request):
         """Make a day's slots from the opening hours for every service offered (slots made stay)."""
-        data = validated_input(s.DayQuerySerializer, request)
+        data = validated_input(s.DeskDayQuerySerializer, request)
         platform = platform_in_scope(request, data["platform"])
         added = catalogue.slots_generate(platform_id=platform.pk, day=data["day"] or timezone.localdate())
         return Response({"added": added}, status=status.HTTP_201_CREATED)
@@ -112,7 +112,7 @@ class AppointmentViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveMode
         ticket = desk.appointment_check_in(actor=request.user, appointment=self.get_object())
         return Response(s.TicketSerializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=s.PhoneSerializer)
+    @extend_schema(request=None, responses=s.RevealedPhoneSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-phone", permission_classes=[roles(ADMIN, CLERK)])
     def reveal_phone(self, request, pk=None):
         """The full number to ring the citizen; the reading is recorded."""
@@ -135,19 +135,19 @@ class TicketViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
                                    service_type=_service(data["service_type"]))
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CallNextSerializer, responses={200: s.TicketSerializer, 204: None})
+    @extend_schema(request=s.TicketCallNextSerializer, responses={200: s.TicketSerializer, 204: None})
     @action(detail=False, methods=["post"], url_path="call-next")
     def call_next(self, request):
         """Call the next waiting ticket (booked citizens first) to the counter; 204 when nobody waits."""
-        data = validated_input(s.CallNextSerializer, request)
+        data = validated_input(s.TicketCallNextSerializer, request)
         ticket = desk.ticket_call_next(actor=request.user, platform=platform_in_scope(request, data["platform"]),
                                        counter=data["counter"])
         return Response(status=status.HTTP_204_NO_CONTENT) if ticket is None else Response(self.get_serializer(ticket).data)
 
-    @extend_schema(request=s.CounterSerializer, responses=s.TicketSerializer)
+    @extend_schema(request=s.TicketCounterSerializer, responses=s.TicketSerializer)
     @action(detail=True, methods=["post"])
     def call(self, request, pk=None):
-        data = validated_input(s.CounterSerializer, request)
+        data = validated_input(s.TicketCounterSerializer, request)
         return Response(self.get_serializer(desk.ticket_call(actor=request.user, ticket=self.get_object(), **data)).data)
 
     @extend_schema(request=None, responses=s.TicketSerializer)
@@ -155,11 +155,11 @@ class TicketViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     def serve(self, request, pk=None):
         return Response(self.get_serializer(desk.ticket_serve(actor=request.user, ticket=self.get_object())).data)
 
-    @extend_schema(request=s.CompleteSerializer, responses=s.TicketSerializer)
+    @extend_schema(request=s.TicketCompleteSerializer, responses=s.TicketSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """Done, more documents needed, or referred to a station (which one)."""
-        data = validated_input(s.CompleteSerializer, request)
+        data = validated_input(s.TicketCompleteSerializer, request)
         ticket = desk.ticket_complete(actor=request.user, ticket=self.get_object(), **data)
         return Response(self.get_serializer(ticket).data)
 
@@ -174,13 +174,13 @@ class HelpViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Help that is not one of the services (directions, lost and found, first aid, a phone charge)."""
 
     queryset = HelpGiven.objects.all()
-    serializer_class = s.HelpSerializer
+    serializer_class = s.HelpGivenSerializer
     permission_classes = [DESK]
     filterset_fields = {"platform": ["exact"], "kind": ["exact"], "at": ["gte", "lt"]}
 
-    @extend_schema(request=s.HelpInputSerializer, responses={201: s.HelpSerializer})
+    @extend_schema(request=s.HelpGivenInputSerializer, responses={201: s.HelpGivenSerializer})
     def create(self, request):
-        data = validated_input(s.HelpInputSerializer, request)
+        data = validated_input(s.HelpGivenInputSerializer, request)
         given = desk.help_log(actor=request.user, platform=platform_in_scope(request, data["platform"]),
                               kind=data["kind"], note=data["note"])
         return Response(self.get_serializer(given).data, status=status.HTTP_201_CREATED)
@@ -189,10 +189,10 @@ class HelpViewSet(ScopedMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
 class DeskFiguresView(APIView):
     permission_classes = [roles(ADMIN, read=(SUPERVISOR, CLERK))]
 
-    @extend_schema(parameters=[s.DayQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[s.DeskDayQuerySerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """A day's desk per platform and service: served, waited P50/P90 (s), no-shows; help given."""
-        query = s.DayQuerySerializer(data=request.query_params)
+        query = s.DeskDayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         day = query.validated_data["day"] or timezone.localdate()
         platform_ids = access_of(request).platform_ids
@@ -205,10 +205,10 @@ class DeskFiguresView(APIView):
 class QueueDisplayView(APIView):
     permission_classes = [roles(ADMIN, read=(SUPERVISOR, CLERK))]
 
-    @extend_schema(parameters=[s.DayQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[s.DeskDayQuerySerializer], responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """The platform's screen: the latest tickets called, newest first, with their counters."""
-        query = s.DayQuerySerializer(data=request.query_params)
+        query = s.DeskDayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         platform = platform_in_scope(request, query.validated_data["platform"])
         called = selectors.called_now(platform.pk)

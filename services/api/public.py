@@ -12,7 +12,7 @@ from common.names import local_name
 from common.rest import validated_input
 from services import booking, selectors, surveys
 from services.api.errors import run
-from services.api.serializers import AnswersSerializer, OfferSerializer, OpeningHoursSerializer, SlotSerializer
+from services.api.serializers import SurveyAnswersSerializer, ServiceOfferSerializer, OpeningHoursSerializer, BookingSlotSerializer
 from services.phones import mask
 from services.throttles import PUBLIC_THROTTLES
 
@@ -27,7 +27,7 @@ class PublicPlatformSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     code = serializers.CharField()
     name = serializers.CharField()
-    offers = OfferSerializer(many=True)
+    offers = ServiceOfferSerializer(many=True)
     hours = OpeningHoursSerializer(many=True)
 
 
@@ -40,33 +40,33 @@ class PlatformsView(PublicView):
         return Response(PublicPlatformSerializer(rows, many=True).data)
 
 
-class SlotQuerySerializer(serializers.Serializer):
+class PublicSlotQuerySerializer(serializers.Serializer):
     platform = serializers.IntegerField()
     service_type = serializers.IntegerField()
     day = serializers.DateField()
 
 
 class SlotsView(PublicView):
-    @extend_schema(parameters=[SlotQuerySerializer], responses=SlotSerializer(many=True))
+    @extend_schema(parameters=[PublicSlotQuerySerializer], responses=BookingSlotSerializer(many=True))
     def get(self, request):
         """The day's slots still ahead for a platform's service, with the places left."""
-        query = SlotQuerySerializer(data=request.query_params)
+        query = PublicSlotQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         slots = selectors.free_slots(platform_id=query.validated_data["platform"],
                                      service_type_id=query.validated_data["service_type"], day=query.validated_data["day"])
-        return Response(SlotSerializer(slots, many=True).data)
+        return Response(BookingSlotSerializer(slots, many=True).data)
 
 
-class CodeRequestSerializer(serializers.Serializer):
+class BookingCodeRequestSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=30)
     language = serializers.ChoiceField(choices=["zh-hans", "en"], default="zh-hans")
 
 
 class CodeRequestView(PublicView):
-    @extend_schema(request=CodeRequestSerializer, responses={202: OpenApiTypes.OBJECT})
+    @extend_schema(request=BookingCodeRequestSerializer, responses={202: OpenApiTypes.OBJECT})
     def post(self, request):
         """Send a one-time code to the phone by SMS (valid for minutes)."""
-        data = validated_input(CodeRequestSerializer, request)
+        data = validated_input(BookingCodeRequestSerializer, request)
         code = run(booking.code_request, phone=data["phone"], language=data["language"])
         return Response({"phone": mask(code.phone), "expires_at": code.expires_at}, status=status.HTTP_202_ACCEPTED)
 
@@ -134,17 +134,17 @@ class BookingCancelView(PublicView):
         return Response(BookingSerializer(run(booking.booking_cancel, token=token)).data)
 
 
-class MoveSerializer(serializers.Serializer):
+class BookingMoveSerializer(serializers.Serializer):
     slot = serializers.IntegerField()
 
 
 class BookingMoveView(PublicView):
     throttle_classes = [PUBLIC_THROTTLES[0]]
 
-    @extend_schema(parameters=[TOKEN], request=MoveSerializer, responses=BookingSerializer)
+    @extend_schema(parameters=[TOKEN], request=BookingMoveSerializer, responses=BookingSerializer)
     def post(self, request, token):
         """To another slot of the same service at the same platform."""
-        data = validated_input(MoveSerializer, request)
+        data = validated_input(BookingMoveSerializer, request)
         return Response(BookingSerializer(run(booking.booking_move, token=token, slot_id=data["slot"])).data)
 
 
@@ -162,10 +162,10 @@ class SurveyView(PublicView):
         """What the survey is about, without personal data; 404 unknown, 409 answered, 410 expired."""
         return Response(selectors.survey_public(run(surveys.survey_by_token, token=token)))
 
-    @extend_schema(parameters=[TOKEN], request=AnswersSerializer, responses={200: SurveyPublicSerializer})
+    @extend_schema(parameters=[TOKEN], request=SurveyAnswersSerializer, responses={200: SurveyPublicSerializer})
     def post(self, request, token):
         """The answers; the link is used up."""
-        data = validated_input(AnswersSerializer, request)
+        data = validated_input(SurveyAnswersSerializer, request)
         survey = run(surveys.survey_answer, token=token, **data)
         return Response(selectors.survey_public(survey))
 

@@ -1,5 +1,7 @@
 """The services desk as JSON, and the inputs that change it. Phones leave masked (`phone_masked`);
 the full number only from a reveal endpoint, which records the reading."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from common.names import local_name
@@ -23,6 +25,7 @@ from services.phones import mask
 from services.selectors import survey_summary
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class LocalName(serializers.Field):
     def __init__(self, **kwargs):
         super().__init__(source="*", read_only=True, **kwargs)
@@ -36,7 +39,7 @@ class PhoneMasked(serializers.CharField):
         return mask(value)
 
 
-class OfferSerializer(serializers.ModelSerializer):
+class ServiceOfferSerializer(serializers.ModelSerializer):
     service_code = serializers.CharField(source="service_type.code", read_only=True)
     service_name = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
@@ -63,7 +66,7 @@ class OpeningHoursSerializer(serializers.ModelSerializer):
         fields = ["id", "platform", "weekday", "opens", "closes"]
 
 
-class SlotSerializer(serializers.ModelSerializer):
+class BookingSlotSerializer(serializers.ModelSerializer):
     free = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -98,39 +101,39 @@ class TicketIssueSerializer(serializers.Serializer):
     service_type = serializers.IntegerField()
 
 
-class CounterSerializer(serializers.Serializer):
+class TicketCounterSerializer(serializers.Serializer):
     counter = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
-class CallNextSerializer(CounterSerializer):
+class TicketCallNextSerializer(TicketCounterSerializer):
     platform = serializers.IntegerField()
 
 
-class CompleteSerializer(serializers.Serializer):
+class TicketCompleteSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     station = serializers.PrimaryKeyRelatedField(queryset=Station.objects.all(), required=False, allow_null=True,
                                                  default=None)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class HelpSerializer(serializers.ModelSerializer):
+class HelpGivenSerializer(serializers.ModelSerializer):
     class Meta:
         model = HelpGiven
         fields = ["id", "platform", "kind", "at", "note"]
         read_only_fields = ["id", "at"]
 
 
-class HelpInputSerializer(serializers.Serializer):
+class HelpGivenInputSerializer(serializers.Serializer):
     platform = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=HelpKind.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class PhoneSerializer(serializers.Serializer):
+class RevealedPhoneSerializer(serializers.Serializer):
     phone = serializers.CharField(help_text="The full number: this reading is recorded.")
 
 
-class StationSerializer(serializers.ModelSerializer):
+class PoliceStationSerializer(serializers.ModelSerializer):
     name = LocalName()
 
     class Meta:
@@ -138,7 +141,7 @@ class StationSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "address"]
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class CallbackSurveySerializer(serializers.ModelSerializer):
     """A survey with the incident's summary only: no description, result or notes, no phone."""
 
     incident = serializers.SerializerMethodField()
@@ -157,7 +160,7 @@ class SurveySerializer(serializers.ModelSerializer):
         return survey.tries if hasattr(survey, "tries") else survey.attempts.count()
 
 
-class AnswersSerializer(serializers.Serializer):
+class SurveyAnswersSerializer(serializers.Serializer):
     speed = serializers.ChoiceField(choices=Rating.choices)
     attitude = serializers.ChoiceField(choices=Rating.choices)
     result = serializers.ChoiceField(choices=Rating.choices)
@@ -165,7 +168,7 @@ class AnswersSerializer(serializers.Serializer):
     opt_out = serializers.BooleanField(required=False, default=False, help_text="No more surveys to this number.")
 
 
-class AttemptSerializer(serializers.Serializer):
+class CallbackAttemptSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=AttemptOutcome.choices)
     speed = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
     attitude = serializers.ChoiceField(choices=Rating.choices, required=False, allow_blank=True, default="")
@@ -183,7 +186,7 @@ class FollowUpNoteSerializer(serializers.ModelSerializer):
 
 
 class FollowUpSerializer(serializers.ModelSerializer):
-    survey = SurveySerializer(read_only=True)
+    survey = CallbackSurveySerializer(read_only=True)
     notes = FollowUpNoteSerializer(many=True, read_only=True)
     incident_url = serializers.SerializerMethodField(help_text="The incident's REST detail (its trace page is to come).")
 
@@ -197,11 +200,11 @@ class FollowUpSerializer(serializers.ModelSerializer):
         return f"/api/v1/incidents/{follow_up.survey.incident_id}/"
 
 
-class TextSerializer(serializers.Serializer):
+class FollowUpNoteInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=1000)
 
 
-class CloseSerializer(serializers.Serializer):
+class FollowUpCloseSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000)
 
 
@@ -211,6 +214,6 @@ class SatisfactionQuerySerializer(serializers.Serializer):
     until = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class DayQuerySerializer(serializers.Serializer):
+class DeskDayQuerySerializer(serializers.Serializer):
     day = serializers.DateField(required=False, allow_null=True, default=None)
     platform = serializers.IntegerField(required=False, allow_null=True, default=None)

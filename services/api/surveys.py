@@ -21,7 +21,7 @@ ADMIN, SUPERVISOR, CLERK = Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CLERK
 class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Callback surveys of the platforms in scope; `?status=callback` is the phone-callback queue."""
 
-    serializer_class = s.SurveySerializer
+    serializer_class = s.CallbackSurveySerializer
     permission_classes = [roles(ADMIN, CLERK, read=(SUPERVISOR,))]
     filterset_fields = ["status", "platform", "channel"]
 
@@ -29,7 +29,7 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         surveys_ = CallbackSurvey.objects.select_related("incident").order_by("-created_at", "-id")
         return scoped(surveys_, access_of(self.request).platform_ids)
 
-    @extend_schema(responses=s.SurveySerializer(many=True))
+    @extend_schema(responses=s.CallbackSurveySerializer(many=True))
     @action(detail=False, methods=["get"], filter_backends=[])
     def callbacks(self, request):
         """The phone-callback queue, longest waiting first, with the tries made."""
@@ -37,17 +37,17 @@ class SurveyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         page = self.paginate_queryset(queue)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=s.PhoneSerializer)
+    @extend_schema(request=None, responses=s.RevealedPhoneSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-phone", permission_classes=[roles(ADMIN, CLERK)])
     def reveal_phone(self, request, pk=None):
         """The caller's full number, to dial from the callback queue; the reading is recorded."""
         return Response({"phone": surveys.survey_phone_reveal(actor=request.user, survey=self.get_object())})
 
-    @extend_schema(request=s.AttemptSerializer, responses=s.SurveySerializer)
+    @extend_schema(request=s.CallbackAttemptSerializer, responses=s.CallbackSurveySerializer)
     @action(detail=True, methods=["post"], permission_classes=[roles(ADMIN, CLERK)])
     def attempts(self, request, pk=None):
         """A call's outcome: the answers taken down, no answer (unreachable after three), or declined."""
-        data = validated_input(s.AttemptSerializer, request)
+        data = validated_input(s.CallbackAttemptSerializer, request)
         survey = callbacks.callback_record(actor=request.user, survey=self.get_object(), **data)
         return Response(self.get_serializer(survey).data)
 
@@ -62,17 +62,17 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         return selectors.follow_ups(access_of(self.request).platform_ids).order_by("-opened_at", "-id")
 
-    @extend_schema(request=s.TextSerializer, responses={201: s.FollowUpNoteSerializer})
+    @extend_schema(request=s.FollowUpNoteInputSerializer, responses={201: s.FollowUpNoteSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request, pk=None):
-        data = validated_input(s.TextSerializer, request)
+        data = validated_input(s.FollowUpNoteInputSerializer, request)
         note = callbacks.follow_up_note(actor=request.user, follow_up=self.get_object(), text=data["text"])
         return Response(s.FollowUpNoteSerializer(note).data, status=201)
 
-    @extend_schema(request=s.CloseSerializer, responses=s.FollowUpSerializer)
+    @extend_schema(request=s.FollowUpCloseSerializer, responses=s.FollowUpSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = validated_input(s.CloseSerializer, request)
+        data = validated_input(s.FollowUpCloseSerializer, request)
         follow_up = callbacks.follow_up_close(actor=request.user, follow_up=self.get_object(), note=data["note"])
         return Response(self.get_serializer(follow_up).data)
 

@@ -30,6 +30,7 @@ from platforms.models import (
 from services.models import Appointment, CallbackSurvey, ServiceType
 from tests import factories as f
 from tests.command.logins import login
+from tests.services.makers import services_makers
 
 
 def one_appointment():
@@ -87,6 +88,7 @@ MAKERS = {
                                             ends_at=timezone.now() + timedelta(hours=8)),
     Overtime: lambda: Overtime.objects.create(officer=f.OfficerFactory(), unit=f.UnitFactory(), hours=8),
     f.UserFactory._meta.model: f.UserFactory,
+    **services_makers(),  # the services desk's rows (tests/services/makers.py)
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 APPEND_ONLY = (Incident, IncidentEvent, Assignment, Recommendation, Alert, Mobilization)
