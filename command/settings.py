@@ -251,7 +251,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets whose field names ("kind", "status") other components use too: named after their class.
     "ENUM_NAME_OVERRIDES": {"AbsenceKindEnum": "platforms.models.AbsenceKind", "RosterStatusEnum": "platforms.models.RosterStatus",
-                            "DispositionEnum": "dispatch.models.Disposition", "CancelReasonEnum": "dispatch.models.CancelReason"},
+                            "DispositionEnum": "dispatch.models.Disposition", "CancelReasonEnum": "dispatch.models.CancelReason",
+                            "PlaceKindEnum": "grid.models.PlaceKind", "KeySiteKindEnum": "grid.models.KeySiteKind"},
 }
 
 

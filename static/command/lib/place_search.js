@@ -1,29 +1,30 @@
-// The console's place search: named places from the page's map data, then streets of the road
-// network. Type a name, the map goes there and the new-incident form opens at it (key sites,
-// platforms, patrol points, zones' centres, streets).
+// The console's place search: suggestions from the address lookup as the dispatcher types (streets,
+// junctions, house numbers, named places, in Chinese, pinyin or initials); on submit, the page's own
+// named places first (key sites, platforms, patrol points, zones' centres), then the lookup's best.
+// The map goes to the place and the new-incident form opens there.
 
-import { escapeHtml } from "./dom.js";
+import { attachAddressLookup, searchPlaces } from "./address_lookup.js";
 
 export function placeSearch(liveConsole, data) {
   const form = document.getElementById("place-search");
   if (!form) return;
   const places = namedPlaces(data);
-  document.getElementById("place-names").innerHTML = places.map((place) => `<option value="${escapeHtml(place.name)}">`).join("");
+  const error = form.querySelector(".form-error");
+  const goTo = (target) => {
+    error.textContent = target ? "" : liveConsole.ui.not_found;
+    if (!target) return;
+    liveConsole.map.setView([target.lat, target.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
+    liveConsole.openNewIncident(L.latLng(target.lat, target.lon));
+  };
+  attachAddressLookup(form.elements.q, { onPick: goTo, labels: { empty: liveConsole.ui.not_found } });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const query = form.elements.q.value.trim().toLowerCase();
     if (!query) return;
     const place = places.find((row) => row.name.toLowerCase() === query) || places.find((row) => row.name.toLowerCase().includes(query));
-    // Not a named place: a street of the road network (南京东路), from the server's street index.
-    const found = place ? Promise.resolve(place) : fetch(`/api/v1/places/search?q=${encodeURIComponent(query)}&limit=1`,
-      { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : [])).then((rows) => rows[0] || null).catch(() => null);
-    found.then((target) => {
-      form.querySelector(".form-error").textContent = target ? "" : liveConsole.ui.not_found;
-      if (!target) return;
-      liveConsole.map.setView([target.lat, target.lon], Math.max(liveConsole.map.getZoom(), 16), { animate: false });
-      liveConsole.openNewIncident(L.latLng(target.lat, target.lon));
-    });
+    const found = place ? Promise.resolve(place)
+      : searchPlaces(query, { limit: 1 }).then((rows) => rows[0] || null).catch(() => null);
+    found.then(goTo);
   });
 }
 
