@@ -4,6 +4,7 @@ crew's replies included). Broadcasts are in command.broadcast_api, on-view repor
 command.on_view_api."""
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -44,7 +45,7 @@ class UnitSnapshotView(APIView):
 
 
 class MessageInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=500, error_messages={"blank": gettext_lazy("Write the message.")})
 
 
 class UnitMessagesView(APIView):

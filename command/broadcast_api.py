@@ -2,6 +2,7 @@
 what it sent (supervisors read those reaching their platforms); a unit's crew lists those reaching
 the unit and marks each read."""
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -16,7 +17,7 @@ from platforms.models import Platform
 
 
 class BroadcastInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=500)
+    text = serializers.CharField(max_length=500, error_messages={"blank": gettext_lazy("Write the message.")})
     platform = serializers.PrimaryKeyRelatedField(queryset=Platform.objects.all(), required=False, allow_null=True,
                                                   default=None, help_text="The platform whose units hear it; "
                                                                           "null or left out: every unit.")

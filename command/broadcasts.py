@@ -77,7 +77,8 @@ def broadcasts_sent(platform_ids) -> list[dict]:
     """What a console lists: every recent broadcast for the command centre (platform_ids None), the
     all-units ones and their own platforms' for a supervisor, with how many units have read each."""
     since = timezone.now() - SHOWN_FOR
-    rows = Broadcast.objects.filter(sent_at__gte=since).select_related("sender").annotate(units_read=Count("reads"))
+    rows = (Broadcast.objects.filter(sent_at__gte=since).select_related("sender").annotate(units_read=Count("reads"))
+            .order_by("-sent_at", "-id"))  # a grouped query leaves Meta.ordering out
     if platform_ids is not None:
         rows = rows.filter(Q(platform__isnull=True) | Q(platform_id__in=platform_ids))
     return [{**broadcast_payload(row), "units_read": row.units_read} for row in rows[:SHOWN_AT_MOST]]

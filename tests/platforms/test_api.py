@@ -259,21 +259,45 @@ class TestPlatformMove:
         assert list(response.data) == ["platform"]
 
 
-def set_status(api, unit, status):
-    return api.post(f"/api/v1/units/{unit.pk}/status", {"status": status}, format="json")
+def set_status(api, unit, status, reason=""):
+    return api.post(f"/api/v1/units/{unit.pk}/status", {"status": status, "reason": reason}, format="json")
 
 
 class TestUnitStatus:
-    @pytest.mark.parametrize(("persona", "code"), matrix(readers("administrator", "dispatcher", "supervisor")))
+    @pytest.mark.parametrize(("persona", "code"), matrix(readers("administrator", "dispatcher", "supervisor", "officer")))
     def test_permissions(self, as_, officer_unit, persona, code):
-        response = set_status(as_(persona), officer_unit, "unavailable")
+        response = set_status(as_(persona), officer_unit, "unavailable", "车辆故障")
         assert response.status_code == code
         officer_unit.refresh_from_db()
-        assert officer_unit.status == ("unavailable" if code == 200 else "available")
+        assert (officer_unit.status, officer_unit.status_reason) == (
+            ("unavailable", "车辆故障") if code == 200 else ("available", ""))
 
-    def test_the_new_status_comes_back(self, as_, officer_unit):
+    def test_the_new_status_and_its_reason_come_back(self, as_, officer_unit):
+        response = set_status(as_("dispatcher"), officer_unit, "unavailable", "  车辆  故障 ")
+        assert (response.data["status"], response.data["status_reason"], response.data["version"]) == (
+            "unavailable", "车辆 故障", 2)
+        response = set_status(as_("dispatcher"), officer_unit, "available", "ignored")
+        assert (response.data["status"], response.data["status_reason"], response.data["version"]) == ("available", "", 3)
+
+    def test_unavailable_needs_a_reason(self, as_, officer_unit):
         response = set_status(as_("dispatcher"), officer_unit, "unavailable")
-        assert (response.data["status"], response.data["version"]) == ("unavailable", 2)
+        assert (response.status_code, response.data) == (
+            400, {"reason": ["Say why the unit is unavailable (a meal break, a vehicle fault...)."]})
+        officer_unit.refresh_from_db()
+        assert (officer_unit.status, officer_unit.version) == ("available", 1)
+
+    def test_an_officer_sets_a_meal_break_and_back_but_never_off_duty(self, as_, officer_unit):
+        api = as_("officer")
+        assert set_status(api, officer_unit, "unavailable", "用餐").data["status_reason"] == "用餐"
+        response = set_status(api, officer_unit, "off_duty")
+        assert (response.status_code, response.data) == (400, {"status": ["Only the command centre signs a unit off duty."]})
+        assert set_status(api, officer_unit, "available").data["status"] == "available"
+
+    def test_an_officer_sets_only_their_own_unit(self, as_, officer, platform):
+        other = f.UnitFactory(platform=platform, call_sign="人广02")
+        assert set_status(as_("officer"), other, "unavailable", "用餐").status_code == 404
+        other.refresh_from_db()
+        assert other.status == "available"
 
     def test_a_status_that_follows_from_assignments_is_refused(self, as_, officer_unit):
         response = set_status(as_("dispatcher"), officer_unit, "en_route")
@@ -282,13 +306,13 @@ class TestUnitStatus:
 
     def test_a_move_the_transition_table_refuses_is_a_conflict(self, as_, officer_unit):
         Unit.objects.filter(pk=officer_unit.pk).update(status=UnitStatus.OFF_DUTY)
-        response = set_status(as_("dispatcher"), officer_unit, "unavailable")
+        response = set_status(as_("dispatcher"), officer_unit, "unavailable", "车辆故障")
         assert response.status_code == 409
         assert response.data["code"] == "invalid_transition"
 
     def test_another_platforms_unit_is_invisible_to_a_supervisor(self, as_, other_platform):
         unit = f.UnitFactory(platform=other_platform)
-        response = set_status(as_("supervisor"), unit, "unavailable")
+        response = set_status(as_("supervisor"), unit, "unavailable", "车辆故障")
         assert response.status_code == 404
 
 

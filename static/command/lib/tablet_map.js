@@ -17,6 +17,7 @@ export class TabletMap {
     this.incidentMarker = null;
     this.routeLine = null;
     this.fitted = null;  // what the view was last fitted to: "assignment id/route length"
+    this.shown = null;   // what show() was last given
   }
 
   start() {
@@ -25,12 +26,23 @@ export class TabletMap {
     this.map = createMap(this.element, this.data.served_area, this.data.basemap || null);
     const area = this.data.platform_area;
     if (area) this.map.fitBounds([[area[1], area[0]], [area[3], area[2]]]);
+    // The card's layout may settle after the map is made (a phone turned, the styles late): Leaflet
+    // must hear of its new size, and a fit made at the wrong size is made again.
+    new ResizeObserver(() => {
+      this.map.invalidateSize();
+      if (this.shown) {
+        this.fitted = null;
+        this.show(this.shown);
+      }
+    }).observe(this.element);
   }
 
   // position {lon, lat} or null; incident (with lon, lat, priority, number) or null; route or null.
-  show({ position, incident, route, assignmentId }) {
+  show(what) {
     this.start();
     if (!this.map) return;
+    this.shown = what;
+    const { position, incident, route, assignmentId } = what;
     this.unitMarker = this.place(this.unitMarker, position, () => L.circleMarker([0, 0], {
       radius: 9, color: "#fff", weight: 3, fillColor: UNIT_COLOUR, fillOpacity: 1 }).bindTooltip(this.labels.you));
     this.incidentMarker = this.place(this.incidentMarker, incident, () => L.circleMarker([0, 0], {
@@ -67,8 +79,8 @@ export class TabletMap {
     const bounds = L.latLngBounds([]);
     if (this.routeLine) bounds.extend(this.routeLine.getBounds());
     for (const where of [position, incident]) if (where && where.lat != null) bounds.extend([where.lat, where.lon]);
-    if (!bounds.isValid()) return;
+    if (!bounds.isValid() || !this.map.getSize().x) return;
     this.fitted = key;
-    this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17 });
+    this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: 17, animate: false });
   }
 }
