@@ -6,6 +6,7 @@ import threading
 
 import pytest
 import smpplib.consts as c
+from django.core.management import CommandError, call_command
 
 from services.models import OptOut, SmsMessage, SmsReceipt
 from services.sms import gateway
@@ -119,3 +120,23 @@ def test_the_task_gives_up_after_its_retries(settings, monkeypatch):
     message.refresh_from_db()
     assert (message.status, message.attempts) == ("failed", 1)
     assert message.error.startswith("SMSC unreachable")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_listen_command_stores_receipts_until_it_stops(smsc):
+    message = queued("您好")
+    gateway.sms_deliver(message_id=message.pk)
+    command = threading.Thread(target=call_command, args=("smpp_listen", "--run-for", "3"), daemon=True)
+    command.start()
+    smsc.receipt("M0001", "UNDELIV")
+    command.join(20)
+
+    message.refresh_from_db()
+    assert not command.is_alive() and message.status == "undelivered"
+    assert list(message.receipts.values_list("stat", flat=True)) == ["UNDELIV"]
+
+
+def test_the_listen_command_needs_the_smpp_backend(settings):
+    settings.SMS_BACKEND = "console"
+    with pytest.raises(CommandError):
+        call_command("smpp_listen", "--run-for", "1")
