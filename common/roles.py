@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Officer")
     CLERK = "clerk", _("Service clerk")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Command-centre leadership: reads the whole city's reviews, briefings and hot spots; changes nothing.
+    LEADERSHIP = "leadership", _("Leadership")
 
 
 # The roles that watch and act on the whole city.
@@ -39,7 +41,7 @@ class Access:
     @cached_property
     def platform_ids(self) -> set[int] | None:
         """Platforms this login is scoped to; None means every platform."""
-        if self.role in (Role.ADMINISTRATOR, Role.DISPATCHER):
+        if self.role in (Role.ADMINISTRATOR, Role.DISPATCHER, Role.LEADERSHIP):
             return None
         membership = getattr(self.user, "membership", None)
         if self.role == Role.OFFICER:

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 # credentials gets 401 with a WWW-Authenticate challenge.
 ANONYMOUS = 401
 
-PERSONAS = ("administrator", "dispatcher", "supervisor", "officer", "clerk", "outsider", "anonymous")
+PERSONAS = ("administrator", "dispatcher", "supervisor", "officer", "clerk", "leadership", "outsider", "anonymous")
 
 
 def client_as(request, persona: str) -> APIClient:

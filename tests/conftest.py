@@ -1,4 +1,4 @@
-"""Standing personas: dispatcher, supervisor, officer (with a unit on duty), clerk, outsider; the shared
+"""Standing personas: dispatcher, supervisor, officer (with a unit on duty), clerk, leadership, outsider; the shared
 road network and the running demo come from the fixture plugins in tests/plugins/."""
 import pytest
 from rest_framework.test import APIClient
@@ -79,6 +79,14 @@ def officer(db, platform, officer_unit):
 def clerk(db, platform):
     user = f.UserFactory(username="clerk")
     f.membership(user, Role.CLERK, platform=platform)
+    return user
+
+
+@pytest.fixture
+def leadership(db):
+    """Command-centre leadership: reads the city's analysis, changes nothing."""
+    user = f.UserFactory(username="leader")
+    f.membership(user, Role.LEADERSHIP)
     return user
 
 

@@ -116,8 +116,8 @@ def test_an_alert_about_a_unit_alone_is_its_platforms(api_as, world, platform, o
 
 
 @pytest.mark.parametrize(("persona", "code"), matrix({
-    "administrator": 200, "dispatcher": 200, "officer": 200, "supervisor": 403, "clerk": 403, "outsider": 403,
-    "anonymous": 401}))
+    "administrator": 200, "dispatcher": 200, "officer": 200, "supervisor": 403, "clerk": 403, "leadership": 403,
+    "outsider": 403, "anonymous": 401}))
 def test_unit_snapshot_permissions(request, officer_unit, persona, code):
     assert client_as(request, persona).get(f"/api/v1/units/{officer_unit.pk}/snapshot").status_code == code
 

@@ -88,7 +88,7 @@ def connect_outcome(path, user=None, origin=ORIGIN):
 
 
 @pytest.mark.parametrize(("persona", "allowed"), [
-    ("anonymous", False), ("outsider", False), ("clerk", False), ("officer", False),
+    ("anonymous", False), ("outsider", False), ("clerk", False), ("officer", False), ("leadership", False),
     ("supervisor", True), ("dispatcher", True), ("administrator", True),
 ])
 def test_console_socket_permission_matrix(request, persona, allowed):
@@ -100,7 +100,7 @@ def test_console_socket_permission_matrix(request, persona, allowed):
 @pytest.mark.parametrize(("persona", "own_unit", "allowed"), [
     ("anonymous", True, False), ("outsider", True, False), ("clerk", True, False), ("supervisor", True, False),
     ("officer", True, True), ("officer", False, False), ("dispatcher", True, True), ("dispatcher", False, True),
-    ("administrator", False, True),
+    ("administrator", False, True), ("leadership", True, False),
 ])
 def test_unit_socket_permission_matrix(request, officer_unit, other_district_unit, persona, own_unit, allowed):
     user = None if persona == "anonymous" else request.getfixturevalue(persona)
@@ -113,7 +113,7 @@ def test_each_console_joins_one_group_of_its_scope(request, platform, neighbour_
     expected = {"dispatcher": ("console.city",), "administrator": ("console.city",),
                 "supervisor": (f"console.platform.{platform.pk}",),
                 "district_supervisor": (f"console.district.{platform.district_id}",),
-                "officer": None, "clerk": None, "outsider": None}
+                "officer": None, "clerk": None, "leadership": None, "outsider": None}
     scopes = {persona: live_scope.console_scope(request.getfixturevalue(persona)) for persona in expected}
     assert {persona: scope and scope.groups for persona, scope in scopes.items()} == expected
     assert scopes["supervisor"].platform_ids == {platform.pk}

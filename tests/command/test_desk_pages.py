@@ -49,14 +49,15 @@ def booked(platform, service, name="赵女士"):
 
 
 @pytest.mark.parametrize(("persona", "code"), [("clerk", 200), ("administrator", 200), ("supervisor", 403),
-                                               ("dispatcher", 403), ("officer", 403), ("outsider", 403)])
+                                               ("dispatcher", 403), ("officer", 403), ("leadership", 403),
+                                               ("outsider", 403)])
 def test_who_may_open_the_desk(client, request, service, persona, code):
     login(client, request.getfixturevalue(persona))
     assert client.get("/desk/").status_code == code
 
 
 @pytest.mark.parametrize(("persona", "code"), [("clerk", 200), ("administrator", 200), ("supervisor", 200),
-                                               ("dispatcher", 403), ("officer", 403)])
+                                               ("dispatcher", 403), ("officer", 403), ("leadership", 403)])
 def test_who_may_open_the_queue_display(client, request, service, persona, code):
     login(client, request.getfixturevalue(persona))
     assert client.get("/desk/display/").status_code == code

@@ -12,7 +12,7 @@ from tests.api_support import ANONYMOUS, client_as
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("administrator", "dispatcher", "supervisor", "officer", "clerk")
+ROLES = ("administrator", "dispatcher", "supervisor", "officer", "clerk", "leadership")
 
 
 @pytest.mark.parametrize(("persona", "code"), [*((role, 200) for role in ROLES), ("outsider", 403),

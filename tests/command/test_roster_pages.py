@@ -38,7 +38,8 @@ def as_(client, request):
 
 
 @pytest.mark.parametrize(("persona", "status"), [
-    ("supervisor", 200), ("administrator", 200), ("dispatcher", 403), ("officer", 403), ("clerk", 403), ("outsider", 403)])
+    ("supervisor", 200), ("administrator", 200), ("dispatcher", 403), ("officer", 403), ("clerk", 403), ("leadership", 403),
+    ("outsider", 403)])
 def test_who_may_open_the_pages(as_, staffed, persona, status):
     client = as_(persona)
     for path in ("/supervisor/roster/", "/supervisor/coverage/"):
