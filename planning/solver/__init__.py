@@ -1,19 +1,23 @@
 """The deployment solver (布警): where to stand so the demand is reached soonest or within its
 target. Four classic models, solved exactly by HiGHS: p-median, maximal covering (MCLP), set
-covering (LSCP) and maximum expected coverage (MEXCLP). Plain Python, numpy and scipy: nothing
+covering (LSCP) and maximum expected coverage (MEXCLP); and the city's two on top of them: a
+band's deployment (MEXCLP with groups, budgets and shares of presence, `deployment.py`) and the
+fewest more units that reach a goal per class (`shares.py`). Plain Python, numpy and scipy: nothing
 of the project is imported here, so it is tested alone and the planning app builds on it."""
 from .core import Problem, run
+from .deployment import Deployment
 from .instance import DemandPoint, Instance, Site
 from .lscp import SetCovering
 from .mclp import MaximalCovering
 from .mexclp import MaximumExpectedCovering
 from .pmedian import PMedian
 from .result import Result
+from .shares import FewestToGoal
 
 MODELS = ("pmedian", "mclp", "lscp", "mexclp")
 
-__all__ = ["DemandPoint", "Instance", "MODELS", "MaximalCovering", "MaximumExpectedCovering", "PMedian", "Problem",
-           "Result", "SetCovering", "Site", "problem", "run", "solve"]
+__all__ = ["DemandPoint", "Deployment", "FewestToGoal", "Instance", "MODELS", "MaximalCovering",
+           "MaximumExpectedCovering", "PMedian", "Problem", "Result", "SetCovering", "Site", "problem", "run", "solve"]
 
 
 def problem(instance: Instance, model: str, *, p: int | None = None, within: float | None = None,

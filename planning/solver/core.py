@@ -30,6 +30,7 @@ class Evaluation:
 class Problem:
     model = ""
     maximise = False
+    counts_units = False  # a site may hold several units: the result lists them per site
 
     def __init__(self, instance: Instance):
         self.instance = instance
@@ -91,7 +92,7 @@ def _tighter(problem: Problem, bound: float | None) -> float:
 def _plan_fields(problem: Problem, plan: Plan, evaluation: Evaluation) -> dict:
     sites, demand = problem.instance.sites, problem.instance.demand
     fields = {"sites": tuple(s.id for s, n in zip(sites, plan.units) if n > 0)}
-    if problem.model == "mexclp":
+    if problem.counts_units:
         fields["units"] = {s.id: int(n) for s, n in zip(sites, plan.units) if n > 0}
     if evaluation.assignment is not None:
         fields["assignment"] = {d.id: sites[j].id for d, j in zip(demand, evaluation.assignment) if j >= 0}

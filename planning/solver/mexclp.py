@@ -25,6 +25,7 @@ from .programme import Programme
 class MaximumExpectedCovering(Covering):
     model = "mexclp"
     maximise = True
+    counts_units = True
 
     def __init__(self, instance: Instance, *, p: int, busy: float, within: float | None = None):
         super().__init__(instance, within=within)

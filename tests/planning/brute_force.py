@@ -77,3 +77,49 @@ def mexclp(cover, weights, p, busy, fixed, room) -> float:
     """The most expected coverage of p units, site s holding 1 if fixed else 0 up to room[s] units."""
     ranges = [range(1 if fixed[s] else 0, room[s] + 1) for s in range(cover.shape[1])]
     return max(mexclp_value(cover, weights, units, busy) for units in itertools.product(*ranges) if sum(units) == p)
+
+
+def expected_value(presence, weights, busy, levels=None) -> float:
+    """Each point's 1 - q^n at whole n, straight between, counting at most `levels` units."""
+    total = 0.0
+    for n, w in zip(presence, weights):
+        top = math.ceil(n) if levels is None else min(levels, math.ceil(n))
+        total += w * sum((1 - busy) * busy ** (k - 1) * min(1.0, max(0.0, n - (k - 1))) for k in range(1, top + 1))
+    return total
+
+
+def deployment(share, weights, busy, *, room, fixed, groups=(), budgets=(), cost=None, levels=None):
+    """share[point, site] (0 where out of reach); groups: lists of sites, exactly one each; budgets:
+    (sites, least, most). The best value and every plan that gives it."""
+    cost = [0.0] * share.shape[1] if cost is None else cost
+    best, plans = -math.inf, []
+    for units in itertools.product(*[range(1 if fixed[s] else 0, room[s] + 1) for s in range(share.shape[1])]):
+        if any(sum(units[s] for s in g) != 1 for g in groups):
+            continue
+        if any(not least <= sum(units[s] for s in sites) <= most for sites, least, most in budgets):
+            continue
+        presence = [sum(share[i, s] * units[s] for s in range(share.shape[1])) for i in range(share.shape[0])]
+        value = expected_value(presence, weights, busy, levels) - sum(c * u for c, u in zip(cost, units))
+        if value > best + 1e-9:
+            best, plans = value, [units]
+        elif abs(value - best) <= 1e-9:
+            plans.append(units)
+    return best, plans
+
+
+def fewest_to_goal(share, weights, classes, goals, base, room) -> int | None:
+    """The fewest units (each site up to its room) whose reach, beside `base`, meets every goal."""
+    sites = share.shape[1]
+    for total in range(sum(room) + 1):
+        for units in itertools.product(*[range(r + 1) for r in room]):
+            if sum(units) != total:
+                continue
+            presence = [min(1.0, base[i] + sum(share[i, s] * units[s] for s in range(sites))) for i in range(len(base))]
+            if all(_share_of(presence, weights, classes, name) >= goal - 1e-9 for name, goal in goals.items()):
+                return total
+    return None
+
+
+def _share_of(presence, weights, classes, name) -> float:
+    inside = [i for i in range(len(weights)) if name == "overall" or classes[i] == name]
+    return sum(weights[i] * presence[i] for i in inside) / sum(weights[i] for i in inside)
