@@ -69,7 +69,7 @@ def last_code(phone: str = MOBILE) -> str:
     """The one-time code of the latest message to the phone in the console backend's inbox."""
     run_on_commit()
     for entry in dev_inbox(phone):
-        found = re.search(r"\b(\d{6})\b", entry["text"])
+        found = re.search(r"(?<!\d)(\d{6})(?!\d)", entry["text"])
         if found:
             return found[1]
     raise AssertionError(f"no code sent to {phone}")
