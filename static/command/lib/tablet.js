@@ -34,6 +34,8 @@ const REPLY_WAIT_MS = 15000;     // a batch the server has not answered by then 
 const WATCH_RETRY_MS = 10000;    // a watch the browser ended while permitted is started again after this
 const CLOCK_TRUSTED_MS = 4000;   // a tablet clock further off the server's than this is corrected
 
+const onTheWay = (assignment) => assignment.status !== "on_scene";
+
 export class Tablet {
   constructor(unitId, labels, data = {}) {
     Object.assign(this, { unitId, labels, ui: labels.ui });
@@ -353,9 +355,10 @@ export class Tablet {
     element.textContent = element.dataset[shown] || "";
   }
 
+  // The road from here to the scene, for a crew still on its way (one on scene needs none).
   async loadRoute(assignment) {
     const incident = this.incidents.get(assignment.incident);
-    if (!incident || !this.position || this.routeFor === assignment.id) return;
+    if (!incident || !this.position || this.routeFor === assignment.id || !onTheWay(assignment)) return;
     this.routeFor = assignment.id;
     const query = new URLSearchParams({ from_lon: this.position.lon, from_lat: this.position.lat,
                                         to_lon: incident.lon, to_lat: incident.lat });
@@ -408,7 +411,7 @@ export class Tablet {
   }
 
   routeHtml(assignment) {
-    if (!this.route || this.routeFor !== assignment.id) return "";
+    if (!this.route || this.routeFor !== assignment.id || !onTheWay(assignment)) return "";
     const turns = this.route.steps.map((step) => `<li data-type="${escapeHtml(step.type)}">
       ${escapeHtml(this.labels.manoeuvre[step.type] || step.type)}${step.modifier ? ` ${escapeHtml(this.labels.modifier[step.modifier] || step.modifier)}` : ""}
       ${escapeHtml(step.name)} · ${Math.round(step.distance_m)} m</li>`).join("");
@@ -432,7 +435,7 @@ export class Tablet {
   showOnMap() {
     const assignment = this.current();
     const incident = assignment ? this.incidents.get(assignment.incident) : null;
-    const route = assignment && this.routeFor === assignment.id ? this.route : null;
+    const route = assignment && this.routeFor === assignment.id && onTheWay(assignment) ? this.route : null;
     this.map.show({ position: this.position, incident: incident && incident.lat != null ? incident : null, route,
                     assignmentId: assignment ? assignment.id : null });
   }

@@ -1,0 +1,139 @@
+"""The tablet opens offline once visited, in real headless Chromium: its service worker keeps the page,
+the unit's snapshot and the basemap tiles of the platform's area; reloaded with no network, the page
+shows the job it last received on its map, and a step taken meanwhile is sent when the network is back.
+Actions taken offline (a status, a reply, an on-view report with its photo) reach the server in the
+order they were taken."""
+import pytest
+from playwright.sync_api import expect
+
+from command.models import UnitMessage
+from dispatch.models import Assignment, Incident
+from platforms.models import Officer
+from tests import factories as f
+from tests.e2e.support import POSTED, STEP_MS, TABLET
+from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
+
+
+@pytest.fixture(autouse=True)
+def media(monkeypatch, settings, tmp_path):
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def kept_for_offline(tablet, unit) -> dict:
+    """Once the worker controls the page and has kept the platform's tiles and the snapshot: what it kept."""
+    tablet.wait_for_function("navigator.serviceWorker.controller !== null", timeout=STEP_MS)
+    progress = tablet.locator("#offline-map")
+    tablet.wait_for_function("(() => { const e = document.getElementById('offline-map');"
+                             " return e.dataset.total && e.dataset.kept === e.dataset.total; })()", timeout=STEP_MS)
+    snapshot = f"/api/v1/units/{unit.pk}/snapshot"
+    tablet.wait_for_function(f"caches.open('tablet-data').then((c) => c.match('{snapshot}')).then(Boolean)",
+                             timeout=STEP_MS)
+    return {"tiles": int(progress.get_attribute("data-total")), "kept": int(progress.get_attribute("data-kept"))}
+
+
+def reload_offline(context, tablet) -> None:
+    context.set_offline(True)
+    tablet.reload()
+    expect(tablet.locator("#live-state")).to_have_attribute("data-state", "offline", timeout=STEP_MS)
+
+
+def back_online(context, tablet) -> None:
+    context.set_offline(False)
+    tablet.evaluate(f"import('{TABLET}').then((m) => {{ m.tablet.feed.retries = 0; }})")  # no need to wait out the backoff
+    expect(tablet.locator("#live-state")).to_have_attribute("data-state", "online", timeout=STEP_MS)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_tablet_reloads_offline_and_a_step_taken_offline_is_sent_on_reconnect(asgi_server, city, chromium,
+                                                                                   page_errors):
+    incident = f.IncidentFactory(zone=city.platform.zones.get(), status="dispatched", address="人民大道200号",
+                                 lat=SCENE[0], lon=SCENE[1], category="dispute", priority=2)
+    assignment = f.AssignmentFactory(incident=incident, unit=city, status="assigned")
+    context = tablet_context(chromium, POSTED)
+    tablet = logged_in_tablet(context, asgi_server, page_errors)
+    expect(tablet.locator("#live-assignment .route .turns li").first).to_be_visible(timeout=STEP_MS)
+    kept = kept_for_offline(tablet, city)
+    # What only the network would say now: were the page fetched again, it would show the new name.
+    Officer.objects.filter(user__username="tablet-officer").update(name="王警官")
+
+    reload_offline(context, tablet)
+    expect(tablet.locator(".officer-tile .big")).to_have_text("李警官")  # the page kept, not the network's
+    expect(tablet.locator("#tablet-message")).to_have_text("离线：显示本终端最后收到的信息。")
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned")
+    expect(tablet.locator("#live-assignment .address")).to_have_text("人民大道200号")
+    tablet.wait_for_function("[...document.querySelectorAll('#tablet-map canvas.basemap-tile[data-roads]')]"
+                             ".some((c) => Number(c.dataset.roads) > 0)", timeout=STEP_MS)
+    offline_map = on_tablet(tablet, "[t.map.incidentMarker !== null, t.map.routeLine !== null]")
+    tablet.locator("[data-step=acknowledged]").click()
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged")
+    queued = tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{city.pk}'))")
+    assignment.refresh_from_db()
+    still = assignment.status
+    shot(tablet, "offline-1-reloaded")
+
+    back_online(context, tablet)
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged", timeout=STEP_MS)
+    assignment.refresh_from_db()
+    shot(tablet, "offline-2-back")
+
+    assert kept["tiles"] > 100 and kept["kept"] == kept["tiles"]
+    assert offline_map == [True, True]  # the scene and the route kept from before the reload
+    assert [(e["kind"], e["status"], e["expected_version"]) for e in queued] == [("step", "acknowledged", 1)]
+    assert (still, assignment.status, assignment.acknowledged_at is not None) == ("assigned", "acknowledged", True)
+    assert on_tablet(tablet, "t.actions.length") == 0
+    assert page_errors == []
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_status_a_reply_and_a_report_taken_offline_reach_the_server_in_order(asgi_server, city, chromium,
+                                                                               page_errors, media):
+    from command.messages import message_send
+    from django.contrib.auth import get_user_model
+
+    message = message_send(sender=get_user_model().objects.get(username="wall-dispatcher"), unit=city, text="请报告位置")
+    context = tablet_context(chromium, POSTED)
+    tablet = logged_in_tablet(context, asgi_server, page_errors)
+    expect(tablet.locator("#unit-messages li.unread")).to_have_count(1)
+    tablet.wait_for_function("navigator.serviceWorker.controller !== null", timeout=STEP_MS)
+    reload_offline(context, tablet)
+
+    tablet.locator("#unit-status-controls [data-set=meal_break]").click()
+    tablet.locator("#unit-messages [data-reply-open]").click()
+    tablet.locator("#unit-messages form.reply-form textarea").fill("在人民广场，用餐中")
+    tablet.locator("#unit-messages form.reply-form [type=submit]").click()
+    form = tablet.locator("#on-view-form")
+    form.locator("select[name=category]").select_option("traffic_accident")
+    form.locator("textarea[name=description]").fill("两车追尾，无人受伤")
+    form.locator("input[name=photo]").set_input_files({"name": "crash.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
+    form.locator("[type=submit]").click()
+    expect(tablet.locator("#tablet-message")).to_have_text("上报已保存，网络恢复后自动发送。")
+    expect(tablet.locator("#unit-messages .reply.pending")).to_have_count(1)
+    queued = tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{city.pk}'))")
+    photo_kept = tablet.evaluate(f"import('/static/command/lib/tablet_photos.js').then((m) => "
+                                 f"m.keptPhoto('{queued[-1]['key']}')).then((p) => p ? p.blob.size : 0)")
+    nothing_yet = (UnitMessage.objects.filter(from_unit=True).count(), Incident.objects.count())
+    shot(tablet, "offline-3-queued")
+
+    back_online(context, tablet)
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "on_scene", timeout=STEP_MS)
+    expect(tablet.locator("#unit-messages .reply:not(.pending) .text")).to_have_text("在人民广场，用餐中")
+    shot(tablet, "offline-4-sent")
+
+    reply, incident = UnitMessage.objects.get(from_unit=True), Incident.objects.get()
+    city.refresh_from_db()
+    assert [entry["kind"] for entry in queued] == ["status", "reply", "report"]
+    assert (queued[0]["status"], queued[0]["reason"], queued[1]["message"]) == ("unavailable", "用餐", message.pk)
+    assert (photo_kept, nothing_yet) == (len(JPEG), (0, 0))
+    assert reply.sent_at < incident.received_at  # in the order taken
+    assert (reply.text, incident.origin, incident.category, incident.photos.get().size) == (
+        "在人民广场，用餐中", "on_view", "traffic_accident", len(JPEG))
+    # The meal break went first: the report then brought the crew back to work, on scene.
+    assert (city.status, city.status_reason, Assignment.objects.get().status) == ("on_scene", "", "on_scene")
+    assert on_tablet(tablet, "t.actions.length") == 0
+    assert page_errors == []
