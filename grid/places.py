@@ -88,7 +88,7 @@ SITES_DIGEST = """SELECT (SELECT id FROM grid_roadnetwork WHERE active), md5(con
     (SELECT string_agg(concat_ws('|', id, name, lon, lat), ',' ORDER BY id) FROM grid_keysite),
     (SELECT string_agg(concat_ws('|', id, name, lon, lat), ',' ORDER BY id) FROM grid_patrolpoint),
     (SELECT string_agg(concat_ws('|', id, name, updated_at), ',' ORDER BY id) FROM grid_zone),
-    (SELECT string_agg(concat_ws('|', source, name), ',' ORDER BY source) FROM grid_place WHERE network_id IS NULL)))"""
+    (SELECT string_agg(concat_ws('|', source, name, key), ',' ORDER BY source, key) FROM grid_place WHERE network_id IS NULL)))"""
 
 
 def sync_sites(*, force: bool = False) -> bool:
