@@ -1,5 +1,7 @@
 """The public services desk's settings (services/): the SMS gateway, callback surveys, booking and the
 public pages' rate limits. Star-imported by command.settings; every value from the environment, checked."""
+import re
+
 from django.core.exceptions import ImproperlyConfigured
 
 from command.env import env_bool, env_choice, env_int, env_list, env_str
@@ -33,8 +35,12 @@ SURVEY_ANSWER_WINDOW_S = env_int("SURVEY_ANSWER_WINDOW_S", 86400, minimum=10, ma
 SURVEY_LINK_DAYS = env_int("SURVEY_LINK_DAYS", 7, minimum=1, maximum=30)
 SURVEY_LOOKBACK_DAYS = env_int("SURVEY_LOOKBACK_DAYS", 3, minimum=1, maximum=60)  # older closings get none
 SURVEY_SWEEP_S = env_int("SURVEY_SWEEP_S", 60, minimum=1, maximum=3600)
-# No SMS in these local (Asia/Shanghai) hours, "HH:MM-HH:MM", may wrap midnight; empty: none.
-SURVEY_QUIET_HOURS = env_str("SURVEY_QUIET_HOURS", "21:00-08:00") or ""
+# No SMS in these local (Asia/Shanghai) hours, "HH:MM-HH:MM", may wrap midnight; "none": no quiet hours.
+SURVEY_QUIET_HOURS = env_str("SURVEY_QUIET_HOURS", "21:00-08:00")
+if SURVEY_QUIET_HOURS.lower() == "none":
+    SURVEY_QUIET_HOURS = ""
+elif not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d", SURVEY_QUIET_HOURS):
+    raise ImproperlyConfigured(f"SURVEY_QUIET_HOURS={SURVEY_QUIET_HOURS!r} must be HH:MM-HH:MM (e.g. 21:00-08:00) or none")
 # Where an SMS could endanger the caller: these categories, and calls whose description names one of
 # the keywords, go to the clerk's phone-callback queue instead.
 SURVEY_NO_SMS_CATEGORIES = env_list("SURVEY_NO_SMS_CATEGORIES", ["domestic_violence", "sexual_assault"])
