@@ -48,7 +48,7 @@ def _platform(access, value) -> Platform | None:
     return get_object_or_404(platforms, pk=int(value))
 
 
-def desk_context(access, platform) -> dict:
+def desk_context(access, platform, days: int = 7) -> dict:
     day = timezone.localdate()
     ids = {platform.pk} if platform else access.platform_ids
     queue = list(selectors.queue_of_day(ids, day))
@@ -62,7 +62,7 @@ def desk_context(access, platform) -> dict:
         "finished": [t for t in queue if t.status in (TicketStatus.DONE, TicketStatus.NO_SHOW)],
         "help": selectors.help_counts(ids, day), "figures": selectors.desk_figures(ids, day),
         "callbacks": [(survey, selectors.survey_summary(survey)) for survey in selectors.callback_queue(ids)[:50]],
-        "satisfaction": selectors.satisfaction_totals(ids), "stations": Station.objects.all(),
+        "satisfaction": selectors.satisfaction_totals(ids, days=days), "stations": Station.objects.all(),
         "outcomes": Outcome.choices, "ratings": Rating.choices, "attempt_outcomes": AttemptOutcome.choices,
         "help_kinds": HelpKind.choices, "grace_minutes": settings.DESK_NO_SHOW_GRACE_S // 60,
         "max_tries": settings.CALLBACK_MAX_TRIES,
@@ -76,7 +76,8 @@ def desk_page(request):
 
 
 def _render(request, access, platform, errors=(), status=200):
-    context = {**desk_context(access, platform), "errors": list(errors)}
+    days = selectors.period_days(request.GET.get("satisfaction_days"))
+    context = {**desk_context(access, platform, days), "errors": list(errors)}
     return render(request, "command/desk.html", context, status=status)
 
 

@@ -200,11 +200,19 @@ def _rate(row: dict) -> dict:
     return row
 
 
+PERIODS = (7, 30, 90)
+
+
+def period_days(value) -> int:
+    """A page's `?satisfaction_days=`: one of PERIODS, else a week."""
+    return int(value) if str(value) in {str(days) for days in PERIODS} else PERIODS[0]
+
+
 def satisfaction_totals(platform_ids, *, days: int = 7) -> dict:
     since = timezone.now() - timedelta(days=days)
     rows = satisfaction(platform_ids, group_by="platform", since=since)
     total = {name: sum(row[name] for row in rows) for name in ("surveys", "answered", "satisfied", "basic", "unsatisfied")}
-    return {"days": days, "since": since, "by_platform": rows, "by_category": satisfaction(platform_ids, group_by="category", since=since),
+    return {"days": days, "since": since, "periods": PERIODS, "by_platform": rows, "by_category": satisfaction(platform_ids, group_by="category", since=since),
             "by_unit": satisfaction(platform_ids, group_by="unit", since=since), "total": _rate({"key": None, "label": "", **total}),
             "open_follow_ups": follow_ups(platform_ids, open_only=True).count(),
             "callbacks_waiting": callback_queue(platform_ids).count()}

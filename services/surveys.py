@@ -74,8 +74,9 @@ def surveys_create(now: datetime) -> int:
            .exclude(caller_phone="").select_related("zone").order_by("closed_at")[:BATCH])
     due = list(due)
     opted_out = set(OptOut.objects.filter(phone__in=[i.caller_phone for i in due]).values_list("phone", flat=True))
-    made = CallbackSurvey.objects.bulk_create([_survey_for(i, now, opted_out) for i in due], ignore_conflicts=True)
-    return len(made)
+    CallbackSurvey.objects.bulk_create([_survey_for(i, now, opted_out) for i in due], ignore_conflicts=True)
+    # bulk_create returns the rows it was given, inserted or not: count those stamped by this sweep.
+    return CallbackSurvey.objects.filter(incident__in=due, created_at=now).count()
 
 
 def survey_send(survey_id: int, now: datetime) -> bool:

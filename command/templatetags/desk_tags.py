@@ -14,6 +14,7 @@ register.filter("masked", mask)
 def supervisor_services(context) -> dict:
     request = context["request"]
     platform_ids = access_of(request).platform_ids
+    days = selectors.period_days(request.GET.get("satisfaction_days"))
     return {"follow_ups": selectors.follow_ups(platform_ids).order_by("status", "-opened_at")[:50],
-            "satisfaction": selectors.satisfaction_totals(platform_ids), "csrf_token": context.get("csrf_token"),
-            "request": request}
+            "satisfaction": selectors.satisfaction_totals(platform_ids, days=days),
+            "csrf_token": context.get("csrf_token"), "request": request}

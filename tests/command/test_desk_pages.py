@@ -203,3 +203,9 @@ def test_the_survey_page_answers_once_on_a_phone(client, platform, settings, eag
 def test_the_dev_inbox_is_closed_when_switched_off(client, settings):
     settings.SMS_DEV_INBOX = False
     assert client.get("/dev/sms/").status_code == 404
+
+
+def test_satisfaction_over_a_chosen_period(client, clerk, service):
+    login(client, clerk)
+    assert "Callback satisfaction, last 30 days" in english(client, "/desk/?satisfaction_days=30").content.decode()
+    assert "Callback satisfaction, last 7 days" in english(client, "/desk/?satisfaction_days=12").content.decode()
