@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "dispatch",
     "services",
     "planning",
+    "analysis",
     "command",
     "command.simulation",
     "command.demo",
@@ -334,6 +335,11 @@ RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=
 from command.services_settings import *  # noqa: E402,F401,F403
 
 CELERY_BEAT_SCHEDULE.update(SERVICES_BEAT_SCHEDULE)  # noqa: F405
+
+# --- review and analysis (analysis/): bounds, the hot-spot grid, the briefings' schedule ---
+from command.analysis_settings import *  # noqa: E402,F401,F403
+
+CELERY_BEAT_SCHEDULE.update(ANALYSIS_BEAT_SCHEDULE)  # noqa: F405
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(SERVICES_ENUM_NAME_OVERRIDES)  # noqa: F405
 
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
