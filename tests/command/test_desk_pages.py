@@ -138,6 +138,7 @@ def test_the_supervisor_sees_and_closes_follow_ups(client, supervisor, platform,
     client.post(f"/supervisor/follow-ups/{follow_up.pk}/close/", {"note": "已向群众致歉"})
 
     assert incident.number in page and "态度差" in page and f"/api/v1/incidents/{incident.pk}/" in page
+    assert 'id="desk-figures-title"' in page and 'id="satisfaction-platform"' in page
     assert bare.status_code == 400
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.notes.count()) == ("closed", 1)
