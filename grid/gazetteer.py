@@ -26,6 +26,9 @@ from grid.geometry import distance_m
 from grid.osm import DRIVABLE
 from grid.place_names import STREET_ENDINGS, house_number, search_key
 
+# What a network's names were read with: bump it when the reading changes, and the next import (even
+# of a file already imported) reads every active network's names again.
+VERSION = 1
 STREETS = DRIVABLE | {"pedestrian", "living_street"}
 JUNCTION_MERGE_M = 150
 STOP_MERGE_M = 300
@@ -71,7 +74,7 @@ def read_gazetteer(path: Path, outline) -> tuple[list[Entry], dict]:
     counts = defaultdict(int)
     for entry in entries:
         counts[entry.kind] += 1
-    return entries, {"entries": len(entries), "by_kind": dict(sorted(counts.items())),
+    return entries, {"version": VERSION, "entries": len(entries), "by_kind": dict(sorted(counts.items())),
                      "read_s": round(time.perf_counter() - started, 2)}
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
 from grid import selectors
-from grid.gazetteer import Entry
+from grid.gazetteer import VERSION, Entry
 from grid.geometry import LocalProjection
 from grid.models import KeySite, PatrolPoint, Place, PlaceKind, RoadNetwork, Zone
 from grid.place_names import initials_of, pinyin_of, search_key
@@ -65,20 +65,26 @@ def names_said(name: str, aliases=(), *, inner_alias: bool = False) -> list[str]
     return list(keys.values())
 
 
-def gazetteer_store(*, network: RoadNetwork, entries: list[Entry]) -> int:
-    """The network's names, replacing every other network's (run inside the import's switch-over)."""
+def gazetteer_store(*, network: RoadNetwork, entries: list[Entry], counts: dict | None = None) -> int:
+    """The network's names (replacing its own, if any, and every other network's), run inside the
+    import's switch-over; `counts` (read_gazetteer's) are kept in the network's measurements."""
     Place.objects.filter(network__isnull=False).exclude(network=network).delete()
-    if not entries or Place.objects.filter(network=network).exists():
+    if not entries:
         return 0
+    Place.objects.filter(network=network).delete()
     rows = Place.objects.bulk_create([row for entry in entries for row in place_rows(entry, network=network)],
                                      batch_size=2000)
+    measurements = {**RoadNetwork.objects.get(pk=network.pk).measurements, "gazetteer": counts or {"version": VERSION}}
+    RoadNetwork.objects.filter(pk=network.pk).update(measurements=measurements)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE grid_place")  # thousands of new rows: plan the searches on them
     return len(rows)
 
 
 def has_gazetteer(network: RoadNetwork) -> bool:
-    return Place.objects.filter(network=network).exists()
+    """Whether the network's names are stored, read by this version of the gazetteer."""
+    version = (network.measurements or {}).get("gazetteer", {}).get("version")
+    return version == VERSION and Place.objects.filter(network=network).exists()
 
 
 # --- the grid's own sites ------------------------------------------------------------------------

@@ -107,21 +107,21 @@ def _save(extract, stale, final: Path, algorithm, top_speed, timings, measured, 
     return RoadNetwork.objects.create(sha256=extract.sha256, **fields)
 
 
-def _gazetteer(network: RoadNetwork, extract: Extract, progress) -> list[Entry]:
+def _gazetteer(network: RoadNetwork, extract: Extract, progress) -> tuple[list[Entry], dict]:
     """The names of the extract's served area (address lookup), read before the switch-over's
-    transaction (slow I/O); none when the network has them already."""
+    transaction (slow I/O); none when the network has them, read by this version, already."""
     if has_gazetteer(network):
-        return []
+        return [], {}
     entries, counts = read_gazetteer(extract.path, shape(network.outline))
     kinds = ", ".join(f"{n} {kind}" for kind, n in counts["by_kind"].items())
     progress(f"  gazetteer: {counts['entries']} names ({kinds}) read in {counts['read_s']} s")
-    return entries
+    return entries, counts
 
 
 @transaction.atomic
-def _activate(network: RoadNetwork, places: list[Entry]) -> None:
+def _activate(network: RoadNetwork, places: tuple[list[Entry], dict]) -> None:
     """The network, its served area and its names switched in together."""
-    gazetteer_store(network=network, entries=places)
+    gazetteer_store(network=network, entries=places[0], counts=places[1])
     RoadNetwork.objects.exclude(pk=network.pk).filter(active=True).update(active=False)
     RoadNetwork.objects.filter(pk=network.pk).update(active=True)
     ServedArea.objects.update_or_create(pk=1, defaults={

@@ -7,6 +7,7 @@ from grid.gazetteer import Entry
 from grid.models import Place, RoadNetwork
 from grid.place_search import search_places
 from grid.places import gazetteer_store, reverse_lookup, sync_sites
+from grid.roads import road_network_import
 from tests import factories as f
 from tests.places import PEOPLES_SQUARE
 
@@ -34,6 +35,18 @@ def test_the_import_stored_the_extracts_names(demo_network):
     # 816 streets and 2,353 junctions, and a name without its parenthesis: "复兴东路隧道 (上层)" is also said
     # "复兴东路隧道" (two streets, two of the junctions they make).
     assert kinds == {"street": 818, "junction": 2355, "bus_stop": 830, "station": 1}
+    demo_network.refresh_from_db()
+    counts = demo_network.measurements["gazetteer"]
+    assert {key: counts[key] for key in ("version", "entries", "by_kind")} == {
+        "version": 1, "entries": 4000, "by_kind": {"bus_stop": 830, "junction": 2353, "station": 1, "street": 816}}
+
+
+def test_names_read_by_an_older_gazetteer_are_read_again_at_the_next_import(demo_network, settings):
+    RoadNetwork.objects.filter(pk=demo_network.pk).update(measurements={**demo_network.measurements, "gazetteer": {}})
+    Place.objects.filter(network=demo_network, kind="street").delete()
+    road_network_import(path=settings.ROAD_NETWORK, progress=lambda line: None)
+    assert Place.objects.filter(network=demo_network, kind="street").count() == 818
+    assert RoadNetwork.objects.get(pk=demo_network.pk).measurements["gazetteer"]["version"] == 1
 
 
 @pytest.mark.parametrize("said", [
