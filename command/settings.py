@@ -331,6 +331,33 @@ DISPATCH_RANKING = env_choice("DISPATCH_RANKING", "pruned", ("pruned", "full_tab
 RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=0, maximum=20)
 
 
+# --- deployment planning (planning/): plans per band, live move-up ---
+# The history a band's demand is read from, and the least of it trusted over the call model.
+PLANNING_HISTORY_DAYS = env_int("PLANNING_HISTORY_DAYS", 28, minimum=1, maximum=366)
+PLANNING_MIN_HISTORY_CALLS = env_int("PLANNING_MIN_HISTORY_CALLS", 50, minimum=1, maximum=100_000)
+# The call model standing in for missing history (the planner does not import the command centre).
+PLANNING_CALL_MODEL = env_str("PLANNING_CALL_MODEL", "command.simulation.expected.call_model_demand")
+# HiGHS's limit for a band's plan; past it the best plan found is reported with its gap, not as optimal.
+PLANNING_TIME_LIMIT_S = env_float("PLANNING_TIME_LIMIT_S", 120.0, minimum=1.0, maximum=3600.0)
+# The goals the plan's report holds a placement to, and the extra crews it would take to meet them.
+PLANNING_GOAL_OVERALL = env_float("PLANNING_GOAL_OVERALL", 0.95, minimum=0.0, maximum=1.0)
+PLANNING_GOAL_KEY_SITES = env_float("PLANNING_GOAL_KEY_SITES", 0.90, minimum=0.0, maximum=1.0)
+# Live move-up: at most this many moves suggested at once, each worth at least this share of the
+# band's demand in expected coverage; a unit ordered to move must be there within its drive time
+# times the factor, plus the grace.
+MOVEUP_MAX_MOVES = env_int("MOVEUP_MAX_MOVES", 3, minimum=1, maximum=20)
+MOVEUP_MIN_GAIN = env_float("MOVEUP_MIN_GAIN", 0.005, minimum=0.0, maximum=1.0)
+MOVEUP_MAX_DRIVE_S = env_float("MOVEUP_MAX_DRIVE_S", 600.0, minimum=60.0, maximum=3600.0)
+MOVEUP_DUE_FACTOR = env_float("MOVEUP_DUE_FACTOR", 2.0, minimum=1.0, maximum=10.0)
+MOVEUP_DUE_GRACE_S = env_float("MOVEUP_DUE_GRACE_S", 120.0, minimum=0.0, maximum=3600.0)
+MOVEUP_ARRIVAL_M = env_float("MOVEUP_ARRIVAL_M", 100.0, minimum=10.0, maximum=1000.0)
+CELERY_BEAT_SCHEDULE.update({
+    # a unit's status change is answered within this period plus the computation (issue 17: 2 s)
+    "planning-move-up": {"task": "planning.tasks.move_up_task", "schedule": 1.0, "options": {"expires": 1.0}},
+    # platform moves of accepted plans, due at their band's start
+    "planning-moves-due": {"task": "planning.tasks.planned_moves_task", "schedule": 10.0, "options": {"expires": 10.0}},
+})
+
 # --- the public services desk (services/): SMS gateway, surveys, booking ---
 from command.services_settings import *  # noqa: E402,F401,F403
 

@@ -19,6 +19,7 @@ api_urlpatterns = [
     path("", include("platforms.urls")),
     path("", include("dispatch.urls")),
     path("", include("services.urls")),
+    path("", include("planning.urls")),
     path("", include("analysis.urls")),
     path("console/snapshot", api.ConsoleSnapshotView.as_view(), name="console-snapshot"),
     path("units/<int:unit_id>/snapshot", api.UnitSnapshotView.as_view(), name="unit-snapshot"),

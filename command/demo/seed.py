@@ -12,7 +12,7 @@ from django.utils import timezone
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
-from command.demo import city, services_seed, staffing
+from command.demo import city, services_seed, staffing, stands
 from command.models import Membership
 from common.roles import Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
@@ -53,6 +53,7 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
     with transaction.atomic():
         _seed_space()
         platforms = _seed_resources()
+        stands.seed_stands()  # where each mobile platform may stand (planning.Stand)
         units = _seed_rosters(platforms, now, days_before, days_after)
         _bring_units_on_duty(now)
         _seed_services(platforms)

@@ -38,7 +38,9 @@ class Deployment(Covering):
     def __init__(self, instance: Instance, *, busy: float = 0.0, within: float | None = None, groups=None,
                  budgets=None, share=None, cost=None, levels: int | None = None):
         """groups: {site id: group name}; budgets: {name: (site ids, least, most)}; share:
-        [(site id, point id, fraction)] (pairs not listed: 1); cost: {site id: objective per unit}."""
+        [(site id, point id, presence)] (pairs not listed: 1), the units one unit at the site puts
+        within reach of the point: a share of its time, or more than one (a stand where a reserve
+        waits with the truck); cost: {site id: objective per unit}."""
         super().__init__(instance, within=within)
         if not 0 <= busy < 1:
             raise ValueError(f"the busy fraction must be at least 0 and less than 1, not {busy!r}")
@@ -238,8 +240,8 @@ def _shares(instance: Instance, share, index: dict, cover_point, cover_site) -> 
     for site, point, fraction in share:
         if site not in index or point not in points:
             raise ValueError(f"a share names {site!r} to {point!r}, not a site and a point of the instance")
-        if not 0 <= fraction <= 1:
-            raise ValueError(f"the share of {site!r} to {point!r} must be from 0 to 1, not {fraction}")
+        if not (math.isfinite(fraction) and fraction >= 0):
+            raise ValueError(f"the share of {site!r} to {point!r} must be a number of at least 0, not {fraction}")
         given[points[point] * sites + index[site]] = fraction
     keys = cover_point * sites + cover_site
     return np.array([given.get(int(key), 1.0) for key in keys], dtype=np.float64)

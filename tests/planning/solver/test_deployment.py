@@ -65,6 +65,12 @@ def test_a_route_patrolled_half_the_time_counts_half_a_unit():
     assert (both.sites, both.objective) == (("s0", "s1"), 2.5)
 
 
+def test_a_stand_with_a_reserve_beside_the_truck_counts_as_more_than_one_unit():
+    result = run(Deployment(instance([[10, 10]], [1], [60]), busy=0.5, share=[("s0", "p0", 2.0)],
+                            groups={"s0": "P01", "s1": "P01"}))
+    assert (result.sites, result.objective) == (("s0",), 0.75)
+
+
 def test_each_group_stands_at_exactly_one_of_its_sites_even_where_it_adds_nothing():
     result = run(Deployment(instance([[10, 99, 99]], [1], [60]), groups={"s1": "P02", "s2": "P02"},
                             budgets={"crews": (("s0",), 0, 1)}))
@@ -83,7 +89,7 @@ def test_a_move_is_made_only_where_it_buys_more_than_it_costs():
     ({"groups": {"s9": "P01"}}, "group 'P01' names site 's9', which is not in the instance"),
     ({"budgets": {"crews": (("s0",), 2, 1)}}, "budget 'crews': needs 0 <= least <= most, finite (not 2, 1)"),
     ({"budgets": {"crews": (("s0",), 2, 2)}}, "budget 'crews': its sites hold 1 units, fewer than 2"),
-    ({"share": [("s0", "p0", 1.5)]}, "the share of 's0' to 'p0' must be from 0 to 1, not 1.5"),
+    ({"share": [("s0", "p0", -0.5)]}, "the share of 's0' to 'p0' must be a number of at least 0, not -0.5"),
     ({"cost": {"s0": -1}}, "site 's0': the cost must be a number of at least 0, not -1"),
     ({"busy": 1.0}, "the busy fraction must be at least 0 and less than 1, not 1.0"),
 ])

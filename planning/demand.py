@@ -1,0 +1,203 @@
+"""Demand by cell for a band: the incident history of the band's hours (or, where there is too
+little history, the simulator's call model), weighted by priority, each cell with its target.
+
+Cells are fixed squares on the road network, one lattice per response class: 100 m inside key
+sites (their 60 s target is met only a few hundred metres away, so coarser cells would blur it),
+250 m in the city centre (180 s), 400 m elsewhere (300 s). A cell stands at its centre's nearest
+road point and keeps its key between runs, so travel times to it stay cached (`matrix`). The set
+of cells, the universe, depends only on the road network and the zones and key sites."""
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from shapely.geometry import shape
+
+from dispatch.models import Incident, IncidentStatus, Origin
+from grid import geometry, selectors
+from grid.models import KeySite, Zone
+from planning.places import Lattice, on_road
+
+CELL_M = {60: 100.0, 180: 250.0, 300: 400.0}
+# How much a call of each priority counts in the plan's objective: the urgent ones more.
+PRIORITY_WEIGHT = {1: 2.0, 2: 1.5, 3: 1.0, 4: 0.5}
+HISTORY = "history"
+CALL_MODEL = "call_model"
+
+
+@dataclass(frozen=True)
+class Cell:
+    id: str
+    lon: float
+    lat: float
+    target_s: int
+    zone_id: int | None
+    key_site_id: int | None
+
+
+@dataclass
+class Demand:
+    """Cells with demand in the band: expected calls per occurrence of the band and their weight."""
+
+    cells: list
+    calls: np.ndarray
+    weights: np.ndarray
+    source: str
+    days: int
+    incidents: int
+
+    def share(self, target_s: int | None = None) -> float:
+        inside = self.mask(target_s)
+        return float(self.calls[inside].sum())
+
+    def mask(self, target_s: int | None) -> np.ndarray:
+        if target_s is None:
+            return np.ones(len(self.cells), dtype=bool)
+        return np.array([c.target_s == target_s for c in self.cells], dtype=bool)
+
+
+# --- the universe of cells --------------------------------------------------------------------
+
+_universe = {"signature": None, "cells": None}
+
+
+def universe() -> list[Cell]:
+    """Every cell of the served area with a road, by class; computed once per network and geometry."""
+    network = selectors.active_road_network()
+    signature = (network.pk if network else None, *_geometry_signature())
+    if _universe["signature"] != signature:
+        _universe.update(cells=_cells(), signature=signature)
+    return _universe["cells"]
+
+
+def _geometry_signature() -> tuple:
+    zones = Zone.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    sites = KeySite.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    return zones["n"], zones["t"], sites["n"], sites["t"]
+
+
+def columns(cells: list[Cell]) -> np.ndarray:
+    """Where the cells stand in the universe's order (the travel-time matrix's columns)."""
+    index = {c.id: n for n, c in enumerate(universe())}
+    return np.array([index[c.id] for c in cells], dtype=np.int64)
+
+
+def universe_digest(cells: list[Cell]) -> str:
+    return hashlib.sha256("|".join(f"{c.id}@{c.lon},{c.lat}" for c in cells).encode()).hexdigest()[:16]
+
+
+def _cells() -> list[Cell]:
+    found = {}
+    sites = [shape(s.polygon) if s.polygon else geometry.circle(s.lon, s.lat, s.radius_m) for s in KeySite.objects.all()]
+    centre = [shape(z.polygon) for z in Zone.objects.filter(response_class="city_centre")]
+    every = [shape(z.polygon) for z in Zone.objects.all()] or [selectors.served_area()]
+    for target, regions in ((60, sites), (180, centre), (300, every)):
+        lattice = Lattice(CELL_M[target])
+        for region in regions:
+            for key in _keys_over(lattice, region.bounds):
+                cell = _cell(lattice, key, target, region)
+                if cell is not None:
+                    found.setdefault(cell.id, cell)
+    return sorted(found.values(), key=lambda c: c.id)
+
+
+def _keys_over(lattice: Lattice, bounds) -> list:
+    low, high = lattice.cell(bounds[0], bounds[1]), lattice.cell(bounds[2], bounds[3])
+    return [(i, j) for i in range(low[0], high[0] + 1) for j in range(low[1], high[1] + 1)]
+
+
+def _cell(lattice: Lattice, key, target: int, region) -> Cell | None:
+    lon, lat = lattice.centre(key)
+    if not region.buffer(lattice.d_lat / 2).contains(shape({"type": "Point", "coordinates": (lon, lat)})):
+        return None
+    road = on_road(lon, lat)
+    if road is None or not selectors.served_area_contains(*road):
+        return None
+    where = selectors.locate(*road)
+    if where.target_s != target:
+        return None
+    return Cell(f"c{target}:{key[0]}:{key[1]}", road[0], road[1], target, where.zone_id, where.key_site_id)
+
+
+# --- demand of a band ---------------------------------------------------------------------------
+
+def band_demand(*, starts_at, ends_at, zone_ids=None, now=None) -> Demand:
+    """Calls in the band's hours over the last PLANNING_HISTORY_DAYS days, by cell; the call model's
+    where the history holds fewer than PLANNING_MIN_HISTORY_CALLS of them. `zone_ids`: only cells
+    of these zones (a district's plan)."""
+    now = now or timezone.now()
+    days = settings.PLANNING_HISTORY_DAYS
+    samples = list(_history(starts_at, ends_at, now, days))
+    source, incidents = HISTORY, len(samples)
+    days = _days_of_history(now, days)
+    if incidents < settings.PLANNING_MIN_HISTORY_CALLS:
+        samples, source, days = _call_model(starts_at, ends_at), CALL_MODEL, 1
+    return _binned(samples, zone_ids, source=source, days=days, incidents=incidents)
+
+
+def _history(starts_at, ends_at, now, days: int):
+    """(lon, lat, target_s, priority, 1 call) of each call received within the band's local hours on
+    the days before; cancelled calls (duplicates, false alarms) are left out."""
+    local_start = timezone.localtime(starts_at)
+    first_minute = local_start.hour * 60 + local_start.minute
+    length = (ends_at - starts_at).total_seconds() / 60
+    rows = (Incident.objects.filter(received_at__gte=now - timedelta(days=days), received_at__lt=now, origin=Origin.CALL)
+            .exclude(status=IncidentStatus.CANCELLED).values_list("received_at", "lon", "lat", "target_s", "priority"))
+    for received, lon, lat, target, priority in rows.iterator(chunk_size=2000):
+        local = timezone.localtime(received)
+        if (local.hour * 60 + local.minute - first_minute) % 1440 < length:
+            yield lon, lat, target, priority, 1.0
+
+
+def _days_of_history(now, days: int) -> int:
+    """The days the history spans, at most `days` (a young system has fewer)."""
+    first = (Incident.objects.filter(received_at__gte=now - timedelta(days=days), origin=Origin.CALL)
+             .order_by("received_at").values_list("received_at", flat=True).first())
+    return max(1, min(days, math.ceil((now - first).total_seconds() / 86400))) if first else days
+
+
+def _call_model(starts_at, ends_at) -> list:
+    """The simulator's call model for the band's hours (`PLANNING_CALL_MODEL`, a dotted path: the
+    planner does not import the command centre, which sits above it)."""
+    model = import_string(settings.PLANNING_CALL_MODEL)
+    local = timezone.localtime(starts_at)
+    hours = (ends_at - starts_at).total_seconds() / 3600
+    return model(start_hour=local.hour + local.minute / 60, hours=hours)
+
+
+def _binned(samples: list, zone_ids, *, source: str, days: int, incidents: int) -> Demand:
+    cells = universe()
+    if zone_ids is not None:
+        zone_ids = set(zone_ids)
+        cells = [c for c in cells if c.zone_id in zone_ids]
+    calls, weights = np.zeros(len(cells)), np.zeros(len(cells))
+    for target in CELL_M:
+        mine = [n for n, c in enumerate(cells) if c.target_s == target]
+        rows = [s for s in samples if s[2] == target]
+        if not mine or not rows:
+            continue
+        nearest = _nearest(np.array([(cells[n].lon, cells[n].lat) for n in mine]), np.array([r[:2] for r in rows]))
+        for row, n in zip(rows, nearest):
+            if n is None:
+                continue
+            calls[mine[n]] += row[4] / days
+            weights[mine[n]] += row[4] * PRIORITY_WEIGHT.get(row[3], 1.0) / days
+    keep = calls > 0
+    return Demand([c for c, k in zip(cells, keep) if k], calls[keep], weights[keep], source, days, incidents)
+
+
+def _nearest(cells: np.ndarray, points: np.ndarray, limit_m: float = 600.0) -> list:
+    """Each point's nearest cell (by its road point), None beyond `limit_m` (outside the scope)."""
+    scale = np.array([math.cos(math.radians(float(cells[:, 1].mean()))), 1.0]) * 111_195.0
+    found = []
+    for start in range(0, len(points), 2000):
+        chunk = points[start:start + 2000]
+        d = np.linalg.norm((chunk[:, None, :] - cells[None, :, :]) * scale, axis=2)
+        best = d.argmin(axis=1)
+        found += [int(b) if d[i, b] <= limit_m else None for i, b in enumerate(best)]
+    return found
