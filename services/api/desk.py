@@ -3,6 +3,7 @@ queue tickets, help given, the day's figures and the queue display. A clerk acts
 desk; a supervisor reads theirs (and keeps the catalogue); officers and dispatchers see none of it."""
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -17,7 +18,7 @@ from common.scoping import scoped
 from platforms.models import Platform
 from services import catalogue, desk, selectors
 from services.api import serializers as s
-from services.models import Appointment, HelpGiven, OpeningHours, ServiceOffer, ServiceType, Slot, Station, Ticket
+from services.models import Appointment, DeskEvent, HelpGiven, OpeningHours, ServiceOffer, ServiceType, Slot, Station, Ticket
 
 ADMIN, SUPERVISOR, CLERK = Role.ADMINISTRATOR, Role.SUPERVISOR, Role.CLERK
 DESK = roles(ADMIN, CLERK, read=(SUPERVISOR,))
@@ -105,6 +106,14 @@ class AppointmentViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveMode
     permission_classes = [DESK]
     filterset_fields = {"platform": ["exact"], "status": ["exact"], "starts_at": ["gte", "lt"]}
 
+    @extend_schema(responses=s.DeskEventSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request, pk=None):
+        """The booking's timeline and its ticket's, oldest step first, with who and when."""
+        appointment = self.get_object()
+        events = DeskEvent.objects.filter(Q(appointment=appointment) | Q(ticket__appointment=appointment))
+        return Response(s.DeskEventSerializer(events.order_by("at", "id"), many=True).data)
+
     @extend_schema(request=None, responses={201: s.TicketSerializer})
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
@@ -134,6 +143,12 @@ class TicketViewSet(ScopedMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         ticket = desk.ticket_issue(actor=request.user, platform=platform_in_scope(request, data["platform"]),
                                    service_type=_service(data["service_type"]))
         return Response(self.get_serializer(ticket).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.DeskEventSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def events(self, request, pk=None):
+        """The ticket's timeline, oldest step first, with who and when."""
+        return Response(s.DeskEventSerializer(self.get_object().events.order_by("at", "id"), many=True).data)
 
     @extend_schema(request=s.TicketCallNextSerializer, responses={200: s.TicketSerializer, 204: None})
     @action(detail=False, methods=["post"], url_path="call-next")

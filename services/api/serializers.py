@@ -9,6 +9,7 @@ from services.models import (
     Appointment,
     AttemptOutcome,
     CallbackSurvey,
+    DeskEvent,
     FollowUp,
     FollowUpNote,
     HelpGiven,
@@ -93,6 +94,15 @@ class TicketSerializer(serializers.ModelSerializer):
         model = Ticket
         fields = ["id", "platform", "service_type", "appointment", "day", "number", "status", "counter", "issued_at",
                   "called_at", "serving_at", "completed_at", "outcome", "station", "note", "waited_s"]
+        read_only_fields = fields
+
+
+class DeskEventSerializer(serializers.ModelSerializer):
+    data = serializers.DictField(read_only=True)
+
+    class Meta:
+        model = DeskEvent
+        fields = ["id", "kind", "at", "actor", "appointment", "ticket", "data"]
         read_only_fields = fields
 
 
