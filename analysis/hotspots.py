@@ -128,7 +128,7 @@ def analyse(*, period: Period, scope, category: str | None = None, band: Band = 
 def _cell_row(cell: str, count: int, heat: float, gi: dict) -> dict:
     lat, lon = h3.cell_to_latlng(cell)
     return {"cell": cell, "lon": round(lon, 6), "lat": round(lat, 6), "incidents": count, "density": heat, **gi,
-            "class": significance(gi["z"], gi["p_norm"])}
+            "class": significance(gi["z"], gi["p_norm"]), "boundary": cell_polygon(cell)}
 
 
 def emerging(*, period: Period, cells, category, band: Band, resolution: int) -> list[dict]:
@@ -148,6 +148,7 @@ def emerging(*, period: Period, cells, category, band: Band, resolution: int) ->
         if trend:
             lat, lon = h3.cell_to_latlng(cell)
             found.append({"cell": cell, "lon": round(lon, 6), "lat": round(lat, 6), "trend": trend,
+                          "boundary": cell_polygon(cell),
                           "last_week": now_counts.get(cell, 0), "weekly_before": round(old_counts.get(cell, 0) / 4, 2),
                           "z": now_gi[cell]["z"], "p_norm": now_gi[cell]["p_norm"]})
     order = {"new": 0, "intensifying": 1, "persistent": 2, "diminishing": 3}

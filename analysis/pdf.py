@@ -62,7 +62,7 @@ def _table(rows, font, widths=None) -> Table:
 
 
 def _totals(figures, styles, font) -> list:
-    head = [_("Figure"), _("This period"), _("Previous period"), _("Change (环比)"), _("Last year"), _("Change (同比)")]
+    head = [_("Figure"), _("This period"), _("Previous period"), _("vs previous"), _("Last year"), _("vs last year")]
     names = (("incidents", _("Incidents")), ("cancelled", _("Cancelled")), ("on_view", _("Found on patrol")))
     rows = [head] + [[label, t["value"], t["previous"], _pct(t["pop_pct"]), t["last_year"], _pct(t["yoy_pct"])]
                      for key, label in names for t in [figures["totals"][key]]]

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from command import api, broadcast_api, on_view_api, roster_views, views
 from common.rest import AnyRole
 from command import desk_views, public_views
+from command import analysis_views
 from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
@@ -19,6 +20,7 @@ api_urlpatterns = [
     path("", include("platforms.urls")),
     path("", include("dispatch.urls")),
     path("", include("services.urls")),
+    path("", include("analysis.urls")),
     path("", include("planning.urls")),
     path("", include("analysis.urls")),
     path("console/snapshot", api.ConsoleSnapshotView.as_view(), name="console-snapshot"),
@@ -54,6 +56,14 @@ urlpatterns = [
     path("supervisor/roster/<int:period_id>.ics", roster_views.roster_ics, name="supervisor-roster-ics"),
     path("supervisor/coverage/", roster_views.coverage, name="supervisor-coverage"),
     path("supervisor/what-if/", views.supervisor_what_if, name="supervisor-what-if"),
+    # Review and analysis (研判): command/analysis_views.py, the API in analysis/api.py.
+    path("analysis/search/", analysis_views.search, name="review-search"),
+    path("analysis/incidents/<int:incident_id>/", analysis_views.incident_trace, name="review-trace"),
+    path("analysis/tracks/", analysis_views.track_playback, name="review-tracks"),
+    path("analysis/briefings/", analysis_views.briefings, name="review-briefings"),
+    path("analysis/briefings/<int:briefing_id>/", analysis_views.briefing, name="review-briefing"),
+    path("analysis/hotspots/", analysis_views.hotspots, name="review-hotspots"),
+    path("analysis/hotspot-patrols/<int:patrol_id>/", analysis_views.hotspot_patrol, name="review-hotspot-patrol"),
     # The services desk (command/desk_views.py) and the public's pages (command/public_views.py).
     path("desk/", desk_views.desk_page, name="desk"),
     path("desk/display/", desk_views.queue_display, name="desk-queue-display"),

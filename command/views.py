@@ -22,6 +22,7 @@ LANDING = {
     Role.OFFICER: "tablet",
     Role.CLERK: "desk",
     Role.ADMINISTRATOR: "admin:index",
+    Role.LEADERSHIP: "review-briefings",
 }
 
 

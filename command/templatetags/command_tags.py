@@ -17,14 +17,19 @@ TABLET = ("tablet", _("Tablet"))
 DESK = ("desk", _("Service desk"))
 ADMIN = ("admin:index", _("Administration"))
 API_DOCS = ("api-docs", _("API"))
+SEARCH = ("review-search", _("Search"))
+BRIEFINGS = ("review-briefings", _("Briefings"))
+HOT_SPOTS = ("review-hotspots", _("Hot spots"))
+REVIEW = (SEARCH, BRIEFINGS, HOT_SPOTS)
 
 # Mirrors what command.views lets each role open, so nobody is shown a link that answers 403.
 NAV = {
-    Role.DISPATCHER: (CONSOLE, API_DOCS),
-    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, API_DOCS),
+    Role.DISPATCHER: (CONSOLE, *REVIEW, API_DOCS),
+    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, *REVIEW, API_DOCS),
     Role.OFFICER: (TABLET,),
     Role.CLERK: (DESK,),
-    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, ADMIN, API_DOCS),
+    Role.LEADERSHIP: REVIEW,
+    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, *REVIEW, ADMIN, API_DOCS),
 }
 
 

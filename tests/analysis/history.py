@@ -17,8 +17,8 @@ def local(*args) -> datetime:
 
 
 class City:
-    def __init__(self):
-        self.centre_platform = f.PlatformFactory(code="P01", name="人民广场平台")
+    def __init__(self, platform=None):
+        self.centre_platform = platform or f.PlatformFactory(code="P01", name="人民广场平台")
         self.other_platform = f.PlatformFactory(code="P02", name="外滩平台", district=self.centre_platform.district)
         self.centre = f.ZoneFactory(code="Z01", platform=self.centre_platform, response_class=ResponseClass.CITY_CENTRE,
                                     polygon=f.square(121.4737, 31.2304, 0.004))
@@ -43,8 +43,8 @@ class City:
         return incident
 
 
-def hand_built_history() -> City:
-    city = City()
+def hand_built_history(platform=None) -> City:
+    city = City(platform)
     # The week: 3 criminal calls in the centre (100, 150, 200 s against 180 s), 2 disputes elsewhere
     # (250 s, and 320 s reported far from the scene, against 300 s), a traffic accident cancelled.
     for minute, response in ((5, 100), (15, 150), (25, 200)):

@@ -19,6 +19,7 @@ LANDING = {
     "officer": "/tablet/",
     "clerk": "/desk/",
     "administrator": "/admin/",
+    "leadership": "/analysis/briefings/",
 }
 
 # What each landing page shows the persona from conftest (in Chinese, the default language).
@@ -28,6 +29,7 @@ LANDING_SHOWS = {
     "officer": ["李警官", "人广01", "暂无任务"],
     "clerk": ["今日预约", "服务事项"],
     "administrator": ["交巡融合指挥 系统管理"],
+    "leadership": ["研判简报", "热点"],
 }
 
 # What each role may open: 200 for its own page(s), 403 for the rest.
@@ -37,6 +39,7 @@ MATRIX = {
     "officer": {"/console/": 403, "/tablet/": 200, "/supervisor/": 403, "/desk/": 403},
     "clerk": {"/console/": 403, "/tablet/": 403, "/supervisor/": 403, "/desk/": 200},
     "administrator": {"/console/": 200, "/tablet/": 403, "/supervisor/": 200, "/desk/": 200},
+    "leadership": {"/console/": 403, "/tablet/": 403, "/supervisor/": 403, "/desk/": 403},
     "outsider": {"/console/": 403, "/tablet/": 403, "/supervisor/": 403, "/desk/": 403},
 }
 
