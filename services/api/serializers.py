@@ -1,5 +1,6 @@
 """The services desk as JSON, and the inputs that change it. Phones leave masked (`phone_masked`);
 the full number only from a reveal endpoint, which records the reading."""
+from django.urls import NoReverseMatch, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -198,7 +199,7 @@ class FollowUpNoteSerializer(serializers.ModelSerializer):
 class FollowUpSerializer(serializers.ModelSerializer):
     survey = CallbackSurveySerializer(read_only=True)
     notes = FollowUpNoteSerializer(many=True, read_only=True)
-    incident_url = serializers.SerializerMethodField(help_text="The incident's REST detail (its trace page is to come).")
+    incident_url = serializers.SerializerMethodField(help_text="The incident's trace page, or its REST detail where there is none.")
 
     class Meta:
         model = FollowUp
@@ -207,7 +208,10 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_incident_url(self, follow_up) -> str:
-        return f"/api/v1/incidents/{follow_up.survey.incident_id}/"
+        try:
+            return reverse("review-trace", args=(follow_up.survey.incident_id,))
+        except NoReverseMatch:
+            return f"/api/v1/incidents/{follow_up.survey.incident_id}/"
 
 
 class FollowUpNoteInputSerializer(serializers.Serializer):

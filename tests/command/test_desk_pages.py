@@ -137,7 +137,8 @@ def test_the_supervisor_sees_and_closes_follow_ups(client, supervisor, platform,
     client.post(f"/supervisor/follow-ups/{follow_up.pk}/note/", {"text": "已约谈民警"})
     client.post(f"/supervisor/follow-ups/{follow_up.pk}/close/", {"note": "已向群众致歉"})
 
-    assert incident.number in page and "态度差" in page and f"/api/v1/incidents/{incident.pk}/" in page
+    assert incident.number in page and "态度差" in page
+    assert f"/analysis/incidents/{incident.pk}/" in page or f"/api/v1/incidents/{incident.pk}/" in page  # trace, or REST
     assert 'id="desk-figures-title"' in page and 'id="satisfaction-platform"' in page
     assert bare.status_code == 400
     follow_up.refresh_from_db()
