@@ -88,12 +88,12 @@ def _booking_post(request):
 
 @login_not_required
 def booking_manage(request, token: str):
+    if not allowed(request):
+        return _too_many(request, request.path)
     appointment = selectors.booking_by_token(token)
     if appointment is None:
         raise Http404(_("No booking behind this link."))
     if request.method == "POST":
-        if not allowed(request):
-            return _too_many(request, request.path)
         try:
             if request.POST.get("action") == "cancel":
                 booking.booking_cancel(token=token)
@@ -119,14 +119,14 @@ def _manage_context(request, appointment) -> dict:
 @login_not_required
 def survey_page(request, token: str):
     back = request.path
+    if not allowed(request):  # GETs too: guessing links costs the guesser's quota
+        return _too_many(request, back)
     try:
         survey = surveys.survey_by_token(token)
     except ValidationError as error:
         return _refused(request, error, "")
     if request.method != "POST":
         return render(request, "services/survey.html", {"survey": selectors.survey_public(survey), "ratings": Rating.choices})
-    if not allowed(request):
-        return _too_many(request, back)
     post = request.POST
     try:
         surveys.survey_answer(token=token, speed=post.get("speed", ""), attitude=post.get("attitude", ""),

@@ -211,3 +211,9 @@ def test_satisfaction_over_a_chosen_period(client, clerk, service):
     login(client, clerk)
     assert "Callback satisfaction, last 30 days" in english(client, "/desk/?satisfaction_days=30").content.decode()
     assert "Callback satisfaction, last 7 days" in english(client, "/desk/?satisfaction_days=12").content.decode()
+
+
+def test_guessing_survey_links_runs_out_of_quota(client, settings):
+    settings.PUBLIC_RATE_PER_ADDRESS = "3/hour"
+    codes = [client.get(f"/s/GUESS00{n}").status_code for n in range(4)]
+    assert codes == [404, 404, 404, 429]
