@@ -45,6 +45,7 @@ DEMO_USERS = [
     ("district_supervisor", Role.SUPERVISOR, {"district": "HP"}),
     ("clerk", Role.CLERK, {"platform": "P01"}),
     ("officer", Role.OFFICER, {}),
+    ("leader", Role.LEADERSHIP, {}),
 ]
 
 

@@ -32,7 +32,8 @@ def demo():
     embedded._ensure_database(admin_url, "demo_smoke")
     port = embedded.free_port()
     env = {**os.environ, "DATABASE_URL": with_database(os.environ["DATABASE_URL"], "demo_smoke"),
-           "REDIS_URL": re.sub(r"/\d+$", "/3", os.environ["REDIS_URL"])}
+           "REDIS_URL": re.sub(r"/\d+$", "/3", os.environ["REDIS_URL"]),
+           "DEMO_HISTORY_DAYS": "0"}  # the live loop's smoke tests need no past (seed_history has its own tests)
     log = open(BASE_DIR / ".local" / "demo-smoke.log", "w")
     process = subprocess.Popen([sys.executable, "manage.py", "demo", "--port", str(port), "--run-for", "600"],
                                cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

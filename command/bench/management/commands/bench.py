@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode."
+    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode, reports."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
         geocode = sub.add_parser("geocode", help="address lookups (junctions, places, pinyin, typos) against an ILIKE scan")
         geocode.add_argument("--repeat", type=int, default=20, help="rounds over the fixed list of queries")
-        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode):
+        reports = sub.add_parser("reports", help="a month's briefing from the rollups against raw rows, hot spots, search")
+        reports.add_argument("--repeat", type=int, default=20, help="runs of the briefing on each path")
+        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode, reports):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -76,7 +78,19 @@ class Command(BaseCommand):
             result = self._fanout(options)
         elif what == "geocode":
             result = self._geocode(options)
+        elif what == "reports":
+            result = self._reports(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
+
+    def _reports(self, options) -> dict:
+        from command.bench import reports
+
+        if not 1 <= options["repeat"] <= 1000:
+            raise CommandError("--repeat must be 1-1000")
+        try:
+            return reports.run(repeat=options["repeat"])
+        except ValueError as error:
+            raise CommandError(str(error)) from None
 
     def _dispatch(self, options) -> dict:
         from command.bench import dispatch

@@ -23,16 +23,33 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="shanghai110")
         parser.add_argument("--run-for", type=float, default=None, help="stop after this many seconds (smoke tests)")
         parser.add_argument("--no-simulator", action="store_true", help="do not start the live simulator")
+        parser.add_argument("--history-days", type=int, default=int(os.environ.get("DEMO_HISTORY_DAYS", "400")),
+                            help="days of history seeded in the background once (manage.py seed_history); 0: none")
 
-    def handle(self, *args, host, port, password, run_for, no_simulator=False, **options):
+    def handle(self, *args, host, port, password, run_for, no_simulator=False, history_days=0, **options):
         if settings.PRODUCTION:
             raise CommandError("`demo` seeds known passwords: it runs only in development mode")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("import_roads")  # a no-op once the demo extract is imported
         call_command("seed_demo", password=password)
         processes = self._start(host, port, simulator=not no_simulator)
+        history = self._seed_history(history_days)
         self._announce(host, port, password)
-        self._supervise(processes, run_for)
+        try:
+            self._supervise(processes, run_for)
+        finally:
+            if history is not None and history.poll() is None:
+                self._stop({"history": history})
+
+    def _seed_history(self, days: int) -> subprocess.Popen | None:
+        """The review pages' past (analysis/): seeded beside the running demo at a low priority, so the
+        demo starts as fast as without it; days seeded already are kept, so only the first start
+        pays (about a minute for 400 days) and a later one tops up the days since."""
+        if days <= 0:
+            return None
+        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL, "PYTHONUNBUFFERED": "1"}
+        return self._spawn("history", ["nice", "-n", "10", sys.executable, "manage.py", "seed_history", "--days", str(days)],
+                           env)
 
     def _start(self, host: str, port: int, *, simulator: bool = True) -> dict[str, subprocess.Popen]:
         # The children get the URLs explicitly, so they reuse this run's services instead of racing
