@@ -80,7 +80,8 @@ def gi_star(cells: tuple[str, ...], counts) -> dict:
     inside = set(cells)
     neighbours = {cell: [n for n in h3.grid_ring(cell, 1) if n in inside] for cell in cells}
     w = W(neighbours, id_order=list(cells), silence_warnings=True)
-    g = G_Local(y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=1, keep_simulations=False)
+    g = G_Local(y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=1, keep_simulations=False,
+                alternative="two-sided")
     return {cell: {"z": round(float(z), 4), "p_norm": round(float(min(1.0, 2 * p)), 6), "p_sim": round(float(ps), 4)}
             for cell, z, p, ps in zip(cells, g.Zs, g.p_norm, g.p_sim)}
 

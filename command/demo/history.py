@@ -10,6 +10,7 @@ category yearly trend (the Meixian account's falls: theft -5.3%, provocation -7.
 vandalism -8.1%), the hot spots' share, the cancelled and unverified shares, the closing delay."""
 import math
 import random
+import time as time_module
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -96,7 +97,7 @@ def existing_days() -> set[date]:
     return {datetime.strptime(n.split("-")[1], "%Y%m%d").date() for n in rows.iterator()}
 
 
-def seed_history(*, days: int, seed: int = 1, measure_days: int = 3, log=print) -> dict:
+def seed_history(*, days: int, seed: int = 1, measure_days: int = 2, log=print) -> dict:
     """The past `days` days up to yesterday; days seeded already are kept (and skipped)."""
     today = timezone.localdate()
     wanted = [today - timedelta(days=n) for n in range(days, 0, -1)]
@@ -105,16 +106,20 @@ def seed_history(*, days: int, seed: int = 1, measure_days: int = 3, log=print) 
     if not todo:
         log(f"history already seeded: {len(have)} days")
         return {"days": 0, "kept": len(have)}
+    began = time_module.perf_counter()
     log(f"measuring the simulator ({measure_days} days)...")
     measured, world = measure(days=measure_days, seed=seed)
     pool = place_pool(world, seed)
+    log(f"  measured {measured.calls} calls, drew {len(pool)} places: {time_module.perf_counter() - began:.1f} s")
     spots = hot_spots(wanted[0], wanted[-1], pool, seed)
     roster = writer.Roster.load(today)
     book = writer.Book()
     for day in todo:
         generate_day(book, day=day, roster=roster, measured=measured, pool=pool, spots=spots, seed=seed,
                      tracks=day >= today - timedelta(days=settings.TRACK_KEEP_DAYS))
+    log(f"  generated {len(todo)} days: {time_module.perf_counter() - began:.1f} s")
     counts = book.write(log=log)
+    log(f"  written: {time_module.perf_counter() - began:.1f} s")
     log(f"history seeded: {counts}")
     return {"days": len(todo), "kept": len(have), "measured_calls": measured.calls, **counts}
 

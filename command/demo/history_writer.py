@@ -3,6 +3,7 @@
 five days earlier is rostered exactly like it), incidents with their timelines, assignments and
 recommendations, and the units' tracks. Ids come from the tables' own sequences, so live writers
 running meanwhile never collide with them."""
+import itertools
 import json
 import math
 import random
@@ -18,7 +19,7 @@ from grid.models import PatrolPoint, Zone
 from platforms.models import Shift, Unit
 
 CYCLE_DAYS = 5            # night → day → evening → rest → rest (platforms.rotation)
-FIX_EVERY_S = 60.0
+FIX_EVERY_S = 120.0       # a patrol post's dwell (900 s) still spans its visit (300 s) several times over
 DRIVE_FIX_EVERY_S = 10.0
 DWELL_S = 900.0
 MOVE_S = 300.0
@@ -47,6 +48,8 @@ class Roster:
 
     def __init__(self, today: date, shifts: dict, zone_platform: dict, stops: dict):
         self.today, self.shifts, self.zone_platform, self.stops = today, shifts, zone_platform, stops
+        # Days the demo rostered already (seed_demo's weeks): their own shifts and units are used.
+        self.rostered = {timezone.localtime(at).date() for at in Shift.objects.values_list("starts_at", flat=True)}
 
     @classmethod
     def load(cls, today: date) -> "Roster":
@@ -66,6 +69,8 @@ class Roster:
         return cls(today, shifts, dict(Zone.objects.values_list("pk", "platform_id")), stops)
 
     def units_of(self, day: date, book) -> "DayUnits":
+        if day in self.rostered:
+            return self._rostered_units(day)
         template = self.today + timedelta(days=(day - self.today).days % CYCLE_DAYS)
         shift_by = timedelta(days=(day - template).days)
         found = DayUnits(self.zone_platform, self.stops)
@@ -75,6 +80,15 @@ class Roster:
             for call_sign, platform_id, vehicle_id, capabilities, officers in units:
                 unit_id = book.unit(call_sign, shift_id, platform_id, vehicle_id, capabilities, officers, end)
                 found.add(unit_id, call_sign, platform_id, capabilities, start, end)
+        return found
+
+
+    def _rostered_units(self, day: date) -> "DayUnits":
+        found = DayUnits(self.zone_platform, self.stops)
+        units = (Unit.objects.filter(shift__starts_at__gte=_midnight(day), shift__starts_at__lt=_midnight(day + timedelta(days=1)),
+                                     officers__isnull=False).distinct().select_related("shift"))
+        for unit in units:
+            found.add(unit.pk, unit.call_sign, unit.platform_id, unit.capabilities, unit.shift.starts_at, unit.shift.ends_at)
         return found
 
 
@@ -107,6 +121,7 @@ class Book:
                                                  "dispatch_incidentevent", "dispatch_assignment", "dispatch_recommendation")}
         self.rows = defaultdict(list)
         self.serial = defaultdict(int)
+        self.tracks = []
 
     def name(self, rng) -> str:
         return staffing.person_name(rng.randint(1, 10**6))
@@ -172,9 +187,14 @@ class Book:
             self.event(row, "note", on_scene + timedelta(seconds=60), unit_id, {"text": note})
 
     def tracks_for_day(self, units: DayUnits, rng: random.Random) -> None:
+        """Remembered as what makes them; the fixes themselves are made while they are written."""
         for n, (unit_id, _sign, platform_id, _caps, start, end) in enumerate(units.rows):
             stops = units.stops.get(platform_id) or [(121.4737, 31.2304)]
-            self.rows["track"] += unit_track(unit_id, start, end, stops, n, units.jobs.get(unit_id, []), rng)
+            self.tracks.append((unit_id, start, end, stops, n, units.jobs.get(unit_id, []), rng.random()))
+
+    def _track_rows(self):
+        for unit_id, start, end, stops, offset, jobs, seed in self.tracks:
+            yield from unit_track(unit_id, start, end, stops, offset, jobs, random.Random(seed))
 
     def write(self, *, log=print) -> dict:
         """Every table in one transaction, parents first."""
@@ -183,13 +203,14 @@ class Book:
 
         tables = (("shifts", Shift, "shift"), ("units", Unit, "unit"), ("crew links", Unit.officers.through, "unit_officers"),
                   ("incidents", Incident, "incident"), ("assignments", Assignment, "assignment"),
-                  ("recommendations", Recommendation, "recommendation"), ("events", IncidentEvent, "event"),
-                  ("track points", TrackPoint, "track"))
+                  ("recommendations", Recommendation, "recommendation"), ("events", IncidentEvent, "event"))
         counts = {}
         with transaction.atomic():
             for label, model, name in tables:
                 counts[label] = write_model(model, self.rows[name])
                 log(f"  {label}: {counts[label]}")
+            counts["track points"] = write_model(TrackPoint, self._track_rows())
+            log(f"  track points: {counts['track points']}")
         return counts
 
 
@@ -232,17 +253,21 @@ def _patrol(elapsed, stops, offset):
     return moved[:, 0], moved[:, 1]
 
 
-def write_model(model, rows: list[dict]) -> int:
-    """COPY the rows (dicts by attribute name); a field not given takes its model default, so the
-    database's NOT NULL columns get what Django would have written."""
-    if not rows:
+def write_model(model, rows) -> int:
+    """COPY the rows (dicts by attribute name, a list or a generator); a field not given takes its
+    model default, so the database's NOT NULL columns get what Django would have written."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return 0
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in first)]
     defaults = {f.attname: f.get_default() for f in fields}
     json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
     columns = ", ".join(f'"{f.column}"' for f in fields)
+    count = 0
     with connection.cursor() as cursor, cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
-        for row in rows:
+        for row in itertools.chain([first], rows):
             values = [row.get(f.attname, defaults[f.attname]) for f in fields]
             copy.write_row([_json(v) if f.attname in json_fields else v for f, v in zip(fields, values)])
-    return len(rows)
+            count += 1
+    return count

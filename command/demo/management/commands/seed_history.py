@@ -15,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=400)
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--measure-days", type=int, default=3, help="simulated days the times are measured on")
+        parser.add_argument("--measure-days", type=int, default=2, help="simulated days the times are measured on")
 
     def handle(self, *args, days, seed, measure_days, **options):
         if not 1 <= days <= 1100 or not 1 <= measure_days <= 14:
