@@ -2,7 +2,9 @@
 tablet.js need no catalogue: the models' choices, the turn list's manoeuvres and the interface."""
 from django.utils.translation import gettext as _
 
-from dispatch.models import AlertKind, AssignmentStatus, Category, EventKind, IncidentStatus, Priority
+from dispatch.models import (
+    AlertKind, AssignmentStatus, CancelReason, Category, Disposition, EventKind, IncidentStatus, Origin, Priority,
+)
 from platforms.models import UnitStatus
 
 
@@ -15,7 +17,8 @@ def choice_labels() -> dict:
         "category": dict(Category.choices), "priority": {str(k): v for k, v in Priority.choices},
         "incident_status": dict(IncidentStatus.choices), "assignment_status": dict(AssignmentStatus.choices),
         "unit_status": dict(UnitStatus.choices), "alert_kind": dict(AlertKind.choices),
-        "event_kind": dict(EventKind.choices),
+        "event_kind": dict(EventKind.choices), "disposition": dict(Disposition.choices),
+        "cancel_reason": dict(CancelReason.choices), "origin": dict(Origin.choices),
     }
 
 
@@ -34,7 +37,41 @@ def modifier_labels() -> dict:
 
 
 def ui_labels() -> dict:
-    return {**_console_words(), **_tablet_words(), **_mobilization_words(), **_message_words()}
+    return {**_console_words(), **_tablet_words(), **_mobilization_words(), **_message_words(), **_call_words(),
+            **_closing_words(), **_unit_words()}
+
+
+def _call_words() -> dict:
+    return {
+        "no_zone": _("outside every zone"), "no_place_found": _("No place matches: try other words or click the map."),
+        "attach": _("Attach this call here"),
+        "save_related": _("Save as a new related incident"), "choose_category": _("Choose the category."),
+        "choose_place": _("Say where: pick an address from the list or click the map."),
+        "on_view": _("Found on patrol"), "related_to": _("Related to"), "show_number": _("Show number"),
+        "callers": _("Callers"), "unverified": _("unverified arrival"),
+        "unverified_hint": _("Reported on scene far from the incident or without a position."), "open": _("Open"),
+    }
+
+
+def _closing_words() -> dict:
+    return {
+        "reassign": _("Replace unit"), "reassign_confirm": _("Release it and send the new unit"),
+        "new_unit": _("Send instead"), "choose": _("— choose —"), "recall": _("Recall unit"),
+        "recall_confirm": _("Recall from this job"), "add_unit": _("Add a unit (backup)"),
+        "add_unit_confirm": _("Send as backup"), "unit": _("Unit"), "cancel_incident": _("Cancel the incident"),
+        "cancel_confirm": _("Cancel and release its units"), "close_incident": _("Close the incident"),
+        "close_confirm": _("Close"), "result": _("Result"), "reopen": _("Reopen"),
+        "reopen_confirm": _("Reopen and queue for a unit"), "add_note": _("Add a note"),
+    }
+
+
+def _unit_words() -> dict:
+    return {
+        "find_unit": _("Find a unit by call sign"), "platform": _("Platform"), "all": _("All"), "status": _("Status"),
+        "broadcast": _("Broadcast to units"), "to": _("To"), "all_units": _("All units"),
+        "no_such_unit": _("No unit with that call sign on duty."), "set_available": _("Available"),
+        "set_unavailable": _("Unavailable…"), "set_off_duty": _("Off duty"), "no_fix": _("no position"),
+    }
 
 
 def _console_words() -> dict:

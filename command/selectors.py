@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from common.names import local_name
 from common.scoping import scoped
-from dispatch.models import OPEN_INCIDENT_STATUSES, Incident
+from dispatch.models import OPEN_INCIDENT_STATUSES, Category, Incident, Priority
 from dispatch.selectors import response_figures
 from grid import basemap
 from grid.models import KeySite, PatrolPoint, Zone
@@ -51,9 +51,14 @@ def desk_context(platform_ids) -> dict:
 
 # --- page contexts: the reads above plus what each page's template and script need ------------
 
+# The console's alert sounds (static/command/sounds/): one per kind a dispatcher must hear.
+ALERT_SOUNDS = ("new_call", "at_risk", "ack_timeout", "officer_message")
+
+
 def console_page() -> dict:
     """The console's reads plus the data its map draws (a json_script tag read by console.js)."""
-    context = console_context()
+    context = {**console_context(), "call_categories": Category.choices, "call_priorities": Priority.choices,
+               "alert_sounds": ALERT_SOUNDS}
     context["map_data"] = console_map_data(context["platforms"], context["open_incidents"])
     context.update(console_tiles())
     if "map_tiles" not in context:

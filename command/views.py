@@ -42,7 +42,9 @@ def home(request):
 
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
-    return render(request, "command/console.html", {**selectors.console_page(), "labels": page_labels()})
+    context = {**selectors.console_page(), "labels": page_labels(),
+               "console_user": {"id": request.user.pk, "username": request.user.get_username()}}
+    return render(request, "command/console.html", context)
 
 
 def tablet(request):

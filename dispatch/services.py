@@ -19,6 +19,7 @@ from dispatch.models import (
 )
 from grid.geometry import distance_m
 from grid.models import check_point_served
+from grid.place_search import search_places
 from grid.selectors import locate
 from platforms.events import unit_status_changed
 from platforms.models import Unit, UnitStatus
@@ -40,7 +41,7 @@ def incident_create(*, actor, category, priority, lon, lat, caller_name="", call
     if idempotency_key and (existing := Incident.objects.filter(idempotency_key=idempotency_key).first()):
         return existing, False
     if lon is None or lat is None:
-        raise ValidationError({"address": _("Say where: pick an address from the lookup or click the place on the map.")})
+        lon, lat = place_of(address)
     lon, lat = check_point_served(lon, lat, field="lon")
     where = locate(lon, lat)
     incident = Incident(
@@ -57,6 +58,19 @@ def incident_create(*, actor, category, priority, lon, lat, caller_name="", call
         if idempotency_key and (existing := Incident.objects.filter(idempotency_key=idempotency_key).first()):
             return existing, False
         raise
+
+
+# A typed address alone places a call only when the lookup is sure of it: a name matched exactly,
+# by its start, as a junction or as a house number; anything vaguer must be picked or clicked.
+CONFIDENT_MATCH = 60
+
+
+def place_of(address: str) -> tuple[float, float]:
+    """The point of an address given without one: the lookup's best match, if it is a confident one."""
+    hits = search_places(address, limit=1) if (address or "").strip() else []
+    if not hits or hits[0].score < CONFIDENT_MATCH:
+        raise ValidationError({"address": _("Say where: pick an address from the lookup or click the place on the map.")})
+    return hits[0].place.lon, hits[0].place.lat
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from dispatch.models import (
     Alert,
     Assignment,
     Incident,
+    IncidentStatus,
     Recommendation,
 )
 from platforms.filters import on_duty_now
@@ -26,7 +27,9 @@ def snapshot(access) -> dict:
     of each open incident, each with its version where it has one; scoped for supervisors as their
     socket is (console_scope): their platforms' units, and the incidents and alerts they hear of."""
     platform_ids = access.platform_ids
-    incidents = Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES).select_related("zone").order_by("received_at")
+    # Open incidents and the cleared ones still to close (结警): a cleared call stays in view until closed.
+    incidents = (Incident.objects.filter(status__in=(*OPEN_INCIDENT_STATUSES, IncidentStatus.CLEARED))
+                 .select_related("zone").order_by("received_at"))
     units = Unit.objects.filter(on_duty_now()).order_by("call_sign")
     assignments = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
     alerts = Alert.objects.filter(closed_at__isnull=True).order_by("created_at")
@@ -58,12 +61,17 @@ def incident_row(incident: Incident) -> dict:
 
 
 def unit_rows(units) -> list[dict]:
-    rows = list(units.values("id", "call_sign", "status", "platform_id", "capabilities", "version"))
+    """Each unit with its status (since when, why), its live position and the incident it is on."""
+    rows = list(units.values("id", "call_sign", "status", "status_changed_at", "status_reason", "platform_id",
+                             "capabilities", "version"))
     live = live_positions([row["id"] for row in rows])
+    jobs = dict(Assignment.objects.filter(unit_id__in=[row["id"] for row in rows], status__in=ACTIVE_ASSIGNMENT_STATUSES)
+                .values_list("unit_id", "incident_id"))
     for row in rows:
         fix = live.get(row["id"])
         row["platform"] = row.pop("platform_id")
-        row.update(lon=fix.lon if fix else None, lat=fix.lat if fix else None,
+        row["status_changed_at"] = row["status_changed_at"].isoformat()
+        row.update(lon=fix.lon if fix else None, lat=fix.lat if fix else None, incident=jobs.get(row["id"]),
                    fix_at=fix.at.isoformat() if fix else None, stale=fix.stale if fix else True)
     return rows
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from grid.models import Located, lon_lat_constraints
 from platforms.transitions import TransitionTable
@@ -30,7 +31,7 @@ class Priority(models.IntegerChoices):
 
 
 class IncidentStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("incident status", "Received")
     WAITING = "waiting", _("Waiting for a unit")
     DISPATCHED = "dispatched", _("Dispatched")
     ON_SCENE = "on_scene", _("On scene")

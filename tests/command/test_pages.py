@@ -248,7 +248,7 @@ def test_desk_shows_service_types_and_todays_appointments_of_the_clerks_platform
 
 
 EMPTY_STATES = {
-    "/console/": ["No open incidents.", "No platforms yet."],
+    "/console/": ["No open incidents.", "No place yet: pick one from the list or click the map."],
     "/supervisor/": ["No platforms in your scope.", "No shifts start today.", "No units on duty now."],
     "/desk/": ["No appointments today.", "No service types yet."],
 }
@@ -321,3 +321,20 @@ def test_chinese_pages_use_the_police_terms(client, dispatcher, platform):
     assert "调度员" in html  # the role
     assert "警情" in html  # incidents
     assert "移动警务平台" in html  # platforms
+
+
+@pytest.mark.django_db
+def test_the_console_takes_calls_in_a_tab_and_ships_its_alert_sounds(client, dispatcher):
+    """No category is chosen for the dispatcher; the queue sits above the tabs; each alert kind has
+    its own sound, served by the site itself."""
+    login(client, dispatcher)
+    html = english(client, "/console/").content.decode()
+    category = html[html.index('<select name="category" required>'):]
+    assert category.split("</option>")[0].endswith('<option value="">— choose —')
+    assert html.index('id="incident-queue"') < html.index('role="tablist"')
+    tabs = [tab.split('"')[0] for tab in html.split('role="tab" id="tab-')[1:]]
+    assert tabs == ["detail", "call", "to-close", "units", "alerts", "mobilization"]
+    sounds = [src.split('"')[0] for src in html.split('<audio id="sound-')[1:]]
+    assert sounds == ["new_call", "at_risk", "ack_timeout", "officer_message"]
+    for kind in sounds:
+        assert client.get(f"/static/command/sounds/{kind}.wav").status_code == 200

@@ -75,3 +75,25 @@ def test_a_caller_of_another_incident_is_refused(as_, crash, zone, dispatcher):
     response = as_("dispatcher").post(f"/api/v1/incidents/{crash.pk}/reveal-phone", {"caller": caller.pk}, format="json")
     assert (response.status_code, response.data) == (400, {"caller": ["That caller belongs to another incident."]})
     assert PhoneReveal.objects.count() == 0
+
+
+@pytest.mark.usefixtures("demo_network")
+class TestAnAddressWithoutAPoint:
+    """A call given only an address is placed by the lookup when it is sure of it, else refused."""
+
+    def test_a_street_named_exactly_places_the_call(self, as_, django_capture_on_commit_callbacks):
+        body = {key: value for key, value in CRASH.items() if key not in ("lon", "lat")}
+        with django_capture_on_commit_callbacks():
+            response = as_("dispatcher").post("/api/v1/incidents/", {**body, "address": "西藏中路"}, format="json")
+        assert response.status_code == 201, response.data
+        from grid.place_search import search_places
+
+        street = search_places("西藏中路", limit=1)[0].place
+        assert (response.data["lon"], response.data["lat"]) == (street.lon, street.lat)
+
+    def test_words_the_lookup_cannot_place_are_refused(self, as_):
+        body = {key: value for key, value in CRASH.items() if key not in ("lon", "lat")}
+        response = as_("dispatcher").post("/api/v1/incidents/", {**body, "address": "月球背面"}, format="json")
+        assert (response.status_code, response.data) == (
+            400, {"address": ["Say where: pick an address from the lookup or click the place on the map."]})
+        assert Incident.objects.count() == 0

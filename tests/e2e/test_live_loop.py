@@ -44,16 +44,9 @@ def step_on_console(console, status: str) -> None:
     expect(console.locator(f"#incident-detail [data-assignment][data-status={status}]")).to_have_count(1, timeout=STEP_MS)
 
 
-def find_a_place_then_message_the_unit(console, tablet) -> None:
-    """A place found by name opens the new-incident form there; the dispatcher closes it, clicks the
-    unit on the map and writes to its tablet (a point-to-point message), which the officer reads."""
-    console.fill("#place-search-input", "西藏中路口")
-    console.click("#place-search [type=submit]")
-    expect(console.locator("form.new-incident")).to_have_count(1)
-    centre = console.evaluate(f"import('{CONSOLE}').then((m) => m.consoleMap.map.getCenter())")
-    assert (round(centre["lat"], 4), round(centre["lng"], 4)) == (31.233, 121.476)
-    console.locator(".leaflet-popup-close-button").click()
-    expect(console.locator("form.new-incident")).to_have_count(0)
+def message_the_unit(console, tablet) -> None:
+    """The dispatcher clicks the unit on the map and writes to its tablet (a point-to-point message),
+    which the officer reads."""
     click_map_at(console, *POSTED)
     console.fill(".unit-popup input[name=text]", "请到人民广场东侧待命")
     console.click(".unit-popup [type=submit]")
@@ -64,10 +57,13 @@ def find_a_place_then_message_the_unit(console, tablet) -> None:
 
 
 def take_the_call_and_accept(console, tablet) -> Incident:
-    """The dispatcher clicks the map at the scene, takes the call and accepts the recommendation; the
-    tablet gets the order with its route."""
+    """The dispatcher clicks the map at the scene, takes the call there and accepts the
+    recommendation; the tablet gets the order with its route."""
     click_map_at(console, *SCENE)
-    form = console.locator("form.new-incident")
+    console.locator(".map-actions .new-call").click()
+    form = console.locator("#call-form")
+    expect(form).to_be_visible()
+    expect(form.locator(".call-where")).not_to_be_empty(timeout=STEP_MS)
     form.locator("select[name=category]").select_option("dispute")
     form.locator("select[name=priority]").select_option("3")
     form.locator("input[name=address]").fill("人民大道200号")
@@ -143,7 +139,7 @@ def muster_at_the_scene(console, tablet) -> None:
     the tablet gets the new order."""
     console.keyboard.press("Escape")
     click_map_at(console, *SCENE)
-    console.locator("form.new-incident .mobilize").click()
+    console.locator(".map-actions .mobilize").click()
     muster = console.locator("form.mobilization-form")
     muster.locator("input[name=head_count]").fill("1")
     muster.locator("input[name=deadline]").fill("10")
@@ -154,7 +150,7 @@ def muster_at_the_scene(console, tablet) -> None:
     console.locator("#mobilization-panel .confirm").click()
     expect(console.locator("#mobilization-panel")).to_have_attribute("data-status", "confirmed", timeout=STEP_MS)
     expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned", timeout=STEP_MS)
-    expect(console.locator("form.new-incident")).to_have_count(0)  # the muster's clicks opened no other form
+    expect(console.locator(".map-actions")).to_have_count(0)  # the muster's clicks opened no other popup
     shot(console, "live-7-console-mobilization")
 
 
@@ -172,7 +168,7 @@ def test_dispatch_loop_between_console_and_tablet(asgi_server, worker, city, chr
     log_in(tablet, asgi_server, "tablet-officer", "/tablet/")
     expect(tablet.locator("#live-assignment .no-assignment")).to_be_visible()
 
-    find_a_place_then_message_the_unit(console, tablet)
+    message_the_unit(console, tablet)
     incident = take_the_call_and_accept(console, tablet)
     en_route_while_the_console_is_cut_off(console, tablet)
     on_scene_while_the_tablet_is_offline(tablet, tablet_context, city)

@@ -26,7 +26,7 @@ UNITS_ON = """(module) => import(module).then((m) => {
 INCIDENTS_ON = f"""() => import('{SUPERVISOR}').then((m) =>
   [...m.supervisorMap.markers.keys()].map((id) => m.supervisorMap.incidents.get(id).number).sort())"""
 SET_UNAVAILABLE = """(id) => import('%s').then((m) =>
-  m.api(`/api/v1/units/${id}/status`, { method: "POST", body: { status: "unavailable" } })).then((unit) => unit.status)""" % API
+  m.api(`/api/v1/units/${id}/status`, { method: "POST", body: { status: "unavailable", reason: "车辆故障" } })).then((unit) => unit.status)""" % API
 # Every event the supervisor's page hears from now on, positions aside.
 RECORD = """() => import('%s').then((m) => {
   const feed = m.supervisorMap.feed;
@@ -79,7 +79,7 @@ def stand_down_theirs_and_another_platforms(supervisor, console, scene) -> dict:
     console.wait_for_function(f"""() => import('{CONSOLE}').then((m) =>
         [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)""", timeout=STEP_MS)
     supervisor.wait_for_timeout(300)  # let the next frame draw the canvas before the screenshot
-    board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board [data-status]')]
+    board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board .status-counts [data-status]')]
         .map((li) => [li.dataset.status, li.querySelector('strong').textContent]))""")
     return {"heard": supervisor.evaluate("() => window.heard"), "units": supervisor.evaluate(UNITS_ON, SUPERVISOR),
             "console": console.evaluate(UNITS_ON, CONSOLE), "board": board}

@@ -10,3 +10,16 @@ export function escapeHtml(text) {
   span.textContent = String(text ?? "");
   return span.innerHTML;
 }
+
+// A visible count for a length-limited text (its data-counter names the counter's id in the same
+// form), so nothing is ever cut without the writer seeing it coming.
+export function bindCounter(field) {
+  const counter = field.form?.querySelector(`#${field.dataset.counter}`) || document.getElementById(field.dataset.counter);
+  if (!counter) return;
+  const show = () => {
+    counter.textContent = `${field.value.length} / ${field.maxLength}`;
+    counter.classList.toggle("late", field.value.length >= field.maxLength);
+  };
+  field.addEventListener("input", show);
+  show();
+}

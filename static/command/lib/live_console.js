@@ -1,23 +1,29 @@
 // The console's live half: units on a canvas, incidents and assignment lines on the map, and the
-// side panels (alerts, selected incident with its recommendation and timeline, queue, unit board),
-// all fed by the snapshot + websocket (feed.js). Clicking the map opens a new-incident form.
+// side panels (queue, the selected incident, calls to close, the unit board, alerts), all fed by the
+// snapshot + websocket (feed.js). On the dispatcher's console a click on the map sets the new call's
+// place or starts a muster; the supervisor's map (readOnly) shows the same picture without actions.
 // Leaflet (the global L) is a classic script the page loads first; it is read when a method runs.
 
 import { api } from "./api.js";
-import { clock, timeLeft, wallTime } from "./clock.js";
-import { escapeHtml } from "./dom.js";
+import { clock, timeLeft } from "./clock.js";
+import { escapeHtml, readJson } from "./dom.js";
+import { ALERT_SOUND, AlertSignals, renderAlerts } from "./console_alerts.js";
+import { CallForm } from "./console_call.js";
+import { IncidentDetail } from "./console_detail.js";
+import { PanelTabs } from "./console_tabs.js";
+import { UnitBoard } from "./console_units.js";
 import { Versioned, openFeed, showFeedState } from "./feed.js";
 import { PRIORITY_COLOURS } from "./map.js";
 import { mobilizationForm } from "./mobilize.js";
 import { ACTIVE_ASSIGNMENT, OPEN_INCIDENT } from "./statuses.js";
-import { STATUS_COLOURS, createUnitsLayer } from "./units_layer.js";
+import { createUnitsLayer } from "./units_layer.js";
 
 const LINE_COLOURS = Object.freeze({ assigned: "#f9a825", acknowledged: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828" });
 
 export class LiveConsole {
   // readOnly (the supervisor's map): no new-incident form, no message to a unit, no alert closing;
   // panels missing from the page are skipped.
-  constructor(map, labels, { readOnly = false } = {}) {
+  constructor(map, labels, { readOnly = false, platforms = [] } = {}) {
     Object.assign(this, { map, labels, ui: labels.ui, readOnly });
     this.incidents = new Versioned();
     this.units = new Versioned();
@@ -25,6 +31,7 @@ export class LiveConsole {
     this.recommendations = new Map();  // incident id -> latest recommendation
     this.alerts = new Map();
     this.selected = null;
+    this.ownCalls = new Set();         // incidents this console took: no "new call" sound for them
     this.unitsLayer = createUnitsLayer().addTo(map);
     this.incidentLayer = L.layerGroup().addTo(map);
     this.lineLayer = L.layerGroup().addTo(map);
@@ -32,9 +39,24 @@ export class LiveConsole {
     this.routes = new Map();           // assignment id -> [[lon, lat], ...] of its road route
     this.panelsDue = false;
     this.timeline = { incident: null, rows: [] };
+    this.attachPanels(platforms);
     map.on("click", (event) => this.clicked(event));
     setInterval(() => this.renderClocks(), 1000);
     this.feed = openFeed(this, { socketPath: "/ws/console/", snapshotUrl: "/api/v1/console/snapshot" });
+  }
+
+  // The panels the page has: the supervisor's map has no detail, call form or tabs.
+  attachPanels(platforms) {
+    const detail = document.getElementById("incident-detail");
+    const board = document.getElementById("unit-board");
+    const tabs = document.querySelector(".console-tabs");
+    const callForm = document.getElementById("call-form");
+    this.detail = detail ? new IncidentDetail(detail, this) : null;
+    this.board = board ? new UnitBoard(board, this, platforms) : null;
+    this.tabs = tabs ? new PanelTabs(tabs.parentElement) : null;
+    this.callForm = callForm && !this.readOnly ? new CallForm(callForm, this) : null;
+    const mute = document.getElementById("alert-mute");
+    this.signals = mute && !this.readOnly ? new AlertSignals(readJson("console-user")?.username || "", mute) : null;
   }
 
   load(snapshot) {
@@ -63,24 +85,44 @@ export class LiveConsole {
 
   apply({ event, data }) {
     const handlers = {
-      "incident.created": () => this.incidentChanged(data),
+      "incident.created": () => { this.incidentChanged(data); this.heardNewCall(data); },
       "incident.updated": () => this.incidentChanged(data),
       "incident.recommended": () => this.recommended(data),
+      "incident.noted": () => this.changed(data.incident === this.selected),
       "assignment.created": () => this.assignmentChanged(data),
       "assignment.updated": () => this.assignmentChanged(data),
       "unit.status": () => this.unitChanged(data),
-      "alert.raised": () => { this.alerts.set(data.id, data); this.changed(); },
+      "alert.raised": () => { this.alerts.set(data.id, data); this.heardAlert(data); this.changed(); },
       "alert.closed": () => { this.alerts.delete(data.id); this.changed(); },
       "units.moved": () => this.moved(data),
     };
     if (handlers[event]) handlers[event]();
   }
 
+  heardNewCall(incident) {
+    if (this.signals && !this.ownCalls.has(incident.id)) {
+      this.signals.signal("new_call", `${incident.number} ${this.labels.category[incident.category] || ""}`);
+    }
+  }
+
+  heardAlert(alert) {
+    if (this.signals && ALERT_SOUND[alert.kind]) this.signals.signal(ALERT_SOUND[alert.kind], alert.message);
+  }
+
+  // Open incidents and the cleared ones still to close stay; closed and cancelled ones leave the
+  // console (the selected one stays in view).
   incidentChanged(row) {
     if (!this.incidents.offer(row)) return;
-    if (!OPEN_INCIDENT.includes(row.status) && row.id !== this.selected) this.incidents.delete(row.id);  // the selected one stays in view
+    if (!OPEN_INCIDENT.includes(row.status) && row.status !== "cleared" && row.id !== this.selected) this.incidents.delete(row.id);
     this.redrawIncidents();
     this.changed(row.id === this.selected);
+  }
+
+  incidentCreated(incident) {
+    this.ownCalls.add(incident.id);
+    this.incidents.offer(incident);
+    this.redrawIncidents();
+    this.select(incident.id);
   }
 
   recommended(row) {
@@ -98,6 +140,16 @@ export class LiveConsole {
   unitChanged(row) {
     if (this.units.offer(row)) this.unitsLayer.update([this.units.get(row.id)]);
     this.changed();
+  }
+
+  assignmentsOf(incidentId) {
+    return [...this.assignments.values()].filter((row) => row.incident === incidentId);
+  }
+
+  // Units a dispatcher may send now, by call sign: free, with a recent position.
+  availableUnits() {
+    return [...this.units.values()].filter((unit) => unit.status === "available" && !unit.stale)
+      .sort((a, b) => (a.call_sign || "").localeCompare(b.call_sign || ""));
   }
 
   moved({ units, gone }) {
@@ -118,8 +170,10 @@ export class LiveConsole {
     for (const incident of this.incidents.values()) {
       if (!OPEN_INCIDENT.includes(incident.status)) continue;
       const colour = PRIORITY_COLOURS[incident.priority] || PRIORITY_COLOURS[4];
-      const style = { radius: incident.priority === 1 ? 10 : 8, color: incident.at_risk ? "#000" : "#fff",
-                      weight: incident.at_risk ? 3 : 2, fillColor: colour, fillOpacity: 0.9 };
+      const selected = incident.id === this.selected;
+      const style = { radius: selected ? 13 : incident.priority === 1 ? 10 : 8,
+                      color: selected ? "#0d47a1" : incident.at_risk ? "#000" : "#fff",
+                      weight: selected || incident.at_risk ? 4 : 2, fillColor: colour, fillOpacity: 0.9 };
       let marker = this.markers.get(incident.id);
       if (!marker) {
         marker = L.circleMarker([incident.lat, incident.lon], style).addTo(this.incidentLayer);
@@ -129,6 +183,8 @@ export class LiveConsole {
       marker.setStyle(style);
       marker.bindTooltip(`${escapeHtml(incident.number)} · ${escapeHtml(this.labels.category[incident.category])}`);
       marker.getElement()?.setAttribute("data-incident", incident.id);
+      marker.getElement()?.classList.toggle("selected-incident", selected);
+      if (selected) marker.bringToFront();
     }
   }
 
@@ -167,7 +223,7 @@ export class LiveConsole {
       L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(content).openOn(this.map);
       return;
     }
-    if (!this.readOnly) this.openNewIncident(event.latlng);
+    if (!this.readOnly) this.openMapActions(event.latlng);
   }
 
   // The unit's status and a point-to-point message to its tablet.
@@ -197,57 +253,54 @@ export class LiveConsole {
       (unit.stale ? `<br><em>${escapeHtml(this.ui.stale)}</em>` : "");
   }
 
-  openNewIncident(latlng) {
-    const form = document.createElement("form");
-    form.className = "new-incident";
-    form.dataset.key = crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
-    const options = (choices) => Object.entries(choices)
-      .map(([value, label]) => `<option value="${escapeHtml(value)}">${escapeHtml(label)}</option>`).join("");
-    form.innerHTML = `<h3>${escapeHtml(this.ui.new_incident)}</h3>
-      <label>${escapeHtml(this.ui.category)} <select name="category">${options(this.labels.category)}</select></label>
-      <label>${escapeHtml(this.ui.priority)} <select name="priority">${options(this.labels.priority)}</select></label>
-      <label>${escapeHtml(this.ui.address)} <input name="address" maxlength="200"></label>
-      <label>${escapeHtml(this.ui.description)} <textarea name="description" maxlength="2000" rows="2"></textarea></label>
-      <p class="form-error" role="alert"></p>
-      <button type="submit">${escapeHtml(this.ui.create)}</button>
+  // A click on the map: take a call here (the call form gets the point and its address) or muster here.
+  openMapActions(latlng) {
+    const element = document.createElement("div");
+    element.className = "map-actions";
+    element.innerHTML = `<button type="button" class="primary new-call">${escapeHtml(this.ui.new_incident)}</button>
       <button type="button" class="mobilize">${escapeHtml(this.ui.mobilize)}</button>`;
-    form.elements.priority.value = "3";
-    const popup = L.popup({ minWidth: 240 }).setLatLng(latlng).setContent(form).openOn(this.map);
-    form.querySelector(".mobilize").addEventListener("click", (event) => {
-      // Stopped here: once the content is swapped the button is detached, and Leaflet would take the
-      // click for one on the map (and open another form).
+    const popup = L.popup({ minWidth: 200 }).setLatLng(latlng).setContent(element).openOn(this.map);
+    element.querySelector(".new-call").addEventListener("click", (event) => {
       L.DomEvent.stop(event);
-      popup.setContent(mobilizationForm(latlng, this.ui, document.getElementById("mobilization-panel")));
+      this.map.closePopup(popup);
+      this.tabs?.show("call");
+      this.callForm?.pointAt(latlng.lng, latlng.lat);
     });
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.createIncident(form, latlng, popup);
+    element.querySelector(".mobilize").addEventListener("click", (event) => {
+      // Stopped here: once the content is swapped the button is detached, and Leaflet would take the
+      // click for one on the map (and open another popup).
+      L.DomEvent.stop(event);
+      this.tabs?.show("mobilization");
+      popup.setContent(mobilizationForm(latlng, this.ui, document.getElementById("mobilization-panel")));
     });
   }
 
-  async createIncident(form, latlng, popup) {
-    const body = { category: form.elements.category.value, priority: Number(form.elements.priority.value),
-                   address: form.elements.address.value, description: form.elements.description.value,
-                   lon: Number(latlng.lng.toFixed(6)), lat: Number(latlng.lat.toFixed(6)) };
-    form.querySelector("button[type=submit]").disabled = true;
-    try {
-      // The same key on a retry of this form: the server returns the first incident, never a second.
-      const incident = await api("/api/v1/incidents/", { method: "POST", body, headers: { "Idempotency-Key": form.dataset.key } });
-      this.incidents.offer(incident);
-      this.redrawIncidents();
-      this.map.closePopup(popup);
-      this.select(incident.id);
-    } catch (error) {
-      form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
-      form.querySelector("button[type=submit]").disabled = false;
-    }
+  // The new call's place, drawn while the form is being filled.
+  markCallPoint(point) {
+    this.callMarker?.remove();
+    this.callMarker = point ? L.circleMarker([point.lat, point.lon], { radius: 9, color: "#0d47a1", weight: 3, dashArray: "3 3",
+                                                                        fillOpacity: 0.15, interactive: false }).addTo(this.map) : null;
+    if (point) this.map.panTo([point.lat, point.lon], { animate: false });
+  }
+
+  // Centre the map on a unit and open its popup (the unit board's search).
+  showUnit(id) {
+    const unit = this.units.get(id);
+    if (!unit || unit.lat == null) return;
+    this.map.setView([unit.lat, unit.lon], Math.max(this.map.getZoom(), 16), { animate: false });
+    const content = this.readOnly ? `<div class="unit-popup" data-unit="${unit.id}">${this.unitSummary(unit)}</div>` : this.unitPopup(unit);
+    L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(content).openOn(this.map);
   }
 
   // --- panels -------------------------------------------------------------------------------
 
   select(id) {
     this.selected = id;
+    this.recommendationError = "";
     this.timeline = { incident: id, rows: [] };
+    this.tabs?.show("detail");
+    if (!this.incidents.has(id)) this.loadSelected(id);
+    this.redrawIncidents();
     this.changed(true);
   }
 
@@ -267,9 +320,10 @@ export class LiveConsole {
   renderPanels() {
     this.redrawLines();
     this.renderQueue();
-    this.renderDetail();
-    this.renderAlerts();
-    this.renderBoard();
+    this.renderToClose();
+    this.detail?.render(this.incidents.get(this.selected), this.timeline.rows);
+    renderAlerts(this);
+    this.board?.render();
   }
 
   // Against the target from the first order; before any order, how long the call has waited.
@@ -301,6 +355,20 @@ export class LiveConsole {
       item.addEventListener("click", () => this.select(Number(item.dataset.incident))));
   }
 
+  // Cleared by their units and not yet closed (结警): oldest first, each a click from its close form.
+  renderToClose() {
+    const list = document.getElementById("to-close-list");
+    if (!list) return;
+    const rows = [...this.incidents.values()].filter((incident) => incident.status === "cleared")
+      .sort((a, b) => a.received_at.localeCompare(b.received_at));
+    document.getElementById("to-close-count").textContent = rows.length;
+    list.innerHTML = rows.map((incident) => `<li class="incident priority-${incident.priority}" data-incident="${incident.id}" tabindex="0">
+      <p class="incident-head"><span class="number">${escapeHtml(incident.number)}</span>
+        ${escapeHtml(this.labels.category[incident.category])}</p>
+      ${incident.disposition ? `<p class="incident-where">${escapeHtml(incident.disposition)}</p>` : ""}</li>`).join("");
+    list.querySelectorAll("[data-incident]").forEach((item) => item.addEventListener("click", () => this.select(Number(item.dataset.incident))));
+  }
+
   queueItem(incident) {
     const countdown = this.countdown(incident);
     return `<li class="incident priority-${incident.priority}${incident.at_risk ? " at-risk" : ""}${incident.id === this.selected ? " selected" : ""}"
@@ -314,6 +382,7 @@ export class LiveConsole {
   }
 
   renderClocks() {
+    this.board?.renderClocks();
     document.querySelectorAll("[data-countdown]").forEach((element) => {
       const incident = this.incidents.get(Number(element.dataset.countdown));
       if (!incident) return;
@@ -321,41 +390,6 @@ export class LiveConsole {
       element.textContent = countdown.text;
       element.classList.toggle("late", countdown.late);
     });
-  }
-
-  renderDetail() {
-    const element = document.getElementById("incident-detail");
-    if (!element) return;
-    const incident = this.incidents.get(this.selected);
-    if (!incident) {
-      element.innerHTML = `<p class="empty">${escapeHtml(this.ui.select_incident)}</p>`;
-      element.dataset.incident = "";
-      return;
-    }
-    element.dataset.incident = incident.id;
-    element.dataset.status = incident.status;
-    const countdown = this.countdown(incident);
-    const assignments = [...this.assignments.values()].filter((row) => row.incident === incident.id);
-    element.innerHTML = `
-      <p class="incident-head"><span class="badge priority priority-${incident.priority}">${escapeHtml(this.labels.priority[incident.priority])}</span>
-        <strong class="number">${escapeHtml(incident.number)}</strong>
-        <span class="countdown${countdown.late ? " late" : ""}" data-countdown="${incident.id}">${escapeHtml(countdown.text)}</span></p>
-      <p>${escapeHtml(this.labels.category[incident.category])} · <span class="status">${escapeHtml(this.labels.incident_status[incident.status])}</span>
-        · ${escapeHtml(this.ui.target)} ${clock(incident.target_s)}</p>
-      ${incident.address ? `<p>${escapeHtml(incident.address)}</p>` : ""}
-      ${incident.description ? `<p class="muted">${escapeHtml(incident.description)}</p>` : ""}
-      <ul class="assignments">${assignments.map((row) => `<li data-assignment="${row.id}" data-status="${row.status}">
-        ${escapeHtml(this.units.get(row.unit)?.call_sign || `#${row.unit}`)} ·
-        <span class="badge status-${row.status}">${escapeHtml(this.labels.assignment_status[row.status])}</span></li>`).join("")}</ul>
-      ${this.recommendationHtml(incident)}
-      <h3>${escapeHtml(this.ui.timeline)}</h3>
-      <ol class="timeline">${this.timeline.rows.map((row) => `<li data-kind="${row.kind}">
-        <time>${wallTime(row.at)}</time>
-        ${escapeHtml(this.labels.event_kind[row.kind] || row.kind)}${row.unit ? ` · ${escapeHtml(this.units.get(row.unit)?.call_sign || "")}` : ""}</li>`).join("")}</ol>`;
-    element.querySelector(".accept")?.addEventListener("click", () => this.accept(null));
-    element.querySelectorAll("[data-send]").forEach((button) =>
-      button.addEventListener("click", () => this.accept([Number(button.dataset.send)])));
-    element.querySelector(".recommend")?.addEventListener("click", () => this.recommend(incident.id));
   }
 
   recommendationHtml(incident) {
@@ -375,7 +409,7 @@ export class LiveConsole {
       <ol class="options">${rows}</ol>
       ${busy || recommendation.accepted_at || recommendation.auto ? "" : `<button type="button" class="accept primary">${escapeHtml(this.ui.accept)}</button>`}
       <button type="button" class="recommend">${escapeHtml(this.ui.recommend)}</button>
-      <p class="form-error" role="alert"></p></section>`;
+      <p class="form-error" role="alert">${escapeHtml(this.recommendationError || "")}</p></section>`;
   }
 
   async accept(units) {
@@ -384,10 +418,13 @@ export class LiveConsole {
       const made = await api(`/api/v1/recommendations/${recommendation.id}/accept`, { method: "POST", body: units ? { units } : {} });
       made.forEach((row) => this.assignments.offer(row));
       recommendation.accepted_at = new Date().toISOString();
-      this.changed(true);
+      this.recommendationError = "";
     } catch (error) {
-      document.querySelector("#incident-detail .form-error").textContent = `${this.ui.failed}${error.message}`;
+      // Stale ETAs: the server ranked again; the fresh ranking replaces the old, to be accepted anew.
+      if (error.body?.code === "stale" && error.body.recommendation) this.recommended(error.body.recommendation);
+      this.recommendationError = error.body?.code === "stale" ? error.message : `${this.ui.failed}${error.message}`;
     }
+    this.changed(true);
   }
 
   async recommend(id) {
@@ -409,44 +446,6 @@ export class LiveConsole {
       this.timeline = { incident: id, rows };
       this.renderDetail();
     } catch (error) { /* the next event about it reloads it */ }
-  }
-
-  // The engine's alerts, then units busy on a job whose position has gone stale (a quiet tablet on
-  // a job is what a dispatcher must chase; quiet available units show on the board).
-  renderAlerts() {
-    const element = document.getElementById("alert-list");
-    if (!element) return;
-    const quiet = [...this.units.values()].filter((unit) => unit.stale && unit.status !== "available" && unit.status !== "off_duty");
-    document.getElementById("alert-count").textContent = this.alerts.size + quiet.length;
-    element.innerHTML = [...this.alerts.values()].map((alert) => `<li class="alert" data-alert="${alert.id}" data-kind="${alert.kind}">
-      <span class="badge risk">${escapeHtml(this.labels.alert_kind[alert.kind] || alert.kind)}</span> ${escapeHtml(alert.message)}
-      ${this.readOnly ? "" : `<button type="button" data-close="${alert.id}">${escapeHtml(this.ui.close)}</button>`}</li>`).join("") +
-      quiet.slice(0, 20).map((unit) => `<li class="alert" data-kind="stale_unit" data-unit="${unit.id}">
-      <span class="badge risk">${escapeHtml(this.ui.stale)}</span> ${escapeHtml(unit.call_sign || `#${unit.id}`)}</li>`).join("");
-    element.querySelectorAll("[data-close]").forEach((button) => button.addEventListener("click", async () => {
-      await api(`/api/v1/alerts/${button.dataset.close}/close`, { method: "POST", body: {} }).catch(() => null);
-      this.alerts.delete(Number(button.dataset.close));
-      this.changed();
-    }));
-  }
-
-  renderBoard() {
-    const counts = {};
-    let stale = 0;
-    for (const unit of this.units.values()) {
-      counts[unit.status] = (counts[unit.status] || 0) + 1;
-      if (unit.stale) stale += 1;
-    }
-    const busy = [...this.units.values()].filter((unit) => unit.status !== "available").slice(0, 50);
-    const board = document.getElementById("unit-board");
-    if (!board) return;
-    board.innerHTML = `
-      <p><strong>${this.units.size}</strong> ${escapeHtml(this.ui.units_on_duty)} · ${stale} ${escapeHtml(this.ui.stale)}</p>
-      <ul class="status-counts">${Object.entries(counts).map(([status, count]) => `<li data-status="${status}">
-        <span class="dot" style="background:${STATUS_COLOURS[status] || "#999"}"></span>
-        ${escapeHtml(this.labels.unit_status[status] || status)} <strong>${count}</strong></li>`).join("")}</ul>
-      <ul class="busy-units">${busy.map((unit) => `<li data-unit="${unit.id}">${escapeHtml(unit.call_sign)} ·
-        ${escapeHtml(this.labels.unit_status[unit.status] || unit.status)}</li>`).join("")}</ul>`;
   }
 
   showState(state) {

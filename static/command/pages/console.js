@@ -4,7 +4,6 @@
 import { readJson } from "../lib/dom.js";
 import { LiveConsole } from "../lib/live_console.js";
 import { createMap, drawKeySites, drawMarkers, drawPatrolPoints, drawZones, incidentMarker, platformMarker } from "../lib/map.js";
-import { placeSearch } from "../lib/place_search.js";
 
 // Zones, platforms and the open incidents the page was rendered with: the map works before the feed.
 function drawWallMap() {
@@ -26,9 +25,7 @@ function goLive(wallMap) {
   drawKeySites(wallMap.map, data.key_sites || []);
   drawPatrolPoints(wallMap.map, data.patrol_points || []);
   wallMap.incidents.layer.remove();  // the live layer draws them from now on
-  const live = new LiveConsole(wallMap.map, labels);
-  placeSearch(live, data);
-  return live;
+  return new LiveConsole(wallMap.map, labels, { platforms: data.platforms || [] });
 }
 
 export const consoleMap = drawWallMap();
