@@ -76,6 +76,7 @@ def _report_words() -> dict:
         "photo_not_image": _("The photo must be JPEG, PNG or WebP."),
         "busy_report": _("Clear your current job before reporting another incident."),
         "your_position": _("Your position"), "characters_left": _("characters left"), "you": _("This unit"),
+        "too_long": _("Too long by %(over)s characters: shorten it."),
     }
 
 

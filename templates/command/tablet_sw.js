@@ -64,7 +64,9 @@ async function fresh(request, cacheName, key = request, patience = Infinity) {
     if (response.ok && !response.redirected) await cache.put(key, response.clone());
     return response;
   });
-  const held = await cache.match(key, { ignoreSearch: key === PAGE });
+  // Our own copies answer whoever asks (the server's Vary: Accept, Cookie would make a copy kept by a
+  // plain fetch unseen by the page's JSON request).
+  const held = await cache.match(key, { ignoreSearch: key === PAGE, ignoreVary: true });
   if (!held) return network;
   const racers = [network.catch(() => held)];
   if (Number.isFinite(patience)) racers.push(new Promise((resolve) => setTimeout(() => resolve(held), patience)));
@@ -74,7 +76,7 @@ async function fresh(request, cacheName, key = request, patience = Infinity) {
 // A tile kept is served as it is; one not kept is fetched and kept.
 async function kept(request, cacheName) {
   const cache = await caches.open(cacheName);
-  return (await cache.match(request)) || keep(cache, request);
+  return (await cache.match(request, { ignoreVary: true })) || keep(cache, request);
 }
 
 async function keep(cache, request) {
@@ -100,7 +102,8 @@ async function keepTiles({ urls, version }, client) {
     while (queue.length) {
       const url = queue.shift();
       try {
-        const held = (await cache.match(url)) || (await keep(cache, new Request(url, { credentials: "same-origin" })));
+        const held = (await cache.match(url, { ignoreVary: true }))
+          || (await keep(cache, new Request(url, { credentials: "same-origin" })));
         if (held.ok) progress.kept += 1;
       } catch (error) { /* offline: the next login tries again */ }
       progress.done += 1;

@@ -2,7 +2,7 @@
 its location allowed, the logged-in tablet, a dispatcher's console beside it, and reading the running
 tablet's objects through its entry module."""
 from tests.e2e import support
-from tests.e2e.support import CONSOLE, TABLET, log_in, watch
+from tests.e2e.support import CONSOLE, TABLET, log_in, wait_for, watch
 
 SCENE = (31.2296, 121.4722)   # lat, lon: by People's Square, a few hundred metres from the crew (POSTED)
 
@@ -33,6 +33,12 @@ def on_tablet(page, expression: str):
 def on_console(page, expression: str):
     """`expression` evaluated with `c`, the running LiveConsole (static/command/lib/live_console.js)."""
     return page.evaluate(f"import('{CONSOLE}').then((m) => {{ const c = m.liveConsole; return {expression}; }})")
+
+
+def until(page, expression: str) -> None:
+    """Wait until `expression` (which may be a promise: wait_for_function would take the promise itself
+    as true) is true in the page."""
+    wait_for(lambda: page.evaluate(expression))
 
 
 def shot(page, name: str) -> None:

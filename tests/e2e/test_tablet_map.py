@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 from tests.e2e.support import POSTED, STEP_MS, TABLET
-from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context
+from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context, until
 
 
 @pytest.mark.e2e
@@ -23,7 +23,7 @@ def test_the_assignment_card_maps_the_unit_the_scene_and_the_route(asgi_server, 
     card_map = tablet.locator("#tablet-map")
     expect(card_map).to_have_class(re.compile(r"\bhas-basemap\b"))
     expect(card_map.locator("canvas.basemap-tile[data-roads]").first).to_be_attached(timeout=STEP_MS)
-    tablet.wait_for_function(f"import('{TABLET}').then((m) => m.tablet.map.routeLine !== null)", timeout=STEP_MS)
+    until(tablet, f"import('{TABLET}').then((m) => m.tablet.map.routeLine !== null)")
     shot(tablet, "map-route")
 
     drawn = on_tablet(tablet, """{

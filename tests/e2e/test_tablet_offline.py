@@ -1,6 +1,7 @@
 """The tablet opens offline once visited, in real headless Chromium: its service worker keeps the page,
 the unit's snapshot and the basemap tiles of the platform's area; reloaded with no network, the page
-shows the job it last received on its map, and a step taken meanwhile is sent when the network is back.
+shows the job it last received on its map, and a step and a note taken meanwhile are sent, in order,
+when the network is back.
 Actions taken offline (a status, a reply, an on-view report with its photo) reach the server in the
 order they were taken."""
 import pytest
@@ -11,7 +12,7 @@ from dispatch.models import Assignment, Incident
 from platforms.models import Officer
 from tests import factories as f
 from tests.e2e.support import POSTED, STEP_MS, TABLET
-from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context
+from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context, until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 
@@ -23,15 +24,19 @@ def media(monkeypatch, settings, tmp_path):
     return tmp_path
 
 
+def snapshot_kept(tablet, unit) -> None:
+    """Once the worker controls the page and has kept the unit's snapshot."""
+    until(tablet, "navigator.serviceWorker.controller !== null")
+    until(tablet, f"caches.open('tablet-data').then((c) => c.match('/api/v1/units/{unit.pk}/snapshot', "
+                  "{ ignoreVary: true })).then(Boolean)")
+
+
 def kept_for_offline(tablet, unit) -> dict:
-    """Once the worker controls the page and has kept the platform's tiles and the snapshot: what it kept."""
-    tablet.wait_for_function("navigator.serviceWorker.controller !== null", timeout=STEP_MS)
-    progress = tablet.locator("#offline-map")
+    """Once the worker has kept the snapshot and the platform's tiles: how many tiles it kept."""
+    snapshot_kept(tablet, unit)
     tablet.wait_for_function("(() => { const e = document.getElementById('offline-map');"
                              " return e.dataset.total && e.dataset.kept === e.dataset.total; })()", timeout=STEP_MS)
-    snapshot = f"/api/v1/units/{unit.pk}/snapshot"
-    tablet.wait_for_function(f"caches.open('tablet-data').then((c) => c.match('{snapshot}')).then(Boolean)",
-                             timeout=STEP_MS)
+    progress = tablet.locator("#offline-map")
     return {"tiles": int(progress.get_attribute("data-total")), "kept": int(progress.get_attribute("data-kept"))}
 
 
@@ -47,10 +52,32 @@ def back_online(context, tablet) -> None:
     expect(tablet.locator("#live-state")).to_have_attribute("data-state", "online", timeout=STEP_MS)
 
 
+def shows_the_kept_job(tablet) -> list:
+    """After an offline reload: the page kept (not the network's, which names the officer anew), the job
+    from the kept snapshot, the kept tiles drawn; whether the scene and the route are on the map."""
+    expect(tablet.locator(".officer-tile .big")).to_have_text("李警官")
+    expect(tablet.locator("#tablet-message")).to_have_text("离线：显示本终端最后收到的信息。")
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned")
+    expect(tablet.locator("#live-assignment .address")).to_have_text("人民大道200号")
+    tablet.wait_for_function("[...document.querySelectorAll('#tablet-map canvas.basemap-tile[data-roads]')]"
+                             ".some((c) => Number(c.dataset.roads) > 0)", timeout=STEP_MS)
+    return on_tablet(tablet, "[t.map.incidentMarker !== null, t.map.routeLine !== null]")
+
+
+def acknowledge_and_note(tablet, unit) -> list:
+    """The step and the note, taken offline: what the queue holds."""
+    tablet.locator("[data-step=acknowledged]").click()
+    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged")
+    tablet.locator("#assignment-notes textarea").fill("双方情绪激动，需增援")
+    tablet.locator("#assignment-notes [type=submit]").click()
+    expect(tablet.locator("#assignment-notes li.pending .text")).to_have_text("双方情绪激动，需增援")
+    return tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{unit.pk}'))")
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_the_tablet_reloads_offline_and_a_step_taken_offline_is_sent_on_reconnect(asgi_server, city, chromium,
-                                                                                   page_errors):
+def test_the_tablet_reloads_offline_and_a_step_and_a_note_taken_offline_are_sent_on_reconnect(
+        asgi_server, city, chromium, page_errors):
     incident = f.IncidentFactory(zone=city.platform.zones.get(), status="dispatched", address="人民大道200号",
                                  lat=SCENE[0], lon=SCENE[1], category="dispute", priority=2)
     assignment = f.AssignmentFactory(incident=incident, unit=city, status="assigned")
@@ -58,35 +85,48 @@ def test_the_tablet_reloads_offline_and_a_step_taken_offline_is_sent_on_reconnec
     tablet = logged_in_tablet(context, asgi_server, page_errors)
     expect(tablet.locator("#live-assignment .route .turns li").first).to_be_visible(timeout=STEP_MS)
     kept = kept_for_offline(tablet, city)
-    # What only the network would say now: were the page fetched again, it would show the new name.
-    Officer.objects.filter(user__username="tablet-officer").update(name="王警官")
-
+    Officer.objects.filter(user__username="tablet-officer").update(name="王警官")  # only the network says so
     reload_offline(context, tablet)
-    expect(tablet.locator(".officer-tile .big")).to_have_text("李警官")  # the page kept, not the network's
-    expect(tablet.locator("#tablet-message")).to_have_text("离线：显示本终端最后收到的信息。")
-    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned")
-    expect(tablet.locator("#live-assignment .address")).to_have_text("人民大道200号")
-    tablet.wait_for_function("[...document.querySelectorAll('#tablet-map canvas.basemap-tile[data-roads]')]"
-                             ".some((c) => Number(c.dataset.roads) > 0)", timeout=STEP_MS)
-    offline_map = on_tablet(tablet, "[t.map.incidentMarker !== null, t.map.routeLine !== null]")
-    tablet.locator("[data-step=acknowledged]").click()
-    expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged")
-    queued = tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{city.pk}'))")
-    assignment.refresh_from_db()
-    still = assignment.status
+    offline_map = shows_the_kept_job(tablet)
+    queued = acknowledge_and_note(tablet, city)
+    still = Assignment.objects.get().status
     shot(tablet, "offline-1-reloaded")
 
     back_online(context, tablet)
+    expect(tablet.locator("#assignment-notes li:not(.pending) .text")).to_have_text("双方情绪激动，需增援", timeout=STEP_MS)
     expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "acknowledged", timeout=STEP_MS)
     assignment.refresh_from_db()
     shot(tablet, "offline-2-back")
 
     assert kept["tiles"] > 100 and kept["kept"] == kept["tiles"]
     assert offline_map == [True, True]  # the scene and the route kept from before the reload
-    assert [(e["kind"], e["status"], e["expected_version"]) for e in queued] == [("step", "acknowledged", 1)]
+    assert [(e["kind"], e.get("status"), e.get("text")) for e in queued] == [
+        ("step", "acknowledged", None), ("note", None, "双方情绪激动，需增援")]
     assert (still, assignment.status, assignment.acknowledged_at is not None) == ("assigned", "acknowledged", True)
+    # In the order taken: the acknowledgement, then the note.
+    assert list(incident.events.filter(kind__in=["acknowledged", "note"]).values_list("kind", "actor__username")) == [
+        ("acknowledged", "tablet-officer"), ("note", "tablet-officer")]
     assert on_tablet(tablet, "t.actions.length") == 0
     assert page_errors == []
+
+
+def meal_break_reply_and_report(tablet, unit) -> tuple[list, int]:
+    """Taken offline, in this order: what the queue holds, and the size of the photo kept in IndexedDB."""
+    tablet.locator("#unit-status-controls [data-set=meal_break]").click()
+    tablet.locator("#unit-messages [data-reply-open]").click()
+    tablet.locator("#unit-messages form.reply-form textarea").fill("在人民广场，用餐中")
+    tablet.locator("#unit-messages form.reply-form [type=submit]").click()
+    form = tablet.locator("#on-view-form")
+    form.locator("select[name=category]").select_option("traffic_accident")
+    form.locator("textarea[name=description]").fill("两车追尾，无人受伤")
+    form.locator("input[name=photo]").set_input_files({"name": "crash.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
+    form.locator("[type=submit]").click()
+    expect(tablet.locator("#tablet-message")).to_have_text("上报已保存，网络恢复后自动发送。")
+    expect(tablet.locator("#unit-messages .reply.pending")).to_have_count(1)
+    queued = tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{unit.pk}'))")
+    photo_kept = tablet.evaluate(f"import('/static/command/lib/tablet_photos.js').then((m) => "
+                                 f"m.keptPhoto('{queued[-1]['key']}')).then((p) => p ? p.blob.size : 0)")
+    return queued, photo_kept
 
 
 @pytest.mark.e2e
@@ -100,23 +140,10 @@ def test_a_status_a_reply_and_a_report_taken_offline_reach_the_server_in_order(a
     context = tablet_context(chromium, POSTED)
     tablet = logged_in_tablet(context, asgi_server, page_errors)
     expect(tablet.locator("#unit-messages li.unread")).to_have_count(1)
-    tablet.wait_for_function("navigator.serviceWorker.controller !== null", timeout=STEP_MS)
+    snapshot_kept(tablet, city)
     reload_offline(context, tablet)
-
-    tablet.locator("#unit-status-controls [data-set=meal_break]").click()
-    tablet.locator("#unit-messages [data-reply-open]").click()
-    tablet.locator("#unit-messages form.reply-form textarea").fill("在人民广场，用餐中")
-    tablet.locator("#unit-messages form.reply-form [type=submit]").click()
-    form = tablet.locator("#on-view-form")
-    form.locator("select[name=category]").select_option("traffic_accident")
-    form.locator("textarea[name=description]").fill("两车追尾，无人受伤")
-    form.locator("input[name=photo]").set_input_files({"name": "crash.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
-    form.locator("[type=submit]").click()
-    expect(tablet.locator("#tablet-message")).to_have_text("上报已保存，网络恢复后自动发送。")
-    expect(tablet.locator("#unit-messages .reply.pending")).to_have_count(1)
-    queued = tablet.evaluate(f"JSON.parse(localStorage.getItem('tablet-queue-{city.pk}'))")
-    photo_kept = tablet.evaluate(f"import('/static/command/lib/tablet_photos.js').then((m) => "
-                                 f"m.keptPhoto('{queued[-1]['key']}')).then((p) => p ? p.blob.size : 0)")
+    expect(tablet.locator("#unit-messages li.unread")).to_have_count(1)
+    queued, photo_kept = meal_break_reply_and_report(tablet, city)
     nothing_yet = (UnitMessage.objects.filter(from_unit=True).count(), Incident.objects.count())
     shot(tablet, "offline-3-queued")
 

@@ -1,8 +1,8 @@
 // The officer's tablet: the current assignment live over the unit's websocket, with its map (the unit,
 // the scene, the road route) and turn list; the four steps sent with the assignment's version (a
 // stale one comes back 409 and is shown); the unit's own status (available, a meal break, unavailable
-// with a reason); an incident found on patrol reported with an optional photo; replies to the command
-// centre's messages and its broadcasts read. Every action is queued in order (tablet_queue.js) and
+// with a reason); notes on the job; an incident found on patrol reported with an optional photo;
+// replies to the command centre's messages and its broadcasts read. Every action is queued in order (tablet_queue.js) and
 // sent at once, or on reconnect when taken offline. The page opens offline once visited
 // (tablet_offline.js: a service worker keeps the page, the snapshot and the platform's map tiles).
 // The browser's position is reported over the socket while the page is open (each new fix, at most
@@ -16,6 +16,7 @@ import { Versioned, openFeed, showFeedState } from "./feed.js";
 import { ACTIVE_ASSIGNMENT } from "./statuses.js";
 import { TabletMap } from "./tablet_map.js";
 import { renderBroadcasts, renderMessages } from "./tablet_messages.js";
+import { NotesPanel } from "./tablet_notes.js";
 import { OfflineCopy } from "./tablet_offline.js";
 import { keepPhoto } from "./tablet_photos.js";
 import { ActionQueue, forgetPhoto, said, send } from "./tablet_queue.js";
@@ -63,6 +64,7 @@ export class Tablet {
     this.map = new TabletMap(document.getElementById("tablet-map"), data.map || {}, this.ui);
     this.statusControls = new StatusControls(document.getElementById("unit-status-controls"), this);
     this.reportForm = new OnViewForm(document.getElementById("on-view-form"), this);
+    this.notesPanel = new NotesPanel(document.getElementById("assignment-notes"), this);
     setInterval(() => this.renderClock(), 1000);
     setInterval(() => this.sendFixes(), SEND_EVERY_MS);
     document.addEventListener("visibilitychange", () => {
@@ -103,6 +105,8 @@ export class Tablet {
     } else if (event === "broadcast.sent" || (event === "broadcast.read" && data.unit === this.unitId)) {
       this.broadcasts.set(data.id, { ...this.broadcasts.get(data.id), ...data });
       this.renderBroadcasts();
+    } else if (event === "incident.noted") {
+      this.notesPanel.heard(data);
     } else if (event === "incident.updated" && this.incidents.has(data.id)) {
       this.incidents.set(data.id, { ...this.incidents.get(data.id), ...data });
       this.render();
@@ -161,6 +165,11 @@ export class Tablet {
     if (photo) await keepPhoto(key, photo);
     this.act({ kind: "report", key, photo: Boolean(photo),
                fields: { ...fields, unit: this.unitId, lon: this.located.lon, lat: this.located.lat } });
+  }
+
+  addNote(incident, text) {
+    this.act({ kind: "note", incident, text });
+    this.notesPanel.render();
   }
 
   reply(message, text) {
@@ -223,6 +232,7 @@ export class Tablet {
     else if (entry.kind === "status") this.unitChanged(answer);
     else if (entry.kind === "reply" || entry.kind === "read") this.messages.set(answer.id, answer);
     else if (entry.kind === "broadcast_read") this.broadcasts.set(answer.id, answer);
+    else if (entry.kind === "note") this.notesPanel.heard({ ...answer, incident: entry.incident });
     else if (entry.kind === "report") {
       this.incidents.set(answer.incident.id, answer.incident);
       this.assignments.offer(answer.assignment);
@@ -383,6 +393,7 @@ export class Tablet {
   render() {
     const assignment = this.current();
     this.reportForm.enable(!assignment);
+    this.notesPanel.show(assignment ? assignment.incident : null);
     this.showOnMap();
     if (!assignment) {
       this.element.innerHTML = `<p class="no-assignment">${escapeHtml(this.ui.no_assignment)}</p>`;

@@ -1,13 +1,15 @@
 // The tablet's two forms: the unit's own status (a meal break, unavailable with a reason, available
 // again) and the on-view report (路面见警情: an incident the officer found, with their position and an
 // optional photo). Both hand what the officer entered to the tablet, which queues it (tablet.js); what
-// would be refused anyway (no category, no position yet, a photo over 5 MB or not an image by its
-// bytes) is said here first, in the officer's words.
+// would be refused anyway (no category, no position yet, a note too long, a photo over 5 MB or not an
+// image by its bytes) is said here first, in the officer's words. Nothing is cut: the note's box has
+// no maxlength (a paste would be cut silently), only a count of the room left.
 
 import { escapeHtml } from "./dom.js";
 import { MAX_PHOTO_BYTES, photoKind } from "./tablet_photos.js";
 
 const CREW_SETS = Object.freeze({ available: ["meal_break", "unavailable"], unavailable: ["available"] });
+const NOTE_MAX = 2000;  // the incident's description
 
 export class StatusControls {
   constructor(element, tablet) {
@@ -84,8 +86,10 @@ export class OnViewForm {
 
   // Never cut silently: the officer sees how much room is left.
   count() {
-    const left = this.note.maxLength - this.note.value.length;
-    this.form.querySelector(".counter").textContent = `${left} ${this.ui.characters_left}`;
+    const left = NOTE_MAX - this.note.value.length;
+    const counter = this.form.querySelector(".counter");
+    counter.textContent = `${left} ${this.ui.characters_left}`;
+    counter.classList.toggle("over", left < 0);
   }
 
   async submit(event) {
@@ -108,6 +112,7 @@ export class OnViewForm {
 
   async problem(fields, photo) {
     if (!fields.category) return this.ui.category_needed;
+    if (fields.description.length > NOTE_MAX) return this.ui.too_long.replace("%(over)s", fields.description.length - NOTE_MAX);
     if (!this.tablet.located) return this.ui.no_position;
     if (photo && photo.size > MAX_PHOTO_BYTES) return this.ui.photo_too_large;
     if (photo && !(await photoKind(photo))) return this.ui.photo_not_image;

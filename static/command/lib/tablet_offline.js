@@ -24,6 +24,9 @@ export class OfflineCopy {
     navigator.serviceWorker.addEventListener("message", (event) => this.heard(event.data));
     const ready = await navigator.serviceWorker.ready;
     this.keepTiles(ready.active);
+    if (!navigator.serviceWorker.controller) {  // a first visit: the worker takes the page when it activates
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+    }
     this.keepCopy();  // the snapshot loaded before the worker was there
   }
 

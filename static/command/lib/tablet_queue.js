@@ -1,13 +1,13 @@
-// The tablet's actions in the order the officer took them: assignment steps, the unit's status, on-view
-// reports, replies and read marks. Each is kept in localStorage (a report's photo in IndexedDB, see
+// The tablet's actions in the order the officer took them: assignment steps, the unit's status, notes,
+// on-view reports, replies and read marks. Each is kept in localStorage (a report's photo in IndexedDB, see
 // tablet_photos.js) until the server has it, so that a step taken in a tunnel or a report written
 // with no signal survives a reload and is sent, in order, when the connection is back. Every action
 // goes through the queue, online too: one path, one order.
 //
-// An entry is {kind, ...}: "step" {assignment, status, disposition, expected_version} (entries from
-// before kinds existed are steps), "status" {status, reason}, "report" {key, fields, photo} (key: the
-// Idempotency-Key, so a report whose answer was lost is not made twice), "reply" {message, text},
-// "read" {message}, "broadcast_read" {broadcast}.
+// An entry is {kind, ...}: "step" {assignment, status, disposition, expected_version, lon?, lat?}
+// (entries from before kinds existed are steps), "status" {status, reason}, "note" {incident, text},
+// "report" {key, fields, photo} (key: the Idempotency-Key, so a report whose answer was lost is not
+// made twice), "reply" {message, text}, "read" {message}, "broadcast_read" {broadcast}.
 
 import { api, csrfToken } from "./api.js";
 import { dropPhoto, keptPhoto } from "./tablet_photos.js";
@@ -56,6 +56,8 @@ export function send(entry, unitId) {
       return post(`/api/v1/units/${unitId}/status`, { status: entry.status, reason: entry.reason });
     case "report":
       return sendReport(entry);
+    case "note":
+      return post(`/api/v1/incidents/${entry.incident}/notes`, { text: entry.text });
     case "reply":
       return post(`/api/v1/messages/${entry.message}/reply`, { text: entry.text });
     case "read":
