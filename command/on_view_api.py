@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -130,7 +130,11 @@ class PhotoFileView(APIView):
     def get(self, request, photo_id: int):
         photo = get_object_or_404(IncidentPhoto.objects.select_related("incident"), pk=photo_id)
         readable_incident(request, photo.incident_id)
-        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+        try:
+            opened = photo.file.open("rb")
+        except FileNotFoundError:  # the row outlived its file (a restore without the media folder)
+            raise NotFound(_("This photo's file is missing on the server.")) from None
+        response = FileResponse(opened, content_type=photo.content_type)
         response["Cache-Control"] = "private, max-age=3600"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["X-Content-Type-Options"] = "nosniff"

@@ -164,7 +164,19 @@ def test_a_crew_no_longer_on_the_job_adds_no_photo(request, job, officer):
     assert job.photos.count() == 1
 
 
-def test_a_photo_of_a_missing_incident_or_file_answers_404(request, dispatcher):
+def test_a_photo_of_a_missing_incident_or_file_answers_404(request, job, media):
     api = client_as(request, "dispatcher")
     assert (api.get("/api/v1/photos/999999/file").status_code, api.get("/api/v1/incidents/999999/photos").status_code) == (
         404, 404)
+    photo = job.photos.get()
+    (media / photo.file.name).unlink()
+    response = api.get(f"/api/v1/photos/{photo.pk}/file")
+    assert (response.status_code, response.json()) == (404, {"detail": "This photo's file is missing on the server."})
+
+
+def test_bad_input_is_answered_in_the_users_language(request, zone, officer, officer_unit):
+    api = client_as(request, "officer")
+    body = {"unit": officer_unit.pk, "category": "dispute", "lon": 121.4737, "lat": 31.2304,
+            "photo": upload(b"MZ\x90\x00 not an image", "scene.jpg")}
+    response = api.post("/api/v1/on-view-reports", body, format="multipart", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert (response.status_code, response.json()) == (400, {"photo": ["请上传 JPEG、PNG 或 WebP 格式的照片。"]})
