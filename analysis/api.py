@@ -20,6 +20,7 @@ ADMIN, DISPATCHER, SUPERVISOR, LEADERSHIP = Role.ADMINISTRATOR, Role.DISPATCHER,
 READERS = roles(ADMIN, DISPATCHER, SUPERVISOR, read=(LEADERSHIP,))
 PATROL_WRITERS = roles(ADMIN, SUPERVISOR, read=(DISPATCHER, LEADERSHIP))
 MAX_POINTS = 5000
+MAX_COUNT = 10_000   # a count past this reads "10,000+": counting every match of a loose search costs more than it tells
 
 
 def _query(serializer_class, request, data=None) -> dict:
@@ -73,7 +74,9 @@ class IncidentSearchView(APIView):
         found = incidents_search(platform_ids=access_of(request).platform_ids, query=_search_query(request, data))
         page, size = data["page"], data["page_size"]
         rows = list(found[(page - 1) * size:page * size])
-        return Response({"count": found.count(), "page": page, "page_size": size, "results": [_row(i) for i in rows]})
+        count = found.order_by()[:MAX_COUNT + 1].count()
+        return Response({"count": min(count, MAX_COUNT), "count_capped": count > MAX_COUNT, "page": page, "page_size": size,
+                         "results": [_row(i) for i in rows]})
 
 
 class IncidentPointsView(APIView):

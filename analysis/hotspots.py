@@ -69,8 +69,9 @@ def cell_counts(period: Period, *, category: str | None, band: Band, resolution:
     return counts
 
 
-def gi_star(cells: tuple[str, ...], counts) -> dict:
-    """Gi* of each cell over the study area: {"z", "p_norm" (two-sided), "p_sim"} by cell."""
+def gi_star(cells: tuple[str, ...], counts, *, permutations: int = PERMUTATIONS) -> dict:
+    """Gi* of each cell over the study area: {"z", "p_norm" (two-sided), "p_sim"} by cell; with no
+    permutations (the emerging spots' weekly comparisons, judged on z alone) p_sim is None."""
     from esda import G_Local  # noqa: PLC0415 - esda takes ~3 s to import: only analyses pay it
     from libpysal.weights import W  # noqa: PLC0415
 
@@ -80,10 +81,11 @@ def gi_star(cells: tuple[str, ...], counts) -> dict:
     inside = set(cells)
     neighbours = {cell: [n for n in h3.grid_ring(cell, 1) if n in inside] for cell in cells}
     w = W(neighbours, id_order=list(cells), silence_warnings=True)
-    g = G_Local(y, w, transform="B", star=True, permutations=PERMUTATIONS, seed=SEED, n_jobs=1, keep_simulations=False,
+    g = G_Local(y, w, transform="B", star=True, permutations=permutations, seed=SEED, n_jobs=1, keep_simulations=False,
                 alternative="two-sided")
-    return {cell: {"z": round(float(z), 4), "p_norm": round(float(min(1.0, 2 * p)), 6), "p_sim": round(float(ps), 4)}
-            for cell, z, p, ps in zip(cells, g.Zs, g.p_norm, g.p_sim)}
+    p_sim = g.p_sim if permutations else [None] * len(cells)
+    return {cell: {"z": round(float(z), 4), "p_norm": round(float(min(1.0, 2 * p)), 6),
+                   "p_sim": None if ps is None else round(float(ps), 4)} for cell, z, p, ps in zip(cells, g.Zs, g.p_norm, p_sim)}
 
 
 def significance(z: float, p: float) -> int:
@@ -140,7 +142,7 @@ def emerging(*, period: Period, cells, category, band: Band, resolution: int) ->
     before = Period(period.end - timedelta(days=34), period.end - timedelta(days=7))
     now_counts = cell_counts(last, category=category, band=band, resolution=resolution)
     old_counts = cell_counts(before, category=category, band=band, resolution=resolution)
-    now_gi, old_gi = gi_star(cells, now_counts), gi_star(cells, old_counts)
+    now_gi, old_gi = gi_star(cells, now_counts, permutations=0), gi_star(cells, old_counts, permutations=0)
     found = []
     for cell in cells:
         hot_now = significance(now_gi[cell]["z"], now_gi[cell]["p_norm"]) >= 95

@@ -97,16 +97,20 @@ class DayUnits:
 
     def __init__(self, zone_platform: dict, stops: dict):
         self.zone_platform, self.stops, self.rows, self.busy_until, self.jobs = zone_platform, stops, [], {}, defaultdict(list)
+        self.by_platform = defaultdict(list)
 
     def add(self, unit_id, call_sign, platform_id, capabilities, start, end) -> None:
-        self.rows.append((unit_id, call_sign, platform_id, set(capabilities), start, end))
+        row = (unit_id, call_sign, platform_id, set(capabilities), start, end)
+        self.rows.append(row)
+        self.by_platform[platform_id].append(row)
 
     def free(self, capability: str, zone_id, at, rng: random.Random):
-        platform = self.zone_platform.get(zone_id)
-        on = [r for r in self.rows if r[4] <= at < r[5] and capability in r[3] and self.busy_until.get(r[0], at) <= at]
-        own = [r for r in on if r[2] == platform]
-        pick = own or on
-        return rng.choice(pick) if pick else None
+        """A free crew of the zone's platform with the capability, else one of any platform."""
+        for rows in (self.by_platform.get(self.zone_platform.get(zone_id), []), self.rows):
+            on = [r for r in rows if r[4] <= at < r[5] and capability in r[3] and self.busy_until.get(r[0], at) <= at]
+            if on:
+                return rng.choice(on)
+        return None
 
     def busy(self, unit, ordered, cleared, scene) -> None:
         self.busy_until[unit[0]] = cleared
@@ -199,7 +203,6 @@ class Book:
     def write(self, *, log=print) -> dict:
         """Every table in one transaction, parents first."""
         from dispatch.models import Assignment, Incident, IncidentEvent, Recommendation  # noqa: PLC0415
-        from platforms.models import TrackPoint  # noqa: PLC0415
 
         tables = (("shifts", Shift, "shift"), ("units", Unit, "unit"), ("crew links", Unit.officers.through, "unit_officers"),
                   ("incidents", Incident, "incident"), ("assignments", Assignment, "assignment"),
@@ -209,7 +212,7 @@ class Book:
             for label, model, name in tables:
                 counts[label] = write_model(model, self.rows[name])
                 log(f"  {label}: {counts[label]}")
-            counts["track points"] = write_model(TrackPoint, self._track_rows())
+            counts["track points"] = write_tracks(self._track_rows())
             log(f"  track points: {counts['track points']}")
         return counts
 
@@ -238,8 +241,8 @@ def unit_track(unit_id, start, end, stops, offset, jobs, rng) -> list[tuple]:
         lat = np.where(inside, y0 + (y - y0) * share, lat)
     jitter = np.array([rng.gauss(0, 0.00003) for _ in range(2)])
     tz = timezone.get_default_timezone()
-    return [{"unit_id": unit_id, "at": datetime.fromtimestamp(t, tz=tz), "lon": round(float(x + jitter[0]), 6),
-             "lat": round(float(y + jitter[1]), 6), "speed_mps": 8.0, "accuracy_m": 10.0} for t, x, y in zip(times, lon, lat)]
+    lon, lat = np.round(lon + jitter[0], 6).tolist(), np.round(lat + jitter[1], 6).tolist()
+    return [(unit_id, datetime.fromtimestamp(t, tz=tz), x, y, 8.0, None, 10.0) for t, x, y in zip(times.tolist(), lon, lat)]
 
 
 def _patrol(elapsed, stops, offset):
@@ -251,6 +254,17 @@ def _patrol(elapsed, stops, offset):
     share = np.clip((within - DWELL_S) / MOVE_S, 0, 1)[:, None]
     moved = here + (there - here) * share
     return moved[:, 0], moved[:, 1]
+
+
+def write_tracks(rows) -> int:
+    """Track points as plain tuples: millions of them, so no dict per fix."""
+    count = 0
+    columns = "unit_id, at, lon, lat, speed_mps, bearing, accuracy_m"
+    with connection.cursor() as cursor, cursor.copy(f"COPY platforms_trackpoint ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def write_model(model, rows) -> int:

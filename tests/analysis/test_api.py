@@ -84,7 +84,7 @@ def test_a_supervisor_lists_their_platforms_briefings_only(as_, world):
 
 
 def test_a_supervisors_search_covers_their_platform_only(as_, world):
-    found = as_("supervisor").get("/api/v1/analysis/incidents", {"since": "2025-01-01", "until": "2026-12-31"}).data
+    found = as_("supervisor").get("/api/v1/analysis/incidents", {"since": "2026-01-01", "until": "2026-12-31"}).data
     assert {row["zone"] for row in found["results"]} == {"Z01"}
 
 

@@ -78,7 +78,7 @@ export class IncidentSearch {
 
   show(found) {
     this.status.classList.remove("error");
-    this.status.textContent = this.status.dataset.found.replace("{n}", String(found.count));
+    this.status.textContent = this.status.dataset.found.replace("{n}", `${found.count}${found.count_capped ? "+" : ""}`);
     this.table.tBodies[0].innerHTML = found.results.map(row).join("");
     const pages = Math.max(1, Math.ceil(found.count / found.page_size));
     this.shown.textContent = `${found.page} / ${pages}`;
