@@ -47,7 +47,7 @@ def broadcast_send(*, sender, text: str, platform=None) -> Broadcast:
 @transaction.atomic
 def broadcast_read(*, actor, broadcast: Broadcast, unit: Unit) -> BroadcastRead:
     """The unit's crew read it; the first reading counts, and the command centre hears of it."""
-    if broadcast.pk not in {row.pk for row in broadcasts_reaching(unit)}:
+    if broadcast.platform_id not in (None, unit.platform_id):
         raise ValidationError({"broadcast": _("This broadcast was not sent to your unit.")})
     try:
         with transaction.atomic():

@@ -9,7 +9,8 @@ import { escapeHtml } from "./dom.js";
 import { MAX_PHOTO_BYTES, photoKind } from "./tablet_photos.js";
 
 const CREW_SETS = Object.freeze({ available: ["meal_break", "unavailable"], unavailable: ["available"] });
-const NOTE_MAX = 2000;  // the incident's description
+const NOTE_MAX = 2000;   // the incident's description
+const REASON_MAX = 200;  // platforms.services.REASON_MAX
 
 export class StatusControls {
   constructor(element, tablet) {
@@ -26,7 +27,7 @@ export class StatusControls {
     this.element.innerHTML = onJob ? `<p class="muted">${escapeHtml(this.ui.status_on_job)}</p>` : `
       ${choices.map((choice) => `<button type="button" class="status-choice" data-set="${choice}">${escapeHtml(names[choice])}</button>`).join("")}
       <form class="status-reason-form" hidden>
-        <label>${escapeHtml(this.ui.unavailable_reason)} <input name="reason" maxlength="200" required></label>
+        <label>${escapeHtml(this.ui.unavailable_reason)} <input name="reason" required></label>
         <button type="submit">${escapeHtml(this.ui.confirm)}</button>
         <p class="form-error" role="alert"></p>
       </form>`;
@@ -50,11 +51,10 @@ export class StatusControls {
   withReason(event, form) {
     event.preventDefault();
     const reason = form.querySelector("input").value.trim();
-    if (!reason) {
-      form.querySelector(".form-error").textContent = this.ui.reason_needed;
-      return;
-    }
-    this.tablet.setStatus("unavailable", reason);
+    const problem = !reason ? this.ui.reason_needed
+      : reason.length > REASON_MAX ? this.ui.too_long.replace("%(over)s", reason.length - REASON_MAX) : "";
+    form.querySelector(".form-error").textContent = problem;
+    if (!problem) this.tablet.setStatus("unavailable", reason);
   }
 }
 

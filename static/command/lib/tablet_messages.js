@@ -40,7 +40,8 @@ function messageHtml(row, { ui, read, replies, pending }) {
       <button type="button" data-reply-open="${row.id}">${escapeHtml(ui.reply)}</button>
       ${sent.length || waiting.length ? `<ol class="replies">${[...sent, ...waiting].join("")}</ol>` : ""}
       <form class="reply-form" data-reply-to="${row.id}" hidden>
-        <textarea name="text" rows="2" maxlength="${REPLY_MAX}" required aria-label="${escapeHtml(ui.reply)}"></textarea>
+        <textarea name="text" rows="2" required aria-label="${escapeHtml(ui.reply)}"></textarea>
+        <p class="form-error" role="alert"></p>
         <button type="submit">${escapeHtml(ui.send_reply)}</button>
       </form>
     </li>`;
@@ -59,7 +60,10 @@ function wireMessages(element, tablet) {
   element.querySelectorAll("form.reply-form").forEach((form) => form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = form.querySelector("textarea").value.trim();
-    if (!text) return;
+    // Refused here with the count rather than cut by a maxlength (a paste would be cut silently).
+    form.querySelector(".form-error").textContent = text.length > REPLY_MAX
+      ? tablet.ui.too_long.replace("%(over)s", text.length - REPLY_MAX) : "";
+    if (!text || text.length > REPLY_MAX) return;
     form.hidden = true;
     form.querySelector("textarea").value = "";
     tablet.reply(Number(form.dataset.replyTo), text);
