@@ -20,6 +20,15 @@ TEXT_MATCH = (
     "dispatch_incident.id IN (SELECT id FROM dispatch_incident WHERE " + INCIDENT_TEXT + " ILIKE %s "
     "UNION SELECT incident_id FROM dispatch_incidentevent WHERE kind = 'note' AND (data ->> 'text') ILIKE %s "
     "UNION SELECT incident_id FROM dispatch_incidentcaller WHERE " + CALLER_TEXT + " ILIKE %s)")
+# A term shorter than a trigram cannot use those indexes: then each incident is tested where it
+# stands, so the newest-first walk of the received-time index stops as soon as a page is full.
+SHORT_TEXT_MATCH = (
+    "(" + INCIDENT_TEXT.replace("(number", "(dispatch_incident.number") + " ILIKE %s "
+    "OR EXISTS (SELECT 1 FROM dispatch_incidentevent e WHERE e.incident_id = dispatch_incident.id AND e.kind = 'note' "
+    "AND (e.data ->> 'text') ILIKE %s) "
+    "OR EXISTS (SELECT 1 FROM dispatch_incidentcaller c WHERE c.incident_id = dispatch_incident.id AND "
+    "(c.name || ' ' || c.phone || ' ' || c.notes) ILIKE %s))")
+TRIGRAM = 3
 ARRIVED = "coalesce(dispatch_incident.verified_on_scene_at, dispatch_incident.on_scene_at)"
 REACHED = "dispatch_incident.on_scene_at IS NOT NULL AND dispatch_incident.dispatched_at IS NOT NULL"
 WITHIN = (f"round(extract(epoch FROM {ARRIVED} - dispatch_incident.dispatched_at)::numeric, 1) "
@@ -55,7 +64,8 @@ def incidents_search(*, platform_ids, query: SearchQuery):
     found = found.filter(_plain_filters(query))
     if query.text:
         pattern = like_pattern(query.text)
-        found = found.filter(RawSQL(TEXT_MATCH, [pattern] * 3, output_field=BooleanField()))
+        match = TEXT_MATCH if len(query.text) >= TRIGRAM else SHORT_TEXT_MATCH
+        found = found.filter(RawSQL(match, [pattern] * 3, output_field=BooleanField()))
     if query.unit is not None:
         found = found.filter(Exists(Assignment.objects.filter(incident=OuterRef("pk"), unit_id=query.unit)))
     if query.met is not None:
