@@ -133,7 +133,7 @@ class FiguresView(APIView):
 class BriefingListView(APIView):
     permission_classes = [READERS]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="analysis_briefings_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """Briefings made, newest period first (the latest 200)."""
         rows = selectors.visible_briefings(access_of(request)).order_by("-starts_on", "-created_at", "-id")[:200]
@@ -213,7 +213,7 @@ class HotSpotsView(APIView):
 class HotSpotPatrolListView(APIView):
     permission_classes = [PATROL_WRITERS]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="analysis_hotspot_patrols_list", responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         """Hot-spot patrols sent, newest first (the latest 200)."""
         rows = selectors.visible_hotspot_patrols(access_of(request))[:200]

@@ -6,6 +6,8 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from shapely.geometry import Polygon
 from shapely.validation import explain_validity
@@ -40,6 +42,7 @@ def _moment(value) -> datetime:
     return timezone.make_aware(datetime.combine(value, time(0)), timezone.get_default_timezone())
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MomentField(serializers.Field):
     """A date (its local midnight) or a date and time (ISO 8601)."""
 
