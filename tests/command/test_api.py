@@ -132,7 +132,7 @@ def test_an_officer_may_not_load_another_units_snapshot(request, officer, world)
 def test_the_tablet_gets_its_active_assignment_with_the_incident(request, officer, world, officer_unit):
     data = client_as(request, "officer").get(f"/api/v1/units/{officer_unit.pk}/snapshot").json()
     assert data["unit"] == {"id": officer_unit.pk, "call_sign": "人广01", "status": "available", "version": 1,
-                            "lon": 121.475, "lat": 31.231}
+                            "status_reason": "", "platform": officer_unit.platform_id, "lon": 121.475, "lat": 31.231}
     [assignment] = data["assignments"]
     assert (assignment["id"], assignment["version"], assignment["incident_detail"]["number"],
             assignment["incident_detail"]["description"]) == (world["assignment"].pk, 2, "110-A", "两车刮擦")

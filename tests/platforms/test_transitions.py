@@ -33,9 +33,12 @@ def test_listed_moves_pass(table, current, target):
     assert table.allows(current, target) is True
 
 
-def test_terminal_states_have_no_way_out():
-    for terminal in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
-        assert INCIDENT_TRANSITIONS.moves.get(terminal, frozenset()) == frozenset()
+def test_a_closed_or_cancelled_incident_leaves_only_by_reopening():
+    for ended in (IncidentStatus.CLOSED, IncidentStatus.CANCELLED):
+        assert INCIDENT_TRANSITIONS.moves.get(ended) == frozenset({IncidentStatus.WAITING})
+
+
+def test_terminal_assignment_states_have_no_way_out():
     for terminal in (AssignmentStatus.CLEARED, AssignmentStatus.CANCELLED, AssignmentStatus.TIMED_OUT, AssignmentStatus.PREEMPTED):
         assert ASSIGNMENT_TRANSITIONS.moves.get(terminal, frozenset()) == frozenset()
 

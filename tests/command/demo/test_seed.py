@@ -115,7 +115,7 @@ def test_more_units_are_on_duty_at_the_peaks(seeded):
 def test_demo_logins_have_their_roles_and_the_officer_is_on_duty(seeded):
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {"dispatcher": "dispatcher", "supervisor": "supervisor", "district_supervisor": "supervisor",
-                     "clerk": "clerk", "officer": "officer"}
+                     "clerk": "clerk", "officer": "officer", "leader": "leadership"}
     officer = Officer.objects.get(user__username="officer")
     now = timezone.now()
     assert officer.kind == "police"
