@@ -86,8 +86,16 @@ def _redis_url() -> str:
 
 DATABASE_URL = _database_url()
 REDIS_URL = _redis_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Workers and commands keep their connection for a minute (one thread each: the dispatch hot path pays
+# no connect). The ASGI web process pools instead (command/asgi.py sets DB_POOL): it runs each request's
+# sync code in a thread of its own, and a kept connection per finished thread ran PostgreSQL out of
+# connections under a tablet prefetching its map tiles (seen: "too many clients already").
+DB_POOL = env_int("DB_POOL", 0, minimum=0, maximum=200)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL,
+                                              conn_max_age=0 if DB_POOL else env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = not DB_POOL
+if DB_POOL:
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL, "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -337,6 +345,9 @@ PLANNING_HISTORY_DAYS = env_int("PLANNING_HISTORY_DAYS", 28, minimum=1, maximum=
 PLANNING_MIN_HISTORY_CALLS = env_int("PLANNING_MIN_HISTORY_CALLS", 50, minimum=1, maximum=100_000)
 # The call model standing in for missing history (the planner does not import the command centre).
 PLANNING_CALL_MODEL = env_str("PLANNING_CALL_MODEL", "command.simulation.expected.call_model_demand")
+# The share of time a crew counts as busy in the plan's expected coverage (MEXCLP's q); 0: estimated
+# from the band's demand and staffing (its calls' crew time over the crews' time).
+PLANNING_BUSY_FRACTION = env_float("PLANNING_BUSY_FRACTION", 0.0, minimum=0.0, maximum=0.9)
 # HiGHS's limit for a band's plan; past it the best plan found is reported with its gap, not as optimal.
 PLANNING_TIME_LIMIT_S = env_float("PLANNING_TIME_LIMIT_S", 120.0, minimum=1.0, maximum=3600.0)
 # The goals the plan's report holds a placement to, and the extra crews it would take to meet them.

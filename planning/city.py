@@ -12,12 +12,13 @@ import time
 
 import numpy as np
 from django.conf import settings
+from shapely.geometry import Point, shape
 
 from planning import matrix, report
 from planning.bands import COMMUNITY, Band, Staffing
 from planning.candidates import HERE, STAND, Candidate, candidates, todays_units
 from planning.demand import Demand, band_demand
-from planning.demand import columns as demand_columns
+from planning.cells import columns as demand_columns
 from planning.solver import DemandPoint, Deployment, Instance, Site, run
 from planning.solver.core import Plan
 
@@ -25,6 +26,7 @@ LEVELS = 3               # units counted per cell (q^3 is under 0.1 % at the bus
 JOB_MINUTES = 20.0       # a crew's time per call, order to clear (the simulator's mean is 18-22)
 UNITS_PER_CALL = 1.1     # a mass event takes 3, a P1 crime 2
 NIGHT_RESERVE = 1        # crews per platform kept with the truck at night (夜间机动备勤)
+TRUCK_CAPABILITIES = ("patrol", "crowd")  # what a platform truck's crew is rostered for (platforms.crews)
 
 
 def plan_band(*, platforms, band: Band, staffing: Staffing, demand: Demand | None = None, progress=None,
@@ -53,7 +55,10 @@ def plan_band(*, platforms, band: Band, staffing: Staffing, demand: Demand | Non
 
 
 def busy_fraction(demand: Demand, staffing: Staffing, band: Band) -> float:
-    """The share of time a crew is on a job in the band: its calls' crew time over its crews' time."""
+    """The share of time a crew is on a job in the band: its calls' crew time over its crews' time
+    (PLANNING_BUSY_FRACTION, when set, instead)."""
+    if settings.PLANNING_BUSY_FRACTION:
+        return settings.PLANNING_BUSY_FRACTION
     hours = (band.ends_at - band.starts_at).total_seconds() / 3600
     crews = staffing.total + sum(1 for on in staffing.trucks.values() if on)
     if not crews:
@@ -99,11 +104,18 @@ class Model:
         return share, seconds
 
     def _units_at(self, candidate: Candidate) -> float:
-        """Crews one unit of the candidate puts there: a stand holds the truck (if crewed) and the
-        night reserve; a crew's task one crew."""
+        """Crews one unit of the candidate puts there: a stand holds the truck (if crewed), which takes
+        only the calls a patrol crew can (no traffic accident, no rescue: TRUCK_CAPABILITIES), and
+        the night reserve; a crew's task one crew (a car: every call)."""
         if candidate.kind in (STAND, HERE):
-            return float(self.staffing.trucks.get(candidate.platform, False)) + self.reserve.get(candidate.platform, 0)
+            truck = self.staffing.trucks.get(candidate.platform, False) * self.truck_share
+            return truck + self.reserve.get(candidate.platform, 0)
         return 1.0
+
+    @property
+    def truck_share(self) -> float:
+        shares = self.demand.capabilities or {}
+        return sum(share for name, share in shares.items() if name in TRUCK_CAPABILITIES) if shares else 1.0
 
     def _instance(self) -> Instance:
         demand = [DemandPoint(c.id, weight=float(w), within=float(c.target_s))
@@ -128,7 +140,24 @@ class Model:
             mine = [c for c in self.candidates if c.crews and c.platform == platform.code]
             crews = self.staffing.crews.get(platform.code, 0) - self.reserve[platform.code]
             budgets[f"crews:{platform.code}"] = (tuple(c.id for c in mine), min(crews, sum(c.room for c in mine)), crews)
-        return budgets
+        return budgets | self._zone_cover(budgets)
+
+    def _zone_cover(self, budgets: dict) -> dict:
+        """Each zone keeps its minimum cover (`Zone.min_cover_units`): that many crews with a task that
+        takes them into it (a post or a stop of a route or patrol inside it), where its platform has
+        the crews. The expected coverage alone strips an outer zone whose calls are few; its calls then
+        wait for a crew from next door (measured in the simulator on seeds 11-13, not the README's)."""
+        found = {}
+        for platform in self.platforms:
+            crews = budgets[f"crews:{platform.code}"][2]
+            zones = sorted(platform.zones.all(), key=lambda z: z.code)
+            for zone in zones if crews >= sum(z.min_cover_units for z in zones) else []:
+                polygon = shape(zone.polygon)
+                inside = tuple(c.id for c in self.candidates
+                               if c.crews and c.platform == platform.code and any(polygon.contains(Point(*p)) for p in c.points))
+                if inside and zone.min_cover_units:
+                    found[f"zone:{zone.code}"] = (inside, min(zone.min_cover_units, len(inside)), crews)
+        return found
 
     def units_of(self, units: dict) -> np.ndarray:
         """A plan as units per candidate, in the candidates' order (fractions allowed: today's beats)."""

@@ -1,43 +1,23 @@
 """Demand by cell for a band: the incident history of the band's hours (or, where there is too
-little history, the simulator's call model), weighted by priority, each cell with its target.
-
-Cells are fixed squares on the road network, one lattice per response class: 100 m inside key
-sites (their 60 s target is met only a few hundred metres away, so coarser cells would blur it),
-250 m in the city centre (180 s), 400 m elsewhere (300 s). A cell stands at its centre's nearest
-road point and keeps its key between runs, so travel times to it stay cached (`matrix`). The set
-of cells, the universe, depends only on the road network and the zones and key sites."""
-import hashlib
+little history, the simulator's call model), weighted by priority, each cell with its target
+(the cells: `planning.cells`)."""
 import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from shapely.geometry import shape
 
+from dispatch.engine import capability_for
 from dispatch.models import Incident, IncidentStatus, Origin
-from grid import geometry, selectors
-from grid.models import KeySite, Zone
-from planning.places import Lattice, on_road
+from planning.cells import CELL_M, Cell, columns, universe
 
-CELL_M = {60: 100.0, 180: 250.0, 300: 400.0}
 # How much a call of each priority counts in the plan's objective: the urgent ones more.
 PRIORITY_WEIGHT = {1: 2.0, 2: 1.5, 3: 1.0, 4: 0.5}
 HISTORY = "history"
 CALL_MODEL = "call_model"
-
-
-@dataclass(frozen=True)
-class Cell:
-    id: str
-    lon: float
-    lat: float
-    target_s: int
-    zone_id: int | None
-    key_site_id: int | None
 
 
 @dataclass
@@ -50,6 +30,7 @@ class Demand:
     source: str
     days: int
     incidents: int
+    capabilities: dict = None  # the share of the calls each capability is wanted for (patrol, traffic, rescue)
 
     def share(self, target_s: int | None = None) -> float:
         inside = self.mask(target_s)
@@ -59,69 +40,6 @@ class Demand:
         if target_s is None:
             return np.ones(len(self.cells), dtype=bool)
         return np.array([c.target_s == target_s for c in self.cells], dtype=bool)
-
-
-# --- the universe of cells --------------------------------------------------------------------
-
-_universe = {"signature": None, "cells": None}
-
-
-def universe() -> list[Cell]:
-    """Every cell of the served area with a road, by class; computed once per network and geometry."""
-    network = selectors.active_road_network()
-    signature = (network.pk if network else None, *_geometry_signature())
-    if _universe["signature"] != signature:
-        _universe.update(cells=_cells(), signature=signature)
-    return _universe["cells"]
-
-
-def _geometry_signature() -> tuple:
-    zones = Zone.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    sites = KeySite.objects.aggregate(n=Count("id"), t=Max("updated_at"))
-    return zones["n"], zones["t"], sites["n"], sites["t"]
-
-
-def columns(cells: list[Cell]) -> np.ndarray:
-    """Where the cells stand in the universe's order (the travel-time matrix's columns)."""
-    index = {c.id: n for n, c in enumerate(universe())}
-    return np.array([index[c.id] for c in cells], dtype=np.int64)
-
-
-def universe_digest(cells: list[Cell]) -> str:
-    return hashlib.sha256("|".join(f"{c.id}@{c.lon},{c.lat}" for c in cells).encode()).hexdigest()[:16]
-
-
-def _cells() -> list[Cell]:
-    found = {}
-    sites = [shape(s.polygon) if s.polygon else geometry.circle(s.lon, s.lat, s.radius_m) for s in KeySite.objects.all()]
-    centre = [shape(z.polygon) for z in Zone.objects.filter(response_class="city_centre")]
-    every = [shape(z.polygon) for z in Zone.objects.all()] or [selectors.served_area()]
-    for target, regions in ((60, sites), (180, centre), (300, every)):
-        lattice = Lattice(CELL_M[target])
-        for region in regions:
-            for key in _keys_over(lattice, region.bounds):
-                cell = _cell(lattice, key, target, region)
-                if cell is not None:
-                    found.setdefault(cell.id, cell)
-    return sorted(found.values(), key=lambda c: c.id)
-
-
-def _keys_over(lattice: Lattice, bounds) -> list:
-    low, high = lattice.cell(bounds[0], bounds[1]), lattice.cell(bounds[2], bounds[3])
-    return [(i, j) for i in range(low[0], high[0] + 1) for j in range(low[1], high[1] + 1)]
-
-
-def _cell(lattice: Lattice, key, target: int, region) -> Cell | None:
-    lon, lat = lattice.centre(key)
-    if not region.buffer(lattice.d_lat / 2).contains(shape({"type": "Point", "coordinates": (lon, lat)})):
-        return None
-    road = on_road(lon, lat)
-    if road is None or not selectors.served_area_contains(*road):
-        return None
-    where = selectors.locate(*road)
-    if where.target_s != target:
-        return None
-    return Cell(f"c{target}:{key[0]}:{key[1]}", road[0], road[1], target, where.zone_id, where.key_site_id)
 
 
 # --- demand of a band ---------------------------------------------------------------------------
@@ -147,11 +65,12 @@ def _history(starts_at, ends_at, now, days: int):
     first_minute = local_start.hour * 60 + local_start.minute
     length = (ends_at - starts_at).total_seconds() / 60
     rows = (Incident.objects.filter(received_at__gte=now - timedelta(days=days), received_at__lt=now, origin=Origin.CALL)
-            .exclude(status=IncidentStatus.CANCELLED).values_list("received_at", "lon", "lat", "target_s", "priority"))
-    for received, lon, lat, target, priority in rows.iterator(chunk_size=2000):
+            .exclude(status=IncidentStatus.CANCELLED)
+            .values_list("received_at", "lon", "lat", "target_s", "priority", "category"))
+    for received, lon, lat, target, priority, category in rows.iterator(chunk_size=2000):
         local = timezone.localtime(received)
         if (local.hour * 60 + local.minute - first_minute) % 1440 < length:
-            yield lon, lat, target, priority, 1.0
+            yield lon, lat, target, priority, 1.0, category
 
 
 def _days_of_history(now, days: int) -> int:
@@ -188,7 +107,18 @@ def _binned(samples: list, zone_ids, *, source: str, days: int, incidents: int) 
             calls[mine[n]] += row[4] / days
             weights[mine[n]] += row[4] * PRIORITY_WEIGHT.get(row[3], 1.0) / days
     keep = calls > 0
-    return Demand([c for c, k in zip(cells, keep) if k], calls[keep], weights[keep], source, days, incidents)
+    return Demand([c for c, k in zip(cells, keep) if k], calls[keep], weights[keep], source, days, incidents,
+                  _capabilities(samples))
+
+
+def _capabilities(samples: list) -> dict:
+    """The share of the calls wanting each capability (a traffic accident wants a traffic-capable crew)."""
+    found, total = {}, 0.0
+    for row in samples:
+        wanted = capability_for(row[5])
+        found[wanted] = found.get(wanted, 0.0) + row[4]
+        total += row[4]
+    return {name: round(value / total, 4) for name, value in sorted(found.items())} if total else {}
 
 
 def _nearest(cells: np.ndarray, points: np.ndarray, limit_m: float = 600.0) -> list:

@@ -1,23 +1,29 @@
-"""Road travel times from candidate points to the demand cells, through the project's one travel
-service (`grid.travel`), snapped and cached per road network.
+"""Road travel times from candidate points to the demand cells, on the project's one travel service's
+engines (`grid.travel`), snapped and cached per road network.
 
-One OSRM table per origin point to every cell of the universe (`demand.universe`): a candidate's
-row does not depend on which cells a band's demand falls in, so a row is computed once per road
-network, cell set and congestion at the band's time, and every plan, band and move-up after that
-reads it from the cache (Redis, shared by the web and worker processes). Off the network or no
-road between: infinite (unreachable, never "far")."""
+A row per origin point to every cell of the universe (`cells.universe`): a candidate's row does not
+depend on which cells a band's demand falls in, so it is computed once per road network, cell set
+and congestion at the band's time, and every plan, band and move-up after that reads it from the
+cache (Redis, shared by the web and worker processes). Rows missing from the cache are routed in
+many-to-many OSRM tables of BATCH origins, read as `grid.travel.durations_to` reads its tables (the
+dispatch engine's: an origin snapped beyond SNAP_LIMIT_M is off the network, the congestion of the
+target's zone at the band's time applies): one table of a hundred origins costs about what one
+origin's one-to-many table does. Off the network or no road between: infinite (unreachable, never
+"far")."""
 import hashlib
 import time
 import zlib
 
 import numpy as np
+import osrm
+from django.conf import settings
 from django.core.cache import cache
 
 from grid import selectors, travel
-from grid.travel import OffNetwork
-from planning.demand import Cell, universe, universe_digest
+from planning.cells import Cell, universe, universe_digest
 
 CACHE_S = 7 * 24 * 3600
+BATCH = 100
 
 
 class Timing:
@@ -41,17 +47,22 @@ def times_from(origins: list, *, at=None, profile: str = "car", timing: Timing |
     keys = [f"{prefix}:{lon:.6f},{lat:.6f}" for lon, lat in origins]
     found = cache.get_many(keys)
     matrix = np.full((len(origins), len(cells)), np.inf, dtype=np.float64)
-    points = [(c.lon, c.lat) for c in cells]
-    for n, (origin, key) in enumerate(zip(origins, keys)):
+    missing = []
+    for n, key in enumerate(keys):
         if key in found:
             matrix[n] = _unpack(found[key], len(cells))
-            timing.cached += 1
         else:
-            matrix[n] = _row(origin, points, at, profile)
-            cache.set(key, _pack(matrix[n]), CACHE_S)
-            timing.routed += 1
-        if progress and n % 20 == 0:
-            progress(n / max(1, len(origins)))
+            missing.append(n)
+    timing.cached += len(origins) - len(missing)
+    points = [(c.lon, c.lat) for c in cells]
+    factors = np.array([travel.congestion_factor(*p, at) for p in points]) if missing else None
+    for start in range(0, len(missing), BATCH):
+        rows = missing[start:start + BATCH]
+        matrix[rows] = table([origins[n] for n in rows], points, profile) * factors[None, :]
+        cache.set_many({keys[n]: _pack(matrix[n]) for n in rows}, CACHE_S)
+        timing.routed += len(rows)
+        if progress:
+            progress((start + len(rows)) / len(missing))
     timing.seconds += time.perf_counter() - started
     return matrix
 
@@ -63,12 +74,20 @@ def _prefix(cells: list[Cell], at, profile: str) -> str:
     return f"planning:times:{network.pk if network else 0}:{profile}:{universe_digest(cells)}:{congestion}"
 
 
-def _row(origin, points: list, at, profile: str) -> np.ndarray:
-    try:
-        legs = travel.durations_from(origin, points, profile=profile, at=at)
-    except OffNetwork:
-        return np.full(len(points), np.inf)
-    return np.array([leg.duration_s if leg is not None else np.inf for leg in legs], dtype=np.float64)
+def table(origins: list, points: list, profile: str = "car") -> np.ndarray:
+    """seconds[origin, point] in one OSRM table (free flow); an origin snapped beyond the limit is off
+    the network (infinite); without a road network, the travel service's straight-line estimate."""
+    router = travel.engines.router(profile)
+    if router is None:
+        return np.array([[travel.estimate(o, p).duration_s for p in points] for o in origins])
+    count = len(origins)
+    result = router.Table(osrm.TableParameters(
+        coordinates=list(origins) + list(points), sources=list(range(count)),
+        destinations=list(range(count, count + len(points))), annotations=["duration"]))
+    rows = np.array([[np.inf if d is None else float(d) for d in row] for row in result["durations"]])
+    off = np.array([float(w["distance"]) > settings.SNAP_LIMIT_M for w in result["sources"]])
+    rows[off] = np.inf
+    return rows
 
 
 def _pack(row: np.ndarray) -> bytes:

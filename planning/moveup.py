@@ -14,6 +14,7 @@ from django.conf import settings
 from planning.solver import DemandPoint, Deployment, Instance, Site, run
 
 DESTINATIONS = 12        # destinations weighed: those that would add the most, each alone
+SENDERS = 3              # units weighed for each: those whose leaving costs least, drive included
 DRIVE_COST = 1e-4        # objective per second of drive, in shares of the demand: a tie-breaker
 LEVELS = 3
 TIME_LIMIT_S = 1.5
@@ -68,9 +69,10 @@ def choose(*, weights: np.ndarray, targets: np.ndarray, free: list[Free], destin
     shortlist = _shortlist(worth, now, destinations, free, max_drive_s)
     if not shortlist:
         return _moves(before, before, [], total, targets, weights, worth, now)
-    problem = _problem(weights, free, destinations, shortlist, busy, total * min_gain, max_moves)
+    senders = _senders(worth, now, free, shortlist, max_drive_s, total)
+    problem = _problem(weights, free, destinations, senders, busy, total * min_gain, max_moves)
     result = run(problem, time_limit=TIME_LIMIT_S)
-    chosen = _chosen(result, free, destinations, shortlist)
+    chosen = _chosen(result, free)
     after_presence = now + sum((destinations[d].reach - free[f].reach for f, d, *_ in chosen), np.zeros(len(weights)))
     gains = [(f, d, drive, worth.of(now + destinations[d].reach - free[f].reach) - before) for f, d, drive in chosen]
     moves = _moves(before, worth.of(after_presence), gains, total, targets, weights, worth, now)
@@ -99,28 +101,42 @@ def _shortlist(worth: _Worth, now: np.ndarray, destinations: list[Destination], 
     return [n for _, n in ranked[:DESTINATIONS]]
 
 
-def _problem(weights, free, destinations, shortlist, busy, move_cost, max_moves) -> Deployment:
+def _senders(worth: _Worth, now: np.ndarray, free: list[Free], shortlist: list[int], max_drive_s: float,
+             total: float) -> dict:
+    """{unit: destinations it may be sent to}: for each destination, the SENDERS units in time whose
+    leaving loses the least coverage, the drive's cost included."""
+    base = worth.of(now)
+    loss = [base - worth.of(now - unit.reach) for unit in free]
+    senders = {}
+    for d in shortlist:
+        able = [f for f, unit in enumerate(free) if unit.drive_s[d] <= max_drive_s]
+        able.sort(key=lambda f: (loss[f] + DRIVE_COST * total * float(free[f].drive_s[d]), f))
+        for f in able[:SENDERS]:
+            senders.setdefault(f, []).append(d)
+    return senders
+
+
+def _problem(weights, free, destinations, senders, busy, move_cost, max_moves) -> Deployment:
     points = [DemandPoint(f"c{i}", weight=float(w), within=1.0) for i, w in enumerate(weights)]
-    sites, groups, costs, moving, pairs = [], {}, {}, [], []
+    sites, groups, costs, moving, reach = [], {}, {}, [], []
     for f, unit in enumerate(free):
         stay = f"stay:{f}"
         sites.append(Site(stay))
         groups[stay] = f"unit:{f}"
-        pairs += [(i, len(sites) - 1) for i in np.flatnonzero(unit.reach)]
-        for d in shortlist:
-            if unit.drive_s[d] <= settings.MOVEUP_MAX_DRIVE_S:
-                go = f"go:{f}:{d}"
-                sites.append(Site(go))
-                groups[go], costs[go] = f"unit:{f}", move_cost + DRIVE_COST * float(weights.sum()) * float(unit.drive_s[d])
-                moving.append(go)
-                pairs += [(i, len(sites) - 1) for i in np.flatnonzero(destinations[d].reach)]
-    point, site = (np.array(column, dtype=np.int64) for column in zip(*pairs)) if pairs else (np.zeros(0), np.zeros(0))
+        reach.append(unit.reach)
+        for d in senders.get(f, ()):
+            go = f"go:{f}:{d}"
+            sites.append(Site(go))
+            groups[go], costs[go] = f"unit:{f}", move_cost + DRIVE_COST * float(weights.sum()) * float(unit.drive_s[d])
+            moving.append(go)
+            reach.append(destinations[d].reach)
+    site, point = np.nonzero(np.array(reach) > 0)
     instance = Instance(points, sites, point, site, np.zeros(len(point)))
     return Deployment(instance, busy=busy, groups=groups, budgets={"moves": (tuple(moving), 0, max_moves)},
                       cost=costs, levels=LEVELS)
 
 
-def _chosen(result, free, destinations, shortlist) -> list[tuple]:
+def _chosen(result, free) -> list[tuple]:
     found = []
     for site in result.sites:
         if site.startswith("go:"):

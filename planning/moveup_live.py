@@ -24,14 +24,14 @@ from grid import travel
 from grid.travel import OffNetwork
 from planning import bands, city, matrix, moveup, moveup_services
 from planning.candidates import candidates
-from planning.demand import band_demand, columns
+from planning.cells import columns
+from planning.demand import band_demand
 from platforms.filters import on_duty_now
 from platforms.models import Platform, Unit, UnitStatus, VehicleKind
 from platforms.positions import live_positions
 
 RECHECK_S = 30.0
 LOCK_S = 20
-CONTEXT_S = 600.0
 POSITION_DEG = 0.0005   # free units' reach is remembered per ~50 m square
 
 
@@ -79,7 +79,7 @@ _contexts: dict = {}
 
 def _context(band: bands.Band) -> dict:
     found = _contexts.get(band.key)
-    if found is None or time.monotonic() - found["made"] > CONTEXT_S:
+    if found is None:  # once per band and process: the demand of a band stays what it was
         found = _contexts[band.key] = _make_context(band)
         for key in [k for k in _contexts if k != band.key]:
             del _contexts[key]
@@ -87,9 +87,16 @@ def _context(band: bands.Band) -> dict:
 
 
 def _make_context(band: bands.Band) -> dict:
+    return band_context(band)
+
+
+def band_context(band: bands.Band, staffing: bands.Staffing | None = None) -> dict:
+    """The band's demand (its cells' weights and targets), the move-up destinations (every must-patrol
+    point, stand and zone stop, with the cells a crew parked there reaches) and the busy fraction;
+    the simulator passes its own world's staffing."""
     platforms = list(Platform.objects.order_by("code").prefetch_related("zones"))
     demand = band_demand(starts_at=band.starts_at, ends_at=band.ends_at)
-    staffing = bands.crews_on_duty(platforms, band)
+    staffing = staffing or bands.crews_on_duty(platforms, band)
     targets = np.array([c.target_s for c in demand.cells], dtype=float)
     points = {}
     for candidate in candidates(platforms, bands.Band(band.starts_at, band.ends_at, bands.POSTS)):

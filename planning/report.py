@@ -9,7 +9,7 @@ from grid.geometry import distance_m
 from grid.models import KeySite
 from planning import matrix
 from planning.candidates import HERE, STAND
-from planning.demand import columns
+from planning.cells import columns
 from planning.solver import DemandPoint, FewestToGoal, Instance, Site, run
 
 CLASSES = (60, 180, 300)

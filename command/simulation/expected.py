@@ -3,6 +3,7 @@ drawn where and as the simulator draws them (`calls`), each standing for an equa
 calls the model expects in the band's hours. `settings.PLANNING_CALL_MODEL` names this function:
 the planner sits below the command centre and reaches it by that setting only."""
 import random
+from functools import lru_cache
 from types import SimpleNamespace
 
 from shapely.geometry import shape
@@ -16,8 +17,10 @@ SAMPLES = 4000
 SEED = 17  # the planner's own draw: none of the simulator's run seeds (1-3), so a plan is judged out of sample
 
 
+@lru_cache(maxsize=32)
 def call_model_demand(*, start_hour: float, hours: float) -> list[tuple]:
-    """[(lon, lat, target_s, priority, calls)]: SAMPLES draws sharing the expected calls of the band."""
+    """[(lon, lat, target_s, priority, calls, category)]: SAMPLES draws sharing the expected calls of the band
+    (kept per process: the draw is the same every time)."""
     rng = random.Random(SEED)
     places = _Places(_city(), rng)
     expected = expected_calls(start_hour=start_hour, hours=hours)
@@ -26,7 +29,7 @@ def call_model_demand(*, start_hour: float, hours: float) -> list[tuple]:
         lon, lat = places.draw()
         category = _pick(rng, A.CATEGORY_SHARE)
         priority = int(_pick(rng, A.PRIORITY_SHARE[category]))
-        rows.append((lon, lat, selectors.locate(lon, lat).target_s, priority, expected / SAMPLES))
+        rows.append((lon, lat, selectors.locate(lon, lat).target_s, priority, expected / SAMPLES, str(category)))
     return rows
 
 

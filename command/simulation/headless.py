@@ -16,6 +16,7 @@ from command.simulation import assumptions as A
 from command.simulation import policies
 from command.simulation.calls import Call, call_stream, zone_weight
 from command.simulation.movement import Drive, Routes
+from command.simulation.moveups import MoveUps
 from command.simulation.world import SimUnit, World
 from dispatch import engine
 from dispatch.engine import Option
@@ -41,6 +42,7 @@ class Crewing:
     band: object = None               # the plan's band it is doing
     busy_since: float = 0.0
     busy_s: float = 0.0
+    moved_to: tuple | None = None     # a move-up's spot, held until the move-up lets it go
 
     def position(self, t: float) -> tuple:
         return self.drive.position(t) if self.drive else self.pos
@@ -66,7 +68,7 @@ class Handling:
 
 
 class Simulation:
-    def __init__(self, world: World, calls: list[Call], policy: str = "road"):
+    def __init__(self, world: World, calls: list[Call], policy: str = "road", move_up: bool = False):
         self.world, self.calls = world, calls
         self.choose = getattr(policies, policy)
         self.policy = policy
@@ -81,6 +83,7 @@ class Simulation:
         self.coverage = _coverage(world) if policy == "coverage" else None
         if self.coverage:
             self.coverage.busy_fraction = self._busy_fraction
+        self.move_ups = MoveUps(self) if move_up else None
 
     # --- the clock -------------------------------------------------------------------------
 
@@ -134,6 +137,8 @@ class Simulation:
     def next_stop(self, crew: Crewing, t: float) -> tuple[tuple, float, float]:
         """(where the crew goes now, how long it stays, when its band ends)."""
         unit = crew.unit
+        if crew.moved_to is not None:  # a move-up's spot: held until let go
+            return crew.moved_to, math.inf, math.inf
         band = unit.band_at(t)
         if band is not None:
             if crew.band is not band:
@@ -180,6 +185,8 @@ class Simulation:
         chosen = self.choose(self, call, placed, missing, self.world.at(t))  # none free: it may still pre-empt
         for option in chosen:
             self.assign(handling, option, t)
+        if chosen and self.move_ups:
+            self.move_ups.recompute(t)
         if len(handling.units) < call.units_needed:
             if handling.ordered_at is None:
                 handling.waited = True
@@ -205,6 +212,8 @@ class Simulation:
 
     def assign(self, handling: Handling, option: Option, t: float) -> None:
         crew = self.crews[option.unit]
+        if self.move_ups:
+            self.move_ups.release(crew, None)
         if option.preempts is not None:
             self._pull_off(crew, t)
         else:
@@ -250,6 +259,8 @@ class Simulation:
         self._retry_waiting(t)
         if crew.job is None:  # not taken by a waiting call: back to its posts
             self.push(t, "patrol", crew, crew.epoch)
+            if self.move_ups:
+                self.move_ups.recompute(t)
 
     def _retry_waiting(self, t: float) -> None:
         """Calls waiting for a free unit, the most urgent and then the oldest first."""
@@ -336,6 +347,7 @@ def _coverage(world: World) -> policies.Coverage:
     return policies.Coverage(points, weights, targets, settings.TURNOUT_PARKED_S)
 
 
-def simulate(world: World, *, seed: int, policy: str = "road", calls: list[Call] | None = None) -> "Simulation":
+def simulate(world: World, *, seed: int, policy: str = "road", calls: list[Call] | None = None,
+             move_up: bool = False) -> "Simulation":
     calls = call_stream(world, seed=seed) if calls is None else calls
-    return Simulation(world, calls, policy).run()
+    return Simulation(world, calls, policy, move_up=move_up).run()

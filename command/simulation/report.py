@@ -65,3 +65,20 @@ def _utilisation(sim) -> float | None:
     busy = sum(c.busy_s for c in sim.crews.values())
     busy += sum(max(0.0, sim.end - min(c.busy_since, sim.end)) for c in sim.crews.values() if c.job is not None)
     return round(busy / on_duty, 4) if on_duty else None
+
+
+def pooled(runs: list[dict]) -> dict:
+    """Several runs' figures as one: on scene within target per class and overall over all their
+    calls, the late calls, and whether the goals (95 % overall, 90 % at key sites) are met."""
+    by_class = {}
+    for target in TARGETS:
+        calls = sum(r["within_target"][str(target)]["calls"] for r in runs)
+        within = sum(r["within_target"][str(target)]["within"] for r in runs)
+        by_class[str(target)] = {"calls": calls, "within": within, "fraction": _fraction(within, calls)}
+    calls = sum(r["calls"] for r in runs)
+    late = sum(r["late"] for r in runs)
+    overall = _fraction(calls - late, calls)
+    return {"calls": calls, "late": late, "within_target": {**by_class, "overall": overall},
+            "late_out_of_every_crews_reach": sum(r["late_out_of_every_crews_reach"] for r in runs),
+            "goal_overall_95": overall is not None and overall >= 0.95,
+            "goal_key_sites_90": by_class["60"]["fraction"] is not None and by_class["60"]["fraction"] >= 0.90}

@@ -1,16 +1,19 @@
-"""A headless run as the command and the what-if page ask for it: world, call stream, policies."""
+"""A headless run as the command and the what-if page ask for it: world, call stream, policies; and
+the comparison of a placement (the planner's, or a plan) and move-up against today's placement on
+the same seeds, in one JSON."""
 import time
+from dataclasses import replace
 
 from command.simulation import posts
 from command.simulation.calls import call_stream
 from command.simulation.headless import simulate
 from command.simulation.policies import POLICIES
-from command.simulation.report import figures
+from command.simulation.report import figures, pooled
 from command.simulation.world import WhatIf, load_world
 
 
 def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=None, what_if: WhatIf | None = None,
-                 timings: dict | None = None, key_site_posts: bool = False) -> dict:
+                 timings: dict | None = None, key_site_posts: bool = False, move_up: bool = False) -> dict:
     """Figures of each policy asked (`all`: the three) on one seeded call stream, with `key_site_posts`
     the reach of the key sites' posts (`posts`). Wall-clock times go to `timings`, not into the
     result, so the result is the same for a seed every time."""
@@ -21,7 +24,7 @@ def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=No
               "policies": {}}
     for name in POLICIES if policy == "all" else (policy,):
         began = time.perf_counter()
-        result["policies"][name] = figures(simulate(world, seed=seed, policy=name, calls=calls))
+        result["policies"][name] = figures(simulate(world, seed=seed, policy=name, calls=calls, move_up=move_up))
         if timings is not None:
             timings[name] = round(time.perf_counter() - began, 2)
     if key_site_posts:
@@ -29,3 +32,35 @@ def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=No
     if timings is not None:
         timings["total"] = round(time.perf_counter() - started, 2)
     return result
+
+
+def compare_run(*, seeds: list[int], hours: float = 24.0, policy: str = "road", day=None, what_if: WhatIf,
+                move_up: bool = False, timings: dict | None = None) -> dict:
+    """Today's placement (the seeded patrol plans, no move-up) beside the placement asked (`what_if`:
+    the planner's for every band, or one plan) with move-up if asked, on the same calls of each seed."""
+    timings = timings if timings is not None else {}
+    started = time.perf_counter()
+    today = load_world(day=day, hours=hours, what_if=replace(what_if, placement="today", plan_id=None))
+    asked = load_world(day=day, hours=hours, what_if=what_if)
+    timings["worlds"] = round(time.perf_counter() - started, 2)
+    name = variant_name(what_if, move_up)
+    runs = {}
+    for seed in seeds:
+        calls = call_stream(today, seed=seed)
+        began = time.perf_counter()
+        runs[str(seed)] = {"today": figures(simulate(today, seed=seed, policy=policy, calls=calls))}
+        timings[f"today {seed}"] = round(time.perf_counter() - began, 2)
+        began = time.perf_counter()
+        sim = simulate(asked, seed=seed, policy=policy, calls=calls, move_up=move_up)
+        runs[str(seed)][name] = {**figures(sim), **({"move_up": sim.move_ups.figures()} if sim.move_ups else {})}
+        timings[f"{name} {seed}"] = round(time.perf_counter() - began, 2)
+    timings["total"] = round(time.perf_counter() - started, 2)
+    return {"day": today.start.date().isoformat(), "hours": hours, "policy": policy, "seeds": seeds,
+            "what_if": asked.what_if.as_dict(), "move_up": move_up, "runs": runs,
+            "summary": {key: pooled([run[key] for run in runs.values()]) for key in ("today", name)},
+            "plans": asked.plans}
+
+
+def variant_name(what_if: WhatIf, move_up: bool) -> str:
+    base = f"plan_{what_if.plan_id}" if what_if.plan_id is not None else what_if.placement
+    return f"{base}_move_up" if move_up else base

@@ -10,15 +10,13 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Count
 from django.utils import timezone
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 
 from command.simulation import assumptions as A
 from dispatch.engine import Crew, unit_profile
-from grid import travel
-from grid.geometry import distance_m
 from grid.models import KeySite, PatrolPoint, Zone
-from grid.travel import OffNetwork
 from grid.selectors import served_area_contains
+from planning import places
 from platforms.models import PatrolTask, Platform, Squad, Unit
 
 
@@ -29,11 +27,16 @@ class WhatIf:
     move_platform: dict = field(default_factory=dict)   # platform code -> (lon, lat)
     remove_squads: frozenset = frozenset()              # {(platform code, squad number)}
     rate_factor: float = 1.0
+    placement: str = "today"    # "today": the seeded patrol plans; "planned": the planner's plan for every band
+    plan_id: int | None = None  # a deployment plan (planning.DeploymentPlan) laid over its own band
 
     def as_dict(self) -> dict:
-        return {"move_platform": {code: list(point) for code, point in sorted(self.move_platform.items())},
-                "remove_squads": [f"{code}:{number}" for code, number in sorted(self.remove_squads)],
-                "rate_factor": self.rate_factor}
+        found = {"move_platform": {code: list(point) for code, point in sorted(self.move_platform.items())},
+                 "remove_squads": [f"{code}:{number}" for code, number in sorted(self.remove_squads)],
+                 "rate_factor": self.rate_factor}
+        if self.placement != "today" or self.plan_id is not None:
+            found.update(placement=self.placement, plan=self.plan_id)
+        return found
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ class World:
     key_sites: list       # [(pk, code, lon, lat, radius_m)]
     platforms: dict       # code -> (lon, lat) as simulated (moved if asked)
     what_if: WhatIf
+    plans: dict = field(default_factory=dict)   # band start -> the plan laid over it (command.simulation.placement)
 
     def at(self, seconds: float) -> datetime:
         return self.start + timedelta(seconds=seconds)
@@ -132,8 +136,13 @@ def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) 
     if not any(u.on_from < hours * 3600 for u in units):
         raise ValueError(f"no approved shift on {day.isoformat()}: roster that day first (or pick another --day)")
     sites = list(KeySite.objects.order_by("code").values_list("pk", "code", "lon", "lat", "radius_m"))
-    return World(start=start, hours=hours, units=units, zones=zones, key_sites=sites, platforms=platforms,
-                 what_if=what_if)
+    world = World(start=start, hours=hours, units=units, zones=zones, key_sites=sites, platforms=platforms,
+                  what_if=what_if)
+    if what_if.placement != "today" or what_if.plan_id is not None:
+        from command.simulation import placement
+
+        placement.apply(world)
+    return world
 
 
 def _check(what_if: WhatIf, platforms: dict) -> None:
@@ -165,11 +174,7 @@ def _zones() -> list[SimZone]:
 
 
 def _on_road(lon: float, lat: float) -> tuple | None:
-    try:
-        snapped = travel.snap(lon, lat)
-    except OffNetwork:
-        return None
-    return round(snapped[0], 6), round(snapped[1], 6)
+    return places.on_road(lon, lat)
 
 
 def _stops(platforms: dict, zones: list[SimZone]) -> dict:
@@ -245,47 +250,14 @@ def _places_of(task: PatrolTask) -> tuple:
 
 
 def task_stops(*, point=None, line=None, polygon=None) -> tuple:
-    """Where a patrol task takes a crew, as points on the road: a post (`point`, (lon, lat)); a route's
-    waypoints out and back (`line`, [[lon, lat], ...]); a zone's streets (`polygon`, GeoJSON).
+    """Where a patrol task takes a crew, as points on the road (`planning.places.task_stops`, which the
+    planner reads too), at the simulator's spacing of a route's waypoints and a zone's stops.
     The live mode reads the same tasks from the API and calls this too."""
-    if point is not None:
-        found = _on_road(*point)
-        return (found,) if found else ()
-    if line is not None:
-        ahead = list(dict.fromkeys(p for p in (_on_road(*c) for c in _every(line, A.ROUTE_WAYPOINT_M)) if p))
-        return tuple(ahead + ahead[-2:0:-1])
-    return _zone_streets(polygon)
+    return places.task_stops(point=point, line=line, polygon=polygon, every_m=A.ROUTE_WAYPOINT_M,
+                             zone_stops=A.ZONE_STOPS)
 
 
 def band_dwell(kinds: set) -> float:
     """A route's crew stops briefly at its waypoints, a key site's crew at its posts (on the move
     between them); zones are dwelt at."""
     return A.ROUTE_STOP_S if kinds == {"route"} else A.POST_STOP_S if kinds == {"point"} else A.PATROL_DWELL_S
-
-
-def _every(coordinates: list, metres: float) -> list:
-    """The line's vertices about `metres` apart, both ends kept."""
-    kept, run = [coordinates[0]], 0.0
-    for a, b in zip(coordinates, coordinates[1:]):
-        run += distance_m(a[0], a[1], b[0], b[1])
-        if run >= metres:
-            kept.append(b)
-            run = 0.0
-    if kept[-1] != coordinates[-1]:
-        kept.append(coordinates[-1])
-    return kept
-
-
-def _zone_streets(geojson: dict) -> tuple:
-    """A few road points spread over the zone's middle: its representative point and the road points
-    nearest a 2x2 grid at the thirds of its bounds (those inside it)."""
-    polygon = shape(geojson)
-    min_lon, min_lat, max_lon, max_lat = polygon.bounds
-    candidates = [polygon.representative_point().coords[0]]
-    for i in (1, 2):
-        for j in (1, 2):
-            lon, lat = min_lon + (max_lon - min_lon) * i / 3, min_lat + (max_lat - min_lat) * j / 3
-            if polygon.contains(Point(lon, lat)):
-                candidates.append((lon, lat))
-    points = [p for p in (_on_road(*c) for c in candidates) if p]
-    return tuple(dict.fromkeys(points))[:A.ZONE_STOPS]

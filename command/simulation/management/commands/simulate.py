@@ -17,7 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--headless", action="store_true", help="a discrete-event run on a virtual clock")
         parser.add_argument("--hours", type=float, default=24.0)
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--seed", type=int, nargs="+", default=[1],
+                            help="one seed, or several (headless: their figures side by side and pooled)")
         parser.add_argument("--json", action="store_true", help="print the figures as JSON")
         parser.add_argument("--policy", choices=[*POLICIES, "all"], default="road")
         parser.add_argument("--day", type=date.fromisoformat, default=None,
@@ -27,6 +28,13 @@ class Command(BaseCommand):
         parser.add_argument("--remove-squad", action="append", default=[], metavar="PLATFORM_CODE:NUMBER")
         parser.add_argument("--mobilization", nargs=2, type=float, default=None, metavar=("LON", "LAT"),
                             help="also report the officers who can muster at this point (headless)")
+        parser.add_argument("--placement", choices=["today", "planned"], default="today",
+                            help="headless: the seeded patrol plans (today) or the planner's plan for every band, "
+                                 "reported beside today's on the same calls")
+        parser.add_argument("--plan", type=int, default=None, metavar="ID",
+                            help="headless: a deployment plan laid over its band, beside today's placement")
+        parser.add_argument("--move-up", action="store_true",
+                            help="headless: idle crews move up as the live task suggests (beside today's placement)")
         parser.add_argument("--key-site-posts", action="store_true",
                             help="also report how much of each key site its held posts reach within 60 s, and "
                                  "how many posts 95%% would take (headless)")
@@ -45,14 +53,10 @@ class Command(BaseCommand):
         if not (0 < options["rate_factor"] <= 20):
             raise CommandError("--rate-factor must be more than 0 and at most 20")
         what_if = WhatIf(move_platform=_moves(options["move_platform"]), remove_squads=_squads(options["remove_squad"]),
-                         rate_factor=options["rate_factor"])
-        from command.simulation.runs import headless_run
-
+                         rate_factor=options["rate_factor"], placement=options["placement"], plan_id=options["plan"])
         timings = {}
         try:
-            result = headless_run(seed=options["seed"], hours=options["hours"], policy=options["policy"],
-                                  day=options["day"], what_if=what_if, timings=timings,
-                                  key_site_posts=options["key_site_posts"])
+            result = self._headless(options, what_if, timings)
         except ValueError as error:
             raise CommandError(str(error)) from None
         if options["mobilization"]:
@@ -63,6 +67,20 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, sort_keys=True,
                                      ensure_ascii=False))
 
+    @staticmethod
+    def _headless(options, what_if: WhatIf, timings: dict) -> dict:
+        from command.simulation.runs import compare_run, headless_run
+
+        seeds = options["seed"]
+        compared = len(seeds) > 1 or options["move_up"] or what_if.placement != "today" or what_if.plan_id is not None
+        if compared:
+            if options["policy"] == "all":
+                raise CommandError("--policy all runs one seed at today's placement: name one policy to compare placements")
+            return compare_run(seeds=seeds, hours=options["hours"], policy=options["policy"], day=options["day"],
+                               what_if=what_if, move_up=options["move_up"], timings=timings)
+        return headless_run(seed=seeds[0], hours=options["hours"], policy=options["policy"], day=options["day"],
+                            what_if=what_if, timings=timings, key_site_posts=options["key_site_posts"])
+
     def _live(self, options):
         from command.simulation.live import LiveSimulator
 
@@ -71,7 +89,7 @@ class Command(BaseCommand):
         if not (0 < options["speed"] <= 60):
             raise CommandError("--speed must be more than 0 and at most 60")
         LiveSimulator(base_url=options["base_url"], token=options["token"], speed=options["speed"],
-                      seed=options["seed"], rate_factor=options["rate_factor"], log=self.stdout.write).run(
+                      seed=options["seed"][0], rate_factor=options["rate_factor"], log=self.stdout.write).run(
             run_for=options["run_for"])
 
 
