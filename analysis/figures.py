@@ -4,7 +4,9 @@ hold the two equal.
 
 Response figures follow dispatch.selectors.response_figures: an incident counts once a unit was
 ordered and one was on scene, from its verified arrival where there is one; within target when the
-ordered → on scene time, to a tenth of a second, is at most its target; percentiles by nearest rank."""
+ordered → on scene time, to a tenth of a second, is at most its target; percentiles by nearest rank.
+Incidents found on patrol (origin on_view) had their crew on scene when they were made: they are no
+response, so they stay out of the response figures and are counted beside them (totals.on_view)."""
 import math
 from collections import defaultdict
 from datetime import timedelta
@@ -105,8 +107,9 @@ class RawFigures:
         return _week_grid(rows)
 
     def response(self) -> dict:
+        # Found on patrol (on_view): no response to judge; the briefing counts them beside (totals).
         rows = self._rows("SELECT target_s, status, received_at, dispatched_at, on_scene_at, verified_on_scene_at "
-                          "FROM dispatch_incident WHERE {where}")
+                          "FROM dispatch_incident WHERE {where} AND origin <> 'on_view'")
         groups = defaultdict(list)
         for row in rows:
             groups[row[0]].append(row)

@@ -59,6 +59,24 @@ class CellRollup(models.Model):
         return f"{self.day} {self.cell} {self.category}"
 
 
+class IncidentText(models.Model):
+    """Everything free-text search reads of one incident, lower-cased in one column: its number, address,
+    description and caller, its notes and its further callers. Kept by the database itself (triggers on
+    dispatch's tables, migration 0005), so search tests one short column per incident instead of three
+    tables, and no code path of dispatch needs to know analysis exists."""
+
+    incident = models.OneToOneField("dispatch.Incident", primary_key=True, on_delete=models.DO_NOTHING,
+                                    db_constraint=False, related_name="+", verbose_name=_("incident"))
+    text = models.TextField(_("search text"))
+
+    class Meta:
+        verbose_name = _("incident search text")
+        verbose_name_plural = _("incident search texts")
+
+    def __str__(self):
+        return str(self.incident_id)
+
+
 class RollupState(models.Model):
     """How far the rollups have read the timeline (one row): the last incident event seen, and the last
     one seen the time before, which the next refresh reads from again (an event committed late may

@@ -21,7 +21,9 @@ BATCH_DAYS = 62
 
 _HOURS = ", ".join(f"count(*) FILTER (WHERE h = {hour})" for hour in range(24))
 _PRIORITIES = ", ".join(f"count(*) FILTER (WHERE priority = {p})" for p in range(1, 5))
-# The arrival the figures count from: the verified one where there is one (Incident.arrived_at).
+# The arrival the figures count from: the verified one where there is one (Incident.arrived_at). An
+# incident found on patrol (origin on_view) had its crew on scene when it was made: it is counted as an
+# incident and beside the response figures (`on_view`), never as a response (dispatch.selectors).
 _ARRIVED = "coalesce(verified_on_scene_at, on_scene_at)"
 DAILY_SQL = f"""
 INSERT INTO analysis_dailyrollup (day, zone_id, category, target_s, incidents, cancelled, on_view, unreached,
@@ -29,7 +31,7 @@ INSERT INTO analysis_dailyrollup (day, zone_id, category, target_s, incidents, c
 SELECT d, zone_id, category, target_s, count(*),
     count(*) FILTER (WHERE status = 'cancelled'),
     count(*) FILTER (WHERE origin = 'on_view'),
-    count(*) FILTER (WHERE on_scene_at IS NULL AND status <> 'cancelled'),
+    count(*) FILTER (WHERE on_scene_at IS NULL AND status <> 'cancelled' AND origin <> 'on_view'),
     ARRAY[{_HOURS}], ARRAY[{_PRIORITIES}],
     count(*) FILTER (WHERE reached),
     count(*) FILTER (WHERE reached AND round(response::numeric, 1) <= target_s),
@@ -39,7 +41,7 @@ SELECT d, zone_id, category, target_s, count(*),
 FROM (
     SELECT i.*, (received_at AT TIME ZONE %(tz)s)::date AS d,
         extract(hour FROM received_at AT TIME ZONE %(tz)s)::int AS h,
-        (on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL) AS reached,
+        (on_scene_at IS NOT NULL AND dispatched_at IS NOT NULL AND origin <> 'on_view') AS reached,
         extract(epoch FROM {_ARRIVED} - dispatched_at)::float8 AS response,
         extract(epoch FROM {_ARRIVED} - received_at)::float8 AS from_call
     FROM dispatch_incident i WHERE received_at >= %(lo)s AND received_at < %(hi)s

@@ -2,9 +2,12 @@
 filters (time range, category, priority, status, zone, platform, unit, response class, target met
 or missed, an area drawn on the map), newest first, within the login's scope.
 
-Free text is a substring match (ILIKE) on the trigram indexes of migration 0002: Chinese is written
-without spaces, so word-based full text would miss "盗窃" inside "自行车被盗窃"; pg_trgm finds it. The
-text part is one UNION of three indexed lookups, each answered from its own index."""
+Free text is a substring match: Chinese is written without spaces, so word-based full text would
+miss "盗窃" inside "自行车被盗窃". Each incident's words (its own, its notes', its further callers')
+are kept lower-cased in one column by the database (analysis.IncidentText, migration 0005), with a
+trigram index: a selective term is found through the index, a term that matches nearly everything
+("110-") on the newest-first walk, which stops at the page; PostgreSQL chooses from the column's own
+statistics, and either way each incident costs one plain LIKE on one short string."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,23 +17,11 @@ from django.db.models.expressions import RawSQL
 from common.scoping import scoped
 from dispatch.models import Assignment, Incident
 
-INCIDENT_TEXT = "(number || ' ' || address || ' ' || description || ' ' || caller_name || ' ' || caller_phone)"
-CALLER_TEXT = "(name || ' ' || phone || ' ' || notes)"
-TEXT_MATCH = (
-    "dispatch_incident.id IN (SELECT id FROM dispatch_incident WHERE " + INCIDENT_TEXT + " ILIKE %s "
-    "UNION SELECT incident_id FROM dispatch_incidentevent WHERE kind = 'note' AND (data ->> 'text') ILIKE %s "
-    "UNION SELECT incident_id FROM dispatch_incidentcaller WHERE " + CALLER_TEXT + " ILIKE %s)")
-# A term shorter than a trigram cannot use those indexes: then each incident is tested where it
-# stands, so the newest-first walk of the received-time index stops as soon as a page is full.
-SHORT_TEXT_MATCH = (
-    "(" + INCIDENT_TEXT.replace("(number", "(dispatch_incident.number") + " ILIKE %s "
-    "OR EXISTS (SELECT 1 FROM dispatch_incidentevent e WHERE e.incident_id = dispatch_incident.id AND e.kind = 'note' "
-    "AND (e.data ->> 'text') ILIKE %s) "
-    "OR EXISTS (SELECT 1 FROM dispatch_incidentcaller c WHERE c.incident_id = dispatch_incident.id AND "
-    "(c.name || ' ' || c.phone || ' ' || c.notes) ILIKE %s))")
-TRIGRAM = 3
+TEXT_MATCH = "dispatch_incident.id IN (SELECT incident_id FROM analysis_incidenttext WHERE text LIKE lower(%s))"
 ARRIVED = "coalesce(dispatch_incident.verified_on_scene_at, dispatch_incident.on_scene_at)"
-REACHED = "dispatch_incident.on_scene_at IS NOT NULL AND dispatch_incident.dispatched_at IS NOT NULL"
+# Found on patrol (origin on_view) is no response: neither met nor missed (dispatch.selectors).
+REACHED = ("dispatch_incident.on_scene_at IS NOT NULL AND dispatch_incident.dispatched_at IS NOT NULL "
+           "AND dispatch_incident.origin <> 'on_view'")
 WITHIN = (f"round(extract(epoch FROM {ARRIVED} - dispatch_incident.dispatched_at)::numeric, 1) "
           "<= dispatch_incident.target_s")
 CLASS_TARGETS = {"key_site": 60, "city_centre": 180, "other": 300}
@@ -63,9 +54,7 @@ def incidents_search(*, platform_ids, query: SearchQuery):
     found = found.filter(received_at__gte=query.since, received_at__lt=query.until)
     found = found.filter(_plain_filters(query))
     if query.text:
-        pattern = like_pattern(query.text)
-        match = TEXT_MATCH if len(query.text) >= TRIGRAM else SHORT_TEXT_MATCH
-        found = found.filter(RawSQL(match, [pattern] * 3, output_field=BooleanField()))
+        found = found.filter(RawSQL(TEXT_MATCH, [like_pattern(query.text)], output_field=BooleanField()))
     if query.unit is not None:
         found = found.filter(Exists(Assignment.objects.filter(incident=OuterRef("pk"), unit_id=query.unit)))
     if query.met is not None:

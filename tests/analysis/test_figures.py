@@ -6,7 +6,7 @@ import pytest
 from analysis import briefings, rollups
 from analysis.periods import Period, period_of
 from analysis.scopes import city_scope, platform_scope
-from tests.analysis.history import WEEK, hand_built_history
+from tests.analysis.history import WEEK, hand_built_history, local
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,19 @@ def test_a_custom_range_compares_with_the_days_before_and_a_year_before(city):
     assert figures["previous_period"] == {"start": "2026-11-15", "end": "2026-11-15", "days": 1}
     assert figures["last_year_period"] == {"start": "2025-11-16", "end": "2025-11-16", "days": 1}
     assert figures["totals"]["incidents"]["value"] == 4
+
+
+@pytest.mark.parametrize("source", ["rollups", "raw"])
+def test_incidents_found_on_patrol_are_counted_beside_the_response_figures(city, source):
+    """An on-view incident's crew was on scene when it was made: an incident, not a response."""
+    at = local(2026, 11, 17, 10, 0)
+    city.incident(at, zone=city.centre, category="public_order", response_s=0, origin="on_view")
+    city.incident(at, zone=city.other, category="public_order", origin="on_view")  # no arrival stamped: not unreached
+    rollups.rollups_refresh()
+    figures = weekly(city_scope(), source)
+
+    assert figures["totals"]["incidents"]["value"] == 8
+    assert figures["totals"]["on_view"] == {"value": 2, "previous": 0, "last_year": 0, "pop_pct": None, "yoy_pct": None}
+    assert [(n, r["reached"], r["met"], r["unreached"]) for n, r in figures["response"].items()] == [
+        ("key_site", 0, 0, 0), ("city_centre", 3, 2, 0), ("other", 2, 1, 0), ("overall", 5, 3, 0)]
+    assert figures["within_target"]["value"] == 0.6
