@@ -4,6 +4,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "command.settings")
+os.environ.setdefault("DB_POOL", "16")  # one bounded pool for the process's request threads (settings.DB_POOL)
 django_application = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set up first)

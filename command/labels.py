@@ -50,6 +50,7 @@ def _call_words() -> dict:
         "on_view": _("Found on patrol"), "related_to": _("Related to"), "show_number": _("Show number"),
         "callers": _("Callers"), "unverified": _("unverified arrival"),
         "unverified_hint": _("Reported on scene far from the incident or without a position."), "open": _("Open"),
+        "trace": _("Full trace"), "photo": _("Photo from the scene"), "incidents_count": _("incidents:"),
     }
 
 

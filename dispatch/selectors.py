@@ -1,7 +1,7 @@
 """Reads the console, the supervisor pages and the API share."""
 from statistics import mean
 
-from dispatch.models import Incident, Recommendation
+from dispatch.models import Incident, Origin, Recommendation
 
 CLASSES = {60: "key_site", 180: "city_centre", 300: "other"}
 
@@ -13,11 +13,15 @@ def latest_recommendation(incident: Incident) -> Recommendation | None:
 def response_figures(incidents) -> dict:
     """The 1/3/5 figures of incidents that reached the scene: per class and overall, with both clocks.
     Each incident counts from its verified arrival where there is one; the arrivals resting on a report
-    alone (far from the scene, or with no position) are counted beside."""
-    reached = [i for i in incidents.filter(on_scene_at__isnull=False, dispatched_at__isnull=False)]
+    alone (far from the scene, or with no position) are counted beside, and so are the incidents found
+    on patrol, which are not responses."""
+    responses = incidents.exclude(origin=Origin.ON_VIEW)
+    reached = [i for i in responses.filter(on_scene_at__isnull=False, dispatched_at__isnull=False)]
     figures = {name: _figures([i for i in reached if i.target_s == target]) for target, name in CLASSES.items()}
     figures["overall"] = _figures(reached)
-    figures["waiting_or_unreached"] = incidents.filter(on_scene_at__isnull=True).exclude(status="cancelled").count()
+    figures["waiting_or_unreached"] = responses.filter(on_scene_at__isnull=True).exclude(status="cancelled").count()
+    # Found on patrol: the reporting crew was on scene when it was created, no response to judge.
+    figures["on_view"] = incidents.filter(origin=Origin.ON_VIEW).count()
     return figures
 
 

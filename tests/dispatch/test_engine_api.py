@@ -175,6 +175,8 @@ class TestFigures:
         reached(180, 170, verified_s=170)
         reached(300, 200, verified_s=310)
         f.IncidentFactory(zone=zone, status="waiting")
+        f.IncidentFactory(zone=zone, status="on_scene", origin="on_view", received_at=now, dispatched_at=now,
+                          on_scene_at=now, verified_on_scene_at=now)  # found on patrol: no response to judge
         response = as_("dispatcher").get("/api/v1/incidents/figures")
         assert response.status_code == 200
         figures = response.data
@@ -183,7 +185,7 @@ class TestFigures:
         assert (figures["city_centre"]["met"], figures["other"]["met"]) == (1, 0)
         assert (figures["overall"]["incidents"], figures["overall"]["fraction_met"]) == (4, 0.75)
         assert figures["overall"]["unverified_arrivals"] == 1
-        assert figures["waiting_or_unreached"] == 1
+        assert (figures["waiting_or_unreached"], figures["on_view"]) == (1, 1)
 
     def test_a_bad_window_is_a_400(self, as_):
         assert as_("dispatcher").get("/api/v1/incidents/figures?since=yesterday").status_code == 400

@@ -146,6 +146,9 @@ def test_a_call_cancelled_and_reopened_and_a_unit_stood_down_and_back(asgi_serve
     row.locator("[data-set=available]").click()
     expect(row).to_have_attribute("data-status", "available", timeout=STEP_MS)
 
+    console.click("#hotspot-toggle")  # the last four weeks' Gi* cells: none significant in this small city
+    expect(console.locator("#hotspot-toggle")).to_have_attribute("data-cells", "0", timeout=STEP_MS)
+
     kinds = list(Incident.objects.get().events.values_list("kind", flat=True))
     assert kinds[0] == "created" and kinds[-2:] == ["cancelled", "reopened"]
     assert (Unit.objects.get(pk=city.pk).status, page_errors) == ("available", [])

@@ -15,7 +15,7 @@ const CLOSED_STATES = Object.freeze(["cleared", "closed", "cancelled"]);
 export class IncidentDetail {
   constructor(element, live) {
     Object.assign(this, { element, live, ui: live.ui, labels: live.labels, formsKey: null });
-    element.innerHTML = `<div class="detail-body"></div><div class="detail-actions"></div>
+    element.innerHTML = `<div class="detail-body"></div><div class="detail-photos"></div><div class="detail-actions"></div>
       <div class="detail-timeline"></div>`;
   }
 
@@ -34,6 +34,7 @@ export class IncidentDetail {
     this.bindBody(incident);
     const key = `${incident.id}:${incident.status}:${assignments.filter((a) => ACTIVE_ASSIGNMENT.includes(a.status)).map((a) => `${a.id}/${a.status}`).join(",")}:${this.live.readOnly}`;
     if (key !== this.formsKey) {
+      if (!this.formsKey?.startsWith(`${incident.id}:`)) this.loadPhotos(incident);
       this.formsKey = key;
       const actions = this.element.querySelector(".detail-actions");
       actions.replaceChildren(...(this.live.readOnly ? [] : actionForms(this.live, incident, assignments)));
@@ -48,6 +49,7 @@ export class IncidentDetail {
     return `
       <p class="incident-head"><span class="badge priority priority-${incident.priority}">${escapeHtml(this.labels.priority[incident.priority])}</span>
         <strong class="number">${escapeHtml(incident.number)}</strong> ${badges}
+        <a class="trace" href="/analysis/incidents/${incident.id}/" target="_blank" rel="noopener">${escapeHtml(this.ui.trace)}</a>
         <span class="countdown${countdown.late ? " late" : ""}" data-countdown="${incident.id}">${escapeHtml(countdown.text)}</span></p>
       <p>${escapeHtml(this.labels.category[incident.category])} · <span class="status">${escapeHtml(this.labels.incident_status[incident.status])}</span>
         · ${escapeHtml(this.ui.target)} ${clock(incident.target_s)}</p>
@@ -96,6 +98,16 @@ export class IncidentDetail {
       this.live.select(Number(link.dataset.select));
     }));
     body.querySelectorAll("[data-reveal]").forEach((button) => button.addEventListener("click", () => this.reveal(incident, button)));
+  }
+
+  // Photos a crew attached (an on-view report's): served by the API to those who may read the incident.
+  async loadPhotos(incident) {
+    const box = this.element.querySelector(".detail-photos");
+    box.innerHTML = "";
+    const photos = await api(`/api/v1/incidents/${incident.id}/photos`).catch(() => []);
+    if (this.element.dataset.incident !== String(incident.id)) return;
+    box.innerHTML = (photos.results || photos).map((photo) => `<a href="${escapeHtml(photo.url)}" target="_blank" rel="noopener">
+      <img src="${escapeHtml(photo.url)}" alt="${escapeHtml(this.ui.photo)}" loading="lazy"></a>`).join("");
   }
 
   // The full number, for whoever must ring: the server records who read it and when.

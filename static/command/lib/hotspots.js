@@ -9,7 +9,7 @@ import { drawCells } from "./review_map.js";
 const HOT = Object.freeze({ 99: "#b71c1c", 95: "#e53935", 90: "#ef9a9a", "-90": "#90caf9", "-95": "#1e88e5", "-99": "#0d47a1" });
 const TRENDS = Object.freeze({ new: "#ff6f00", intensifying: "#d50000", persistent: "#6a1b9a", diminishing: "#78909c" });
 
-function giStyle(cell) {
+export function giStyle(cell) {
   return cell.class ? { color: HOT[cell.class], fillColor: HOT[cell.class], fillOpacity: 0.55 } : null;
 }
 

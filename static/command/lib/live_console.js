@@ -9,6 +9,7 @@ import { clock, timeLeft } from "./clock.js";
 import { escapeHtml, readJson } from "./dom.js";
 import { ALERT_SOUND, AlertSignals, renderAlerts } from "./console_alerts.js";
 import { CallForm } from "./console_call.js";
+import { HotSpotLayer } from "./console_hotspots.js";
 import { IncidentDetail } from "./console_detail.js";
 import { PanelTabs } from "./console_tabs.js";
 import { UnitBoard } from "./console_units.js";
@@ -55,6 +56,8 @@ export class LiveConsole {
     this.board = board ? new UnitBoard(board, this, platforms) : null;
     this.tabs = tabs ? new PanelTabs(tabs.parentElement) : null;
     this.callForm = callForm && !this.readOnly ? new CallForm(callForm, this) : null;
+    const hotspots = document.getElementById("hotspot-toggle");
+    this.hotspots = hotspots ? new HotSpotLayer(this.map, hotspots, this.ui) : null;
     const mute = document.getElementById("alert-mute");
     this.signals = mute && !this.readOnly ? new AlertSignals(readJson("console-user")?.username || "", mute) : null;
   }
