@@ -1,15 +1,17 @@
 """Exports of a briefing: the CSV of its period's incidents (callers' phones masked) and the PDF
 briefing with its charts (ReportLab: pure Python, no system library to install).
 
-Chinese needs a font with its glyphs. The PDF embeds the first TrueType CJK font it finds
-(ANALYSIS_PDF_FONT, else WenQuanYi Zen Hei or Droid Sans Fallback, which `make` installs from
-Debian's packages); with none it falls back to Adobe's STSong-Light, which every PDF reader
-supplies itself, so a briefing is never refused for want of a font."""
+Chinese needs a font with its glyphs. ReportLab embeds TrueType outlines only, and the CJK fonts the
+project's setup installs (Debian's fonts-noto-cjk) are OpenType with PostScript outlines, which it
+cannot read. So the PDF names Adobe's standard Chinese font STSong-Light (a CID font with the
+UniGB-UCS2-H encoding): nothing to install or embed, every PDF reader supplies it (or substitutes its
+own CJK font: Noto CJK where poppler or Chromium read it), and the text stays text, extractable and
+searchable, the same on every machine. ANALYSIS_PDF_FONT may name a TrueType font to embed instead."""
 import csv
 import io
+import logging
 from datetime import timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
@@ -20,14 +22,12 @@ from common.phones import mask_phone
 from common.scoping import scoped
 from dispatch.models import Incident
 
+log = logging.getLogger(__name__)
+
 CSV_HEADER = ("number", "received_at", "category", "priority", "status", "zone", "platform", "address",
               "caller_phone", "dispatched_at", "arrived_at", "arrival_verified", "dispatch_to_scene_s",
               "call_to_scene_s", "target_s", "met_target", "closing", "closed_at")
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-)
+CID_FONT = "STSong-Light"
 
 
 def period_incidents(period, scope):
@@ -75,18 +75,17 @@ def cjk_font() -> str:
     """The name of the registered font for Chinese text (see the module's note)."""
     from reportlab.pdfbase import pdfmetrics  # noqa: PLC0415 - only a PDF needs ReportLab loaded
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont  # noqa: PLC0415
-    from reportlab.pdfbase.ttfonts import TTFont  # noqa: PLC0415
+    from reportlab.pdfbase.ttfonts import TTFont, TTFError  # noqa: PLC0415
 
-    configured = getattr(settings, "ANALYSIS_PDF_FONT", "")
-    for path in (configured, *FONT_CANDIDATES):
-        if path and Path(path).is_file():
-            try:
-                pdfmetrics.registerFont(TTFont("BriefingCJK", path, subfontIndex=0))
-                return "BriefingCJK"
-            except Exception:  # a font ReportLab cannot read (PostScript outlines): try the next
-                continue
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
+    configured = settings.ANALYSIS_PDF_FONT
+    if configured:
+        try:
+            pdfmetrics.registerFont(TTFont("BriefingCJK", configured, subfontIndex=0))
+            return "BriefingCJK"
+        except TTFError:  # PostScript outlines (an .otf, Noto CJK): ReportLab cannot embed it
+            log.warning("ANALYSIS_PDF_FONT %s is no TrueType font ReportLab can embed: using %s", configured, CID_FONT)
+    pdfmetrics.registerFont(UnicodeCIDFont(CID_FONT))
+    return CID_FONT
 
 
 def pdf_bytes(briefing, figures: dict, title: str) -> bytes:

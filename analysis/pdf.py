@@ -1,7 +1,7 @@
 """The PDF briefing: its title, the period and scope, the totals against 同比 and 环比, charts of the
 incidents by category and by hour, the response figures per class, the hot spots, patrols and
 callback satisfaction. Drawn with ReportLab's own charts, so the PDF needs no browser."""
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
@@ -127,7 +127,12 @@ def _response(figures, styles, font) -> list:
                       f"{_s(r['p50_response_s'])} / {_s(r['p90_response_s'])}",
                       f"{_s(r['p50_call_to_scene_s'])} / {_s(r['p90_call_to_scene_s'])}", r["unverified_arrivals"]]
                      for name in CLASSES for r in [figures["response"][name]]]
-    return [Paragraph(_("Response (1/3/5 minutes)"), styles["h2"]), _table(rows, font)]
+    on_view = figures["totals"]["on_view"]["value"]
+    beside = ngettext("Beside them: %(n)d incident found on patrol, not counted as a response (its crew was on scene "
+                      "when it was reported).", "Beside them: %(n)d incidents found on patrol, not counted as responses "
+                      "(their crews were on scene when they were reported).", on_view) % {"n": on_view}
+    return [Paragraph(_("Response (1/3/5 minutes)"), styles["h2"]), _table(rows, font), Spacer(1, 2 * mm),
+            Paragraph(beside, styles["body"])]
 
 
 def _hot_spots(figures, styles, font) -> list:

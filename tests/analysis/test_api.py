@@ -3,18 +3,22 @@ reads everything and changes nothing, a platform's supervisor sees only their pl
 answered 400 with a message, never a 500 or a runaway query."""
 from datetime import timedelta
 
+import h3
 import pytest
 from django.utils import timezone
 
 from analysis import rollups
 from analysis.models import Briefing, HotSpotPatrol
+from platforms.models import PatrolTask
 from tests import factories as f
+from tests.platforms import roster_support
 from tests.analysis.history import hand_built_history
 from tests.api_support import matrix, readers
 
 pytestmark = pytest.mark.django_db
 
 READ = readers("administrator", "dispatcher", "supervisor", "leadership")
+PEOPLES_SQUARE_CELL = h3.latlng_to_cell(31.2304, 121.4737, 9)
 
 
 @pytest.fixture
@@ -64,15 +68,31 @@ def test_who_may_run_a_briefing(as_, world, persona, code, django_capture_on_com
     assert Briefing.objects.count() == before + (1 if code == 202 else 0)
 
 
+@pytest.fixture
+def rostered(world, platform):
+    """Tomorrow's roster of the supervisor's platform, generated as a supervisor would (five staffed
+    squads, the rotation, crews in every shift)."""
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    roster_support.generate(roster_support.staff(platform), days=1, starts_on=tomorrow)
+    return tomorrow
+
+
 @pytest.mark.parametrize(("persona", "code"), matrix(readers("administrator", "supervisor", code=201)))
-def test_who_may_send_a_hot_spot_patrol(as_, world, persona, code, platform):
-    today = timezone.localdate()
-    body = {"cell": "89309a2000fffff", "platform": platform.pk, "starts_on": str(today), "ends_on": str(today),
-            "bands": [[0, 24]]}
+def test_who_may_send_a_hot_spot_patrol(as_, rostered, persona, code, platform):
+    body = {"cell": PEOPLES_SQUARE_CELL, "platform": platform.pk, "starts_on": str(rostered), "ends_on": str(rostered),
+            "bands": [[9, 17]]}
     response = as_(persona).post("/api/v1/analysis/hotspot-patrols", body, format="json")
-    assert response.status_code in ((code,) if code != 201 else (201, 400))  # 400: the cell lies off the test area
+    assert response.status_code == code
     if code != 201:
-        assert HotSpotPatrol.objects.count() == 0
+        assert (HotSpotPatrol.objects.count(), PatrolTask.objects.count()) == (0, 0)
+        return
+    sent = HotSpotPatrol.objects.get()
+    # 09-17 spans the day shift (08-16) and the evening one (16-24): a band and a crew in each shift's plan.
+    at_the_spot = PatrolTask.objects.filter(point=sent.point).order_by("band__starts_at")
+    assert [(t.band.plan.shift.kind, timezone.localtime(t.band.starts_at).hour, timezone.localtime(t.band.ends_at).hour,
+             t.unit.shift_id == t.band.plan.shift_id) for t in at_the_spot] == [("day", 9, 16, True), ("evening", 16, 17, True)]
+    assert set(sent.tasks.all()) == set(at_the_spot)
+    assert [t["unit_id"] for t in response.data["effect"]["tasks"]] == [t.unit_id for t in sent.tasks.order_by("band__starts_at")]
 
 
 def test_a_supervisor_lists_their_platforms_briefings_only(as_, world):
