@@ -4,11 +4,12 @@ from django.core.checks import Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def device_key_check(app_configs, **kwargs):
-    """The OsmAnd/Traccar endpoint authenticates devices by a shared key only; without one, anyone who
-    can reach it can move any unit on the dispatcher's map (and so steer the engine's choice)."""
-    if settings.AVL_DEVICE_KEY:
+def device_endpoint_check(app_configs, **kwargs):
+    """With AVL_DEVICE_ENDPOINT=open a registered tracker's identifier alone is believed: anyone who
+    learns one can move that unit on the dispatcher's map (and so steer the engine's choice).
+    Production refuses to start so (command.security_settings); elsewhere it is a warning."""
+    if settings.AVL_DEVICE_ENDPOINT != "open":
         return []
-    return [Warning("AVL_DEVICE_KEY is empty: any device that can reach /api/v1/positions/osmand can report "
-                    "a position for any unit.", hint="Set AVL_DEVICE_KEY and give it to the fleet's tracking apps "
-                    "(they send it as ?key=...).", id="command.W001")]
+    return [Warning("AVL_DEVICE_ENDPOINT is open: a tracker's identifier alone moves its unit at /osmand/.",
+                    hint="Set AVL_DEVICE_ENDPOINT=keys (each tracker with its own key, registered in the admin) "
+                    "or off.", id="command.W001")]

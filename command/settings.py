@@ -86,6 +86,10 @@ def _redis_url() -> str:
 
 DATABASE_URL = _database_url()
 REDIS_URL = _redis_url()
+# The role that owns the schema and runs the migrations (command/db_roles.py): the app's own login
+# (DATABASE_URL) may not rewrite the timeline. The embedded default sets up both roles.
+DATABASE_OWNER_URL = env_str("DATABASE_OWNER_URL") or ("" if env_str("DATABASE_URL") or PRODUCTION
+                                                        else __import__("command.embedded").embedded.postgres_owner_url())
 # Workers and commands keep their connection for a minute (one thread each: the dispatch hot path pays
 # no connect). The ASGI web process pools instead (command/asgi.py sets DB_POOL): it runs each request's
 # sync code in a thread of its own, and a kept connection per finished thread ran PostgreSQL out of
@@ -94,6 +98,7 @@ DB_POOL = env_int("DB_POOL", 0, minimum=0, maximum=200)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL,
                                               conn_max_age=0 if DB_POOL else env_int("DB_CONN_MAX_AGE", 60, minimum=0))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not DB_POOL
+DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a request that fails leaves nothing behind (issue 19)
 if DB_POOL:
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL, "timeout": 20}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -296,7 +301,6 @@ PATROL_MAX_FIX_GAP_S = env_float("PATROL_MAX_FIX_GAP_S", 300.0, minimum=10.0, ma
 ACK_TIMEOUT_S = env_float("ACK_TIMEOUT_S", 45.0, minimum=5.0)
 # Live positions (AVL, platforms/positions.py).
 AVL_KEY_PREFIX = env_str("AVL_KEY_PREFIX", "avl:")
-AVL_DEVICE_KEY = env_str("AVL_DEVICE_KEY", "")  # when set, OsmAnd/Traccar devices must send ?key=<it>
 AVL_BATCH_MAX = env_int("AVL_BATCH_MAX", 500, minimum=1, maximum=10_000)  # fixes in one POST
 AVL_MAX_CLOCK_SKEW_S = env_float("AVL_MAX_CLOCK_SKEW_S", 5.0, minimum=0.0, maximum=300.0)
 AVL_STATE_TTL_S = env_int("AVL_STATE_TTL_S", 86_400, minimum=60)  # a unit's last state in Redis
@@ -380,10 +384,18 @@ from command.analysis_settings import *  # noqa: E402,F401,F403
 CELERY_BEAT_SCHEDULE.update(ANALYSIS_BEAT_SCHEDULE)  # noqa: F405
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update(SERVICES_ENUM_NAME_OVERRIDES)  # noqa: F405
 
+# --- security: device keys, logins, tokens, audit, CSP, sessions (README: Security) ---
+from command.security_settings import *  # noqa: E402,F401,F403
+
+INSTALLED_APPS += SECURITY_APPS  # noqa: F405
+MIDDLEWARE = secured_middleware(MIDDLEWARE)  # noqa: F405
+REST_FRAMEWORK.update(SECURITY_REST_FRAMEWORK)  # noqa: F405
+
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: uvicorn takes the scheme (and the client's address) from
+    # X-Forwarded-* only when the proxy's address is in --forwarded-allow-ips (docker-compose.yml).
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)

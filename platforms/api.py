@@ -6,7 +6,6 @@ and the administrators; the command centre reads them all; an officer sees only 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -18,10 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.rest import EditableViewSet, validated_input
+from common.tokens import CredentialFailures, credential_of
 from common.roles import Role, access_of, roles
 from common.scoping import scoped
-from platforms import filters, positions, rosters, serializers, services
-from platforms.models import District, Officer, Platform, Shift, Squad, Unit, Vehicle
+from platforms import filters, positions, rosters, serializers, services, trackers
+from platforms.models import District, Officer, Platform, Shift, Squad, TrackerDevice, Unit, Vehicle
 
 ADMIN, DISPATCHER, SUPERVISOR = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR
 PLACE_READERS = (DISPATCHER, SUPERVISOR, Role.CLERK)
@@ -185,7 +185,7 @@ class PositionBatchView(APIView):
             own = set(crewed.values_list("pk", flat=True))
             if any(fix.unit_id not in own for fix in fixes):
                 raise PermissionDenied(_("You may report positions only for a unit you crew."))
-        result = positions.fixes_accept(fixes=fixes, source="batch")
+        result = positions.fixes_accept(fixes=fixes, source="batch", credential=credential_of(request))
         return Response(serializers.IngestResultSerializer(result).data)
 
 
@@ -227,21 +227,24 @@ class PositionStatsView(APIView):
 
 # Fixes the interface does not answer with 400: a device retries every refused fix, and a retry of
 # a fix already stored (its first answer lost) must be acknowledged, or it would be resent forever.
-OSMAND_OK = {positions.ACCEPTED, positions.DUPLICATE, positions.OUT_OF_ORDER}
+# A jump judged implausible was read and flagged: resending it would not change the judgement.
+OSMAND_OK = {positions.ACCEPTED, positions.DUPLICATE, positions.OUT_OF_ORDER, positions.IMPLAUSIBLE}
 
 
 @csrf_exempt
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def osmand_report(request):
-    """The OsmAnd / Traccar Client protocol, so stock phone tracking apps report a vehicle: query or
-    form parameters (or the JSON body newer Traccar Client versions post), `id` is the vehicle's
-    GPS device id. Devices cannot log in (as in Traccar): an optional shared key (AVL_DEVICE_KEY)
-    guards it. 200 with an empty body, or 4xx with a reason."""
+    """The OsmAnd / Traccar Client protocol, so stock phone tracking apps report a vehicle or an
+    officer: query or form parameters (or the JSON body newer Traccar Client versions post), `id` the
+    tracker's identifier and `key` its own secret (platforms.trackers; AVL_DEVICE_ENDPOINT). 200 with
+    an empty body, or 4xx with a reason; 429 for an address that keeps sending wrong keys."""
+    if settings.AVL_DEVICE_ENDPOINT == "off":
+        return HttpResponse("the device endpoint is off", status=404, content_type="text/plain")
+    failures = CredentialFailures(request)
+    if failures.exhausted():
+        return failures.refusal()
     params = {**request.GET.dict(), **request.POST.dict()}
-    if settings.AVL_DEVICE_KEY and not constant_time_compare(params.get("key", ""), settings.AVL_DEVICE_KEY):
-        positions.refusal_count(positions.BAD_KEY, source="osmand")
-        return HttpResponse("bad key", status=401, content_type="text/plain")
     try:
         if request.content_type == "application/json":
             fix = serializers.fix_from_osmand_json(request.body)
@@ -250,7 +253,18 @@ def osmand_report(request):
     except ValueError as error:
         positions.refusal_count(positions.INVALID, source="osmand")
         return HttpResponse(str(error), status=400, content_type="text/plain")
-    outcome = positions.fixes_accept(fixes=[fix], source="osmand").outcomes[0]
+    tracker = _tracker_of(fix.device_id, params.get("key", ""))
+    if tracker is None:
+        failures.record()
+        positions.refusal_count(positions.BAD_KEY, source="osmand")
+        return HttpResponse("bad key", status=401, content_type="text/plain")
+    outcome = positions.fixes_accept(fixes=[fix], source="osmand", credential=f"device:{tracker.pk}").outcomes[0]
     if outcome in OSMAND_OK:
         return HttpResponse(status=200)
     return HttpResponse(outcome, status=400, content_type="text/plain")
+
+
+def _tracker_of(identifier: str, key: str):
+    if settings.AVL_DEVICE_ENDPOINT == "open":  # development only (production refuses to start so)
+        return TrackerDevice.objects.filter(identifier=identifier, revoked_at__isnull=True).first()
+    return trackers.tracker_authenticate(identifier, key)

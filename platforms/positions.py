@@ -30,19 +30,27 @@ from django.db import connection
 from django.utils import timezone
 
 from grid.selectors import served_area
+from platforms import positions_fallback
+from platforms.avl_lua import ACCEPT_LUA
 from platforms.filters import on_duty_now
-from platforms.models import Unit, Vehicle
+from platforms.models import TrackerDevice, Unit
 
+# Redis away (restarting, loading its data): the intake falls back to PostgreSQL.
+REDIS_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, redis.exceptions.BusyLoadingError)
 ACCEPTED = "accepted"
 # Refused before Redis is touched, in the order they are checked.
 INVALID, FROM_FUTURE = "invalid", "from_future"
 UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA = "unknown_device", "unit_off_duty", "out_of_area"
 # Ignored by the script: not newer than the unit's last accepted fix (a retry, or a late packet).
 DUPLICATE, OUT_OF_ORDER = "duplicate", "out_of_order"
-# A device request without the shared key (AVL_DEVICE_KEY): refused before it is read.
+# Farther from the unit's last fix than a vehicle could travel since (a spoof or a GPS fault): the
+# unit is flagged (suspect_units), the fix is not trusted.
+IMPLAUSIBLE = "implausible_jump"
+# A device request with an unregistered or revoked identifier, or a wrong secret: refused before it is read.
 BAD_KEY = "bad_key"
-REASONS = (INVALID, FROM_FUTURE, UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA, DUPLICATE, OUT_OF_ORDER, BAD_KEY)
-_SCRIPT_OUTCOMES = {"A": ACCEPTED, "D": DUPLICATE, "O": OUT_OF_ORDER}
+REASONS = (INVALID, FROM_FUTURE, UNKNOWN_DEVICE, UNIT_OFF_DUTY, OUT_OF_AREA, DUPLICATE, OUT_OF_ORDER, IMPLAUSIBLE,
+           BAD_KEY)
+_SCRIPT_OUTCOMES = {"A": ACCEPTED, "D": DUPLICATE, "O": OUT_OF_ORDER, "J": IMPLAUSIBLE}
 _GEOADD_CHUNK = 300  # units per GEOADD inside the script: Lua's unpack() has a stack limit
 
 
@@ -99,67 +107,32 @@ def unit_key(unit_id) -> str:
     return f"{settings.AVL_KEY_PREFIX}unit:{unit_id}"
 
 
-_ACCEPT_LUA = """
--- KEYS: GEO set, stats hash, track stream, state hash. ARGV: unit key prefix, state TTL (s), track max length,
--- units per GEOADD, the fixes packed as 'unit,at_ms,lon,lat,speed,bearing,accuracy,battery;' each
--- (one argument, not eight per fix: packing thousands of arguments cost more than the script),
--- then reason/count pairs refused before the script, counted in the same call.
-local prefix, ttl, maxlen, chunk = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local outcomes, latest, order = {}, {}, {}
-local accepted, duplicates, late = 0, 0, 0
-local pattern = '([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^,]*),([^;]*);'
-for unit, at, lon, lat, speed, bearing, accuracy, battery in string.gmatch(ARGV[5], pattern) do
-  local ukey = prefix .. unit
-  local last = tonumber(redis.call('HGET', ukey, 'at'))
-  local now = tonumber(at)
-  if last and now <= last then
-    if now == last then outcomes[#outcomes + 1] = 'D'; duplicates = duplicates + 1
-    else outcomes[#outcomes + 1] = 'O'; late = late + 1 end
-  else
-    redis.call('HSET', ukey, 'lon', lon, 'lat', lat, 'at', at, 'speed', speed, 'bearing', bearing,
-               'accuracy', accuracy, 'battery', battery)
-    redis.call('EXPIRE', ukey, ttl)
-    -- The dispatch engine reads thousands of units per call: one HMGET of this hash, not one per unit.
-    redis.call('HSET', KEYS[4], unit, lon .. ',' .. lat .. ',' .. at .. ',' .. speed)
-    redis.call('XADD', KEYS[3], 'MAXLEN', '~', maxlen, '*', 'u', unit, 't', at, 'x', lon, 'y', lat,
-               's', speed, 'b', bearing, 'a', accuracy)
-    if not latest[unit] then order[#order + 1] = unit end
-    latest[unit] = {lon, lat}
-    outcomes[#outcomes + 1] = 'A'; accepted = accepted + 1
-  end
-end
-local geo = {}
-for j, unit in ipairs(order) do
-  geo[#geo + 1] = latest[unit][1]; geo[#geo + 1] = latest[unit][2]; geo[#geo + 1] = unit
-  if #geo >= 3 * chunk or j == #order then redis.call('GEOADD', KEYS[1], unpack(geo)); geo = {} end
-end
-if accepted > 0 then redis.call('HINCRBY', KEYS[2], 'accepted', accepted) end
-if duplicates > 0 then redis.call('HINCRBY', KEYS[2], 'duplicate', duplicates) end
-if late > 0 then redis.call('HINCRBY', KEYS[2], 'out_of_order', late) end
-for p = 6, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[p], ARGV[p + 1]) end
-return table.concat(outcomes)
-"""
-
-
 @cache
 def _accept_script(client: redis.Redis):
-    return client.register_script(_ACCEPT_LUA)
+    return client.register_script(ACCEPT_LUA)
 
 
 # --- accepting fixes ---------------------------------------------------------------------------
 
-def fixes_accept(*, fixes: list[Fix], source: str) -> IngestResult:
+def fixes_accept(*, fixes: list[Fix], source: str, credential: str = "") -> IngestResult:
     """Check every fix, write the valid ones to the live picture at once, count every refusal.
 
     `source` names the interface ("batch", "osmand", "websocket", "bench"): it is counted too, so
-    the stats show which door the fixes came in by."""
+    the stats show which door the fixes came in by. `credential` says who sent them
+    ("device:<tracker>", "session:<user>", "token:<user>"), kept with every track point.
+    With Redis away the fixes go straight to PostgreSQL (platforms.positions_fallback)."""
     if not fixes:
         return IngestResult(accepted=0, rejected={}, outcomes=[])
     now_ms = time.time() * 1000.0
     outcomes: list[str | None] = [_number_problem(fix, now_ms) for fix in fixes]
     units = _resolve_units(fixes, outcomes)
     _check_served(fixes, outcomes)
-    _write(fixes, units, outcomes, source)
+    try:
+        _write(fixes, units, outcomes, source, credential)
+    except REDIS_DOWN:
+        codes = positions_fallback.fixes_store(fixes, units, outcomes, credential)
+        for i, code in codes.items():
+            outcomes[i] = _SCRIPT_OUTCOMES[code]
     rejected = Counter(outcome for outcome in outcomes if outcome != ACCEPTED)
     return IngestResult(accepted=len(fixes) - sum(rejected.values()), rejected=dict(rejected), outcomes=outcomes)
 
@@ -223,18 +196,17 @@ def _on_duty_units(unit_ids: set[int]) -> dict[int, int | str]:
 
 
 def _device_units(device_ids: set[str]) -> dict[str, int | str]:
-    """A device reports for the unit its vehicle serves on duty now (the latest shift if two overlap)."""
-    if not device_ids:
-        return {}
-    found: dict[str, int | str] = dict.fromkeys(
-        Vehicle.objects.filter(gps_device_id__in=device_ids).values_list("gps_device_id", flat=True), UNIT_OFF_DUTY)
-    on_duty = (Unit.objects.filter(on_duty_now(), vehicle__gps_device_id__in=device_ids)
-               .order_by("shift__starts_at").values_list("vehicle__gps_device_id", "pk"))
-    found.update(on_duty)
+    """A registered, unrevoked tracker reports for the unit its vehicle or officer serves on duty now
+    (platforms.trackers.tracker_unit_id); any other identifier is an unknown device."""
+    from platforms.trackers import tracker_unit_id
+
+    found: dict[str, int | str] = {}
+    for tracker in TrackerDevice.objects.filter(identifier__in=device_ids, revoked_at__isnull=True):
+        found[tracker.identifier] = tracker_unit_id(tracker) or UNIT_OFF_DUTY
     return found
 
 
-def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
+def _write(fixes: list[Fix], units: list, outcomes: list, source: str, credential: str) -> None:
     """One script call: the valid fixes oldest first (a batch may come in any order), the counts."""
     valid = sorted((i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: fixes[i].at)
     packed = "".join(
@@ -242,22 +214,27 @@ def _write(fixes: list[Fix], units: list, outcomes: list, source: str) -> None:
         f"{_text(fixes[i].speed_mps)},{_text(fixes[i].bearing)},{_text(fixes[i].accuracy_m)},{_text(fixes[i].battery)};"
         for i in valid)
     args = [settings.AVL_KEY_PREFIX + "unit:", settings.AVL_STATE_TTL_S, settings.AVL_TRACK_BACKLOG_MAX,
-            _GEOADD_CHUNK, packed]
+            _GEOADD_CHUNK, settings.AVL_MAX_SPEED_MPS, settings.AVL_JUMP_SLACK_M, credential, packed]
     refused = Counter(outcome for outcome in outcomes if outcome is not None)
     refused[f"source:{source}"] = len(fixes)
     for reason, count in refused.items():
         args += [reason, count]
-    codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track"), key("state")], args=args)
+    codes = _accept_script(redis_client())(keys=[key("units"), key("stats"), key("track"), key("state"),
+                                                 key("suspect")], args=args)
     for i, code in zip(valid, codes.decode()):
         outcomes[i] = _SCRIPT_OUTCOMES[code]
 
 
 def refusal_count(reason: str, *, source: str) -> None:
-    """Count a report refused before it could be read as a fix (bad key, unreadable parameters)."""
+    """Count a report refused before it could be read as a fix (bad key, unreadable parameters);
+    with Redis away the count is lost, the refusal stands."""
     pipe = redis_client().pipeline(transaction=False)
     pipe.hincrby(key("stats"), reason, 1)
     pipe.hincrby(key("stats"), f"source:{source}", 1)
-    pipe.execute()
+    try:
+        pipe.execute()
+    except REDIS_DOWN:
+        pass
 
 
 def _text(value: float | None) -> str:
@@ -274,7 +251,10 @@ def live_positions(unit_ids=None) -> dict[int, LiveFix]:
         unit_ids = list(Unit.objects.filter(on_duty_now()).values_list("pk", flat=True))
     unit_ids = list(dict.fromkeys(int(pk) for pk in unit_ids))
     stale_before = time.time() - settings.STALE_FIX_AFTER_S
-    found = _live_from_redis(unit_ids, stale_before)
+    try:
+        found = _live_from_redis(unit_ids, stale_before)
+    except REDIS_DOWN:
+        found = {}  # the rows below: where the track flush or the fallback intake left each unit
     missing = [pk for pk in unit_ids if pk not in found]
     if missing:
         rows = Unit.objects.filter(pk__in=missing, lon__isnull=False, lat__isnull=False, last_fix_at__isnull=False)
@@ -378,6 +358,7 @@ def avl_forget(unit_ids) -> None:
         pipe = redis_client().pipeline(transaction=False)
         pipe.zrem(key("units"), *unit_ids)
         pipe.hdel(key("state"), *unit_ids)
+        pipe.hdel(key("suspect"), *unit_ids)
         pipe.execute()
 
 
@@ -407,7 +388,19 @@ def avl_stats() -> dict:
         "sources": {name.removeprefix("source:"): value for name, value in sorted(counts.items())
                     if name.startswith("source:")},
         "track_backlog": client.xlen(key("track")),
+        "suspect_units": suspect_units(),
     }
+
+
+def suspect_units() -> list[dict]:
+    """Units whose last report jumped farther than a vehicle could travel, with where it claimed to
+    be: flagged until a believable fix follows."""
+    found = []
+    for unit, claimed in sorted(redis_client().hgetall(key("suspect")).items(), key=lambda item: int(item[0])):
+        lon, lat, at_ms = claimed.decode().split(",")
+        found.append({"unit": int(unit), "lon": float(lon), "lat": float(lat),
+                      "at": datetime.fromtimestamp(int(at_ms) / 1000.0, dt_timezone.utc)})
+    return found
 
 
 def avl_wipe() -> None:

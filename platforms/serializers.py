@@ -3,7 +3,6 @@
 Related fields of roster rows are scoped (`scoped_relations`): a supervisor can only point at the
 squads, officers and vehicles of their own platforms.
 """
-import json
 import math
 import re
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from common import json_depth
 from common.rest import CheckedModelSerializer
 from platforms.models import (
     Capability,
@@ -277,7 +277,7 @@ def fix_from_osmand_json(raw: bytes) -> Fix:
     geolocation format): `{"device_id", "location": {"timestamp", "coords": {"latitude",
     "longitude", "speed" (m/s), "heading", "accuracy"}, "battery": {"level" 0-1}}}`; -1 is unknown."""
     try:
-        body = json.loads(raw)
+        body = json_depth.loads(raw)  # bounded: a body nested thousands deep is refused, not recursed into
     except ValueError:
         raise ValueError("bad json") from None
     location = body.get("location") if isinstance(body, dict) else None

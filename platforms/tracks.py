@@ -36,10 +36,10 @@ def track_flush(*, batch: int | None = None, max_batches: int = 20) -> int:
 _TRACK_INSERT = (
     # bulk_create(ignore_conflicts=True)'s statement, fed by arrays instead of seven placeholders a
     # row: at 5,000 rows a batch building and binding those cost more than PostgreSQL's insert.
-    "INSERT INTO platforms_trackpoint (unit_id, at, lon, lat, speed_mps, bearing, accuracy_m)"
+    "INSERT INTO platforms_trackpoint (unit_id, at, lon, lat, speed_mps, bearing, accuracy_m, source)"
     " SELECT v.unit, 'epoch'::timestamptz + v.at_ms * interval '1 millisecond', v.lon, v.lat, v.speed, v.bearing,"
-    " v.accuracy FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[],"
-    " %s::float8[]) AS v(unit, at_ms, lon, lat, speed, bearing, accuracy)"
+    " v.accuracy, v.source FROM unnest(%s::bigint[], %s::bigint[], %s::float8[], %s::float8[], %s::float8[],"
+    " %s::float8[], %s::float8[], %s::varchar[]) AS v(unit, at_ms, lon, lat, speed, bearing, accuracy, source)"
     " WHERE EXISTS (SELECT 1 FROM platforms_unit u WHERE u.id = v.unit)"  # units deleted since: skipped
     " ON CONFLICT (unit_id, at) DO NOTHING"
 )
@@ -73,7 +73,7 @@ def _track_row(fields: dict) -> tuple:
         return float(value) if value else None
 
     return (int(fields[b"u"]), int(fields[b"t"]), float(fields[b"x"]), float(fields[b"y"]),
-            number(b"s"), number(b"b"), number(b"a"))
+            number(b"s"), number(b"b"), number(b"a"), fields.get(b"c", b"").decode())
 
 
 def track_prune(*, keep_days: int | None = None, chunk: int = 20_000) -> int:

@@ -9,6 +9,26 @@ from tests import factories as f
 pytest_plugins = ["tests.plugins.roads", "tests.plugins.demo"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is made and migrated by the schema's owner role (command/db_roles.py)..."""
+    from tests.db_roles import connect_as_owner
+
+    connect_as_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """...and the tests run as the app's own login, which may not rewrite the timeline (issue 19)."""
+    from tests.db_roles import connect_as_app, connect_as_owner
+
+    with django_db_blocker.unblock():
+        connect_as_app()
+    yield
+    with django_db_blocker.unblock():
+        connect_as_owner()  # the owner drops the test database
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a login made; tests check who may do what, not the hash."""

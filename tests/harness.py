@@ -24,9 +24,11 @@ def pytest_load_initial_conftests(early_config, parser, args):
     _clean_up_dead_runs()
     if not os.environ.get("DATABASE_URL"):
         RUN_DIR.mkdir(parents=True, exist_ok=True)
-        url = embedded.postgres_url(RUN_DIR / "postgres")
-        _steady_planner(url)
-        os.environ["DATABASE_URL"] = _with_statement_timeout(url)
+        _steady_planner(embedded.postgres_url(RUN_DIR / "postgres", role=None))
+        # As in production: the tests' code connects as the app's role, the owner role makes and
+        # migrates the test database (tests/conftest.py switches between them).
+        os.environ["DATABASE_URL"] = _with_statement_timeout(embedded.postgres_url(RUN_DIR / "postgres"))
+        os.environ["DATABASE_OWNER_URL"] = _with_statement_timeout(embedded.postgres_owner_url(RUN_DIR / "postgres"))
         _started.append("postgres")
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = embedded.valkey_url(RUN_DIR / "valkey")

@@ -21,6 +21,7 @@ from platforms.models.organisation import (  # noqa: F401
     validate_skills,
 )
 from platforms.models.patrol import PatrolBand, PatrolMode, PatrolPlan, PatrolTask  # noqa: F401
+from platforms.models.trackers import TrackerDevice  # noqa: F401
 from platforms.models.rosters import (  # noqa: F401
     Absence,
     AbsenceKind,

@@ -309,6 +309,9 @@ class TrackPoint(models.Model):
     speed_mps = models.FloatField(_("speed (m/s)"), null=True, blank=True)
     bearing = models.FloatField(_("bearing"), null=True, blank=True)
     accuracy_m = models.FloatField(_("accuracy (m)"), null=True, blank=True)
+    # Which credential reported it: "device:<tracker id>", "session:<user id>" (the tablet's login),
+    # "token:<user id>" (an API token), "" for fixes older than the column (and the seeded history).
+    source = models.CharField(_("source"), max_length=40, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("track point")

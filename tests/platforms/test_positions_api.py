@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from platforms import positions, tracks
+from platforms import positions, trackers, tracks
 from platforms.models import TrackPoint
 from tests import factories as f
 from tests.api_support import matrix, readers
@@ -27,6 +27,18 @@ def device():
     return Client(enforce_csrf_checks=True)
 
 
+KEYS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def registered_tracker(db, officer_unit):
+    """The unit's car carries a registered tracker (platforms.trackers): its key goes with every report."""
+    issued = trackers.tracker_register(actor=None, identifier=officer_unit.vehicle.gps_device_id,
+                                       vehicle=officer_unit.vehicle)
+    KEYS[issued.tracker.identifier] = issued.secret
+    return issued
+
+
 def geo(unit_id):
     found = positions.redis_client().geopos(positions.key("units"), unit_id)[0]
     return None if found is None else (round(found[0], 5), round(found[1], 5))
@@ -37,7 +49,8 @@ def rejected(reason: str) -> int:
 
 
 def traccar(unit, where=BUND, seconds_ago=5, **extra) -> dict:
-    return {"id": unit.vehicle.gps_device_id, "lat": where[1], "lon": where[0],
+    return {"id": unit.vehicle.gps_device_id, "key": KEYS.get(unit.vehicle.gps_device_id, ""),
+            "lat": where[1], "lon": where[0],
             "timestamp": int(time.time() - seconds_ago), "speed": "10", "bearing": "180", "altitude": "4",
             "accuracy": "12.5", "batt": "80", **extra}
 
@@ -78,10 +91,10 @@ def test_osmand_also_answers_under_the_api(officer_unit, device):
     assert geo(officer_unit.pk) == BUND
 
 
-def test_an_unknown_device_gets_400_and_is_counted(officer_unit, device):
+def test_an_unregistered_device_gets_401_and_is_counted(officer_unit, device):
     response = device.get("/osmand/", traccar(officer_unit, id="stolen-phone"))
-    assert (response.status_code, response.content) == (400, b"unknown_device")
-    assert rejected("unknown_device") == 1
+    assert (response.status_code, response.content) == (401, b"bad key")
+    assert rejected("bad_key") == 1
     assert geo(officer_unit.pk) is None
 
 
@@ -112,12 +125,11 @@ def test_a_resent_or_late_device_fix_is_acknowledged_and_ignored(officer_unit, d
     assert (rejected("duplicate"), rejected("out_of_order"), geo(officer_unit.pk)) == (1, 1, BUND)
 
 
-def test_the_device_key_when_set(officer_unit, device, settings):
-    settings.AVL_DEVICE_KEY = "s3cret-fleet-key"
+def test_a_wrong_device_key_moves_nothing(officer_unit, device):
     response = device.get("/osmand/", traccar(officer_unit, key="guess"))
     assert (response.status_code, response.content) == (401, b"bad key")
     assert (rejected("bad_key"), geo(officer_unit.pk)) == (1, None)
-    assert device.get("/osmand/", traccar(officer_unit, key="s3cret-fleet-key")).status_code == 200
+    assert device.get("/osmand/", traccar(officer_unit)).status_code == 200
     assert geo(officer_unit.pk) == BUND
 
 
@@ -170,7 +182,7 @@ def test_a_malformed_item_refuses_the_batch_with_its_index(as_, officer_unit, it
     assert (response.status_code, response.json()) == (400, {"fixes": {"1": errors}})
     assert geo(officer_unit.pk) is None
     assert positions.avl_stats() == {"accepted": 0, "rejected": dict.fromkeys(positions.REASONS, 0), "sources": {},
-                                     "track_backlog": 0}
+                                     "track_backlog": 0, "suspect_units": []}
 
 
 @pytest.mark.parametrize("body", [{}, {"fixes": []}, {"fixes": "all"}, [1, 2]])
@@ -219,7 +231,7 @@ def test_stats_count_by_reason_and_source_with_the_quiet_units(as_, officer_unit
     positions.stale_sweep()
     stats = as_("dispatcher").get("/api/v1/positions/stats").json()
     assert {name: stats[name] for name in ("accepted", "rejected", "sources", "track_backlog", "stale_units")} == {
-        "accepted": 1, "rejected": {**dict.fromkeys(positions.REASONS, 0), "unknown_device": 1},
+        "accepted": 1, "rejected": {**dict.fromkeys(positions.REASONS, 0), "bad_key": 1},
         "sources": {"batch": 1, "osmand": 1}, "track_backlog": 1, "stale_units": [quiet.pk]}
     assert stats["stale_checked_at"] is not None
     assert as_("supervisor").get("/api/v1/positions/stats").json()["stale_units"] == []
@@ -245,7 +257,8 @@ def traccar_json(unit, where=BUND, seconds_ago=5) -> dict:
 
 def test_a_newer_traccar_client_json_post_moves_the_unit(officer_unit, device):
     body = traccar_json(officer_unit)
-    response = device.post("/osmand/", json.dumps(body), content_type="application/json")
+    key = KEYS[officer_unit.vehicle.gps_device_id]
+    response = device.post(f"/osmand/?key={key}", json.dumps(body), content_type="application/json")
     assert (response.status_code, response.content) == (200, b"")
     assert tracks.track_flush() == 1
     point = TrackPoint.objects.get(unit=officer_unit)
