@@ -4,6 +4,7 @@ network built once per run (tests/plugins/roads.py), and a small city with a cre
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 from django.conf import settings
@@ -54,16 +55,25 @@ def road_network(transactional_db, settings, built_roads):
 @pytest.fixture
 def asgi_server(road_network):
     """uvicorn serving command.asgi on loopback against this test's database."""
+    with serving(road_network) as url:
+        yield url
+
+
+@contextmanager
+def serving(road_dir):
+    """One uvicorn process on a free loopback port, stopped (its whole group) on leaving."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url_of_this_run(), "REDIS_URL": settings.REDIS_URL,
-           "ROAD_DATA_DIR": str(road_network), "PYTHONUNBUFFERED": "1"}
+           "ROAD_DATA_DIR": str(road_dir), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
                                 "--port", str(port), "--ws", "websockets", "--log-level", "warning"],
                                env=env, cwd=settings.BASE_DIR, start_new_session=True)
-    wait_for_port(port, name="uvicorn")
-    yield f"http://127.0.0.1:{port}"
-    os.killpg(process.pid, 15)
-    process.wait(20)
+    try:
+        wait_for_port(port, name="uvicorn")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(process.pid, 15)
+        process.wait(20)
 
 
 @pytest.fixture
