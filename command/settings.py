@@ -391,6 +391,11 @@ INSTALLED_APPS += SECURITY_APPS  # noqa: F405
 MIDDLEWARE = secured_middleware(MIDDLEWARE)  # noqa: F405
 REST_FRAMEWORK.update(SECURITY_REST_FRAMEWORK)  # noqa: F405
 
+# --- every officer on the map, every way of moving (issue 16): handsets, modes ---
+from command.modes_settings import *  # noqa: E402,F401,F403
+
+CELERY_BEAT_SCHEDULE.update(MODES_BEAT_SCHEDULE)  # noqa: F405
+
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 
 if PRODUCTION:

@@ -23,6 +23,7 @@ api_urlpatterns = [
     path("", include("analysis.urls")),
     path("", include("planning.urls")),
     path("", include("analysis.urls")),
+    path("", include("traffic.urls")),
     path("console/snapshot", api.ConsoleSnapshotView.as_view(), name="console-snapshot"),
     path("units/<int:unit_id>/snapshot", api.UnitSnapshotView.as_view(), name="unit-snapshot"),
     path("units/<int:unit_id>/messages", api.UnitMessagesView.as_view(), name="unit-messages"),

@@ -4,7 +4,7 @@ Forms run the models' `clean()`, so geometry is validated (shapely) before it is
 """
 from django.contrib import admin
 
-from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
+from grid.models import CongestionBand, KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
 
 
 @admin.register(ServedArea)
@@ -51,3 +51,13 @@ class PatrolRouteAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
     autocomplete_fields = ("platform",)
     readonly_fields = ("length_m",)  # measured from the line in clean()
+
+
+@admin.register(CongestionBand)
+class CongestionBandAdmin(admin.ModelAdmin):
+    """Hand-made bands override the fleet's measured congestion (grid/congestion.py); 1 to 5, never below 1."""
+
+    list_display = ("zone", "starts", "ends", "factor", "weekdays_only")
+    list_filter = ("weekdays_only", "zone")
+    list_select_related = ("zone",)
+    autocomplete_fields = ("zone",)

@@ -1,6 +1,6 @@
-"""A lower bound on OSRM's car travel time to one target, for every unit at once, read from OSRM's own
-dataset (the `.nbg_nodes`, `.geometry`, `.fileIndex` and `.ebg_nodes` files the engine serves, once per
-process and network). `travel.fastest_to` routes units in order of their bound and stops once no
+"""A lower bound on OSRM's travel time to one target, for every unit at once, read from OSRM's own
+dataset of a profile (the `.nbg_nodes`, `.geometry`, `.fileIndex` and `.ebg_nodes` files the engine
+serves, once per process, network and profile: car, foot and bicycle alike, each its own bound). `travel.fastest_to` routes units in order of their bound and stops once no
 remaining unit can beat the k-th ETA found: the tighter the bound, the fewer units are routed. What is
 read, and the proof that the bound never exceeds OSRM's duration (its steps 1-4, cited below), are in
 docs/routing.md; `tests/grid/test_lower_bound.py` checks it against OSRM."""
@@ -28,6 +28,10 @@ OSRM_EARTH_RADIUS_M = 6_372_797.560856  # the sphere OSRM measures snapping dist
 ROUNDING_M = 1.0                         # fixed-point coordinates (0.1 m), float error, and margin
 NEAR_CACHE_SIZE = 50_000                 # positions remembered with their nearby segments (~8 MB)
 SUPPORTED_OSRM = {(26, 10)}             # dataset versions whose layout and flags were checked (the tests)
+# The profiles whose datasets were checked against OSRM's own times (tests/grid/test_lower_bound.py and
+# test_mode_bounds.py): the proof (docs/routing.md) asks only that every turn and signal penalty be >= 0,
+# which each of these profiles' process_turn gives.
+PROFILES = ("car", "foot", "bicycle")
 CELL_M = 16.0                            # unit positions share their nearby segments per cell this wide
 CELL_SLACK_M = CELL_M / math.sqrt(2)     # the farthest a point of a cell lies from its centre
 NEAR_M = 2.0                             # a first, cheap search for the nearest big segment goes this far:
@@ -229,9 +233,11 @@ class Query:
 
 # --- reading the dataset ------------------------------------------------------------------------
 
-def read(dataset_dir: Path) -> RoadTimes:
-    """The car dataset under `dataset_dir` (the network's folder) as RoadTimes."""
-    base = Path(dataset_dir) / "car"
+def read(dataset_dir: Path, profile: str = "car") -> RoadTimes:
+    """The profile's dataset under `dataset_dir` (the network's folder) as RoadTimes."""
+    if profile not in PROFILES:
+        raise DatasetLayoutError(f"no lower bound was checked for the {profile!r} profile (PROFILES: {PROFILES})")
+    base = Path(dataset_dir) / profile
     try:
         return _read(base)
     except (OSError, KeyError, ValueError, tarfile.TarError) as error:
@@ -412,26 +418,28 @@ def _with_geometry(coordinates, towards, seg_u, seg_v, seg_big, ends: dict) -> R
 
 # --- one per network per process ----------------------------------------------------------------
 
-_loaded: dict = {"key": None, "times": None}
+_loaded: dict = {}  # profile -> {"key": ..., "times": ...}
 _lock = threading.Lock()
 
 
-def for_dataset(dataset_dir: Path) -> RoadTimes | None:
-    """The network's RoadTimes, read on first use and kept; None when the dataset cannot be read.
-    A dataset rebuilt in the same folder (a re-import after a crash) is read again."""
+def for_dataset(dataset_dir: Path, profile: str = "car") -> RoadTimes | None:
+    """The network's RoadTimes for the profile, read on first use and kept; None when the dataset cannot
+    be read. A dataset rebuilt in the same folder (a re-import after a crash) is read again."""
     try:
-        stamp = (dataset_dir / "car" / f"{DATASET}.fileIndex").stat()
+        stamp = (dataset_dir / profile / f"{DATASET}.fileIndex").stat()
     except OSError:
         return None
     key = (str(dataset_dir), stamp.st_mtime_ns, stamp.st_size)
-    if _loaded["key"] != key:
+    loaded = _loaded.get(profile, {})
+    if loaded.get("key") != key:
         with _lock:
-            if _loaded["key"] != key:
+            loaded = _loaded.get(profile, {})
+            if loaded.get("key") != key:
                 try:
-                    times = read(dataset_dir)
+                    times = read(dataset_dir, profile)
                 except DatasetLayoutError:
-                    logger.warning("no road-time lower bound for %s: the straight-line bound serves", dataset_dir,
-                                   exc_info=True)
+                    logger.warning("no road-time lower bound for %s (%s): the straight-line bound serves", dataset_dir,
+                                   profile, exc_info=True)
                     times = None
-                _loaded.update(key=key, times=times)
-    return _loaded["times"]
+                loaded = _loaded[profile] = {"key": key, "times": times}
+    return loaded["times"]

@@ -1,8 +1,10 @@
 """Building OSRM datasets from an extract with the osrm-bindings executables, and measuring them.
 
-Car and foot profiles (OSRM ships no motorcycle profile; in city traffic a motorcycle follows the
-car's roads and rules, so motorcycles route on the car graph). The car graph is prepared for both
-CH and MLD and the faster one for the dispatch table is chosen by timing it here, on this network.
+Car, foot and bicycle profiles, one per way of moving (grid.modes: a bicycle or e-bike on the bicycle
+profile; OSRM ships no motorcycle profile, and in city traffic a motorcycle follows the car's roads and
+rules, so motorcycles route on the car graph with a congestion factor of their own). The car graph is
+prepared for both CH and MLD and the faster one for the dispatch table is chosen by timing it here, on
+this network.
 """
 import math
 import random
@@ -17,7 +19,7 @@ from grid.mvt import layer_values
 
 BIN = Path(osrm.__file__).parent / "bin"
 PROFILES = Path(osrm.__file__).parent / "share" / "profiles"
-BUILT_PROFILES = ("car", "foot")
+BUILT_PROFILES = ("car", "foot", "bicycle")
 CH_PROFILES = ("car",)
 DATASET = "network.osrm"
 
@@ -38,8 +40,9 @@ def _run(tool: str, *args: str, cwd: Path) -> float:
 def build_profile(extract_path: Path, work_dir: Path, profile: str, *, progress) -> dict:
     """extract, then MLD (partition + customize), then CH (contract) for the car graph only.
 
-    Partition renumbers the graph, so contracting must come after it for both to coexist. Foot
-    routing is rare (foot posts) and its CH contraction costs ~15 s: it is served by MLD alone."""
+    Partition renumbers the graph, so contracting must come after it for both to coexist. Foot and
+    bicycle routing are rarer (foot posts, bicycle crews) and their CH contraction costs ~15 s each: they
+    are served by MLD alone."""
     profile_dir = work_dir / profile
     profile_dir.mkdir(parents=True)
     source = profile_dir / _osrm_input_name(extract_path)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from shapely.geometry import mapping, shape
 
-from grid import osrm_build
+from grid import modes, osrm_build
 from grid.gazetteer import Entry, read_gazetteer
 from grid.models import RoadNetwork, ServedArea
 from grid.osm import Extract, read_extract, served_outline
@@ -32,10 +32,11 @@ ODBL_NOTICE = (
 def road_network_import(*, path: Path, progress=print) -> tuple[RoadNetwork, bool]:
     """Import `path` and make it the active network. Returns (network, built)."""
     path = Path(path)
+    _check_modes()
     progress(f"reading {path.name} ...")
     extract = read_extract(path)
     existing = RoadNetwork.objects.filter(sha256=extract.sha256).first()
-    if existing and dataset_path(existing).is_dir():
+    if existing and dataset_path(existing).is_dir() and _has_every_profile(existing):
         _activate(existing, _gazetteer(existing, extract, progress))
         progress(f"{path.name} is already imported ({existing.sha256[:12]}): nothing to build")
         return existing, False
@@ -50,6 +51,19 @@ def road_network_import(*, path: Path, progress=print) -> tuple[RoadNetwork, boo
 
 def dataset_path(network: RoadNetwork) -> Path:
     return settings.ROAD_DATA_DIR / network.dataset_dir
+
+
+def _check_modes() -> None:
+    """Every way of moving has its own profile among those built (grid.modes), or nothing is built."""
+    try:
+        modes.check_built(osrm_build.BUILT_PROFILES)
+    except modes.UnbuiltProfile as error:
+        raise osrm_build.BuildError(error.messages[0]) from None
+
+
+def _has_every_profile(network: RoadNetwork) -> bool:
+    """A network imported before a profile was added is built again, with it."""
+    return all(p in network.profiles and (dataset_path(network) / p).is_dir() for p in osrm_build.BUILT_PROFILES)
 
 
 def _build(extract: Extract, stale: RoadNetwork | None, progress) -> RoadNetwork:

@@ -147,9 +147,10 @@ def snap(lon: float, lat: float, profile: str = "car") -> tuple[float, float, fl
 
 # --- many -> one and one -> many ---------------------------------------------------------------
 
-def durations_to(target, sources, *, profile: str = "car", at=None) -> list[Leg | None]:
-    """Travel from each source (lon, lat) to `target`; None for a source off the network."""
-    factor = congestion_factor(*target, at)
+def durations_to(target, sources, *, profile: str = "car", at=None, congestion_share: float = 1.0) -> list[Leg | None]:
+    """Travel from each source (lon, lat) to `target`; None for a source off the network. A mode held by
+    only part of the car's congestion delay gives its share (grid.modes)."""
+    factor = shared_factor(congestion_factor(*target, at), congestion_share)
     return [_scaled(leg, factor) for leg in _table(list(sources), target, profile, towards=True)]
 
 
@@ -158,6 +159,12 @@ def durations_from(origin, targets, *, profile: str = "car", at=None) -> list[Le
     targets = list(targets)
     legs, bands = _table(targets, origin, profile, towards=False), _congestion_bands()
     return [_scaled(leg, _factor(bands, *point, at)) for leg, point in zip(legs, targets)]
+
+
+def shared_factor(factor: float, share: float) -> float:
+    """The factor of a mode that bears `share` (0..1) of the car's congestion delay: never below 1, so
+    every lower bound that relies on traffic only slowing holds for it too."""
+    return 1.0 + min(max(share, 0.0), 1.0) * (factor - 1.0)
 
 
 def _scaled(leg: Leg | None, factor: float) -> Leg | None:
@@ -200,7 +207,8 @@ def estimate(point, anchor) -> Leg:
 
 # --- the hot path: exact top-k by ETA, routing only who could win ------------------------------
 
-def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str = "car", at=None) -> list[tuple[Candidate, Leg]]:
+def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str = "car", at=None,
+               congestion_share: float = 1.0) -> list[tuple[Candidate, Leg]]:
     """The k candidates that reach `target` soonest (road time x congestion + extra_s), exactly.
 
     Candidates are routed in order of a lower bound on their ETA, in tables of k + FIRST_BATCH_EXTRA,
@@ -208,14 +216,14 @@ def fastest_to(target, candidates: list[Candidate], *, k: int = 1, profile: str 
     ETA found. Routing stops once the next bound exceeds that ETA, so the answer equals what one table
     over every candidate would give (ties included: a unit whose bound equals the k-th ETA is still
     routed) — across the river too, where a unit close in a straight line is routed and found slow,
-    and never wrongly preferred. The bounds (`_Bounds`: road time for the car, else the straight line)
+    and never wrongly preferred. The bounds (`_Bounds`: the profile's road time, else the straight line)
     and why they never exceed OSRM's time: docs/routing.md."""
     if k < 1:
         return []
     network = engines.current()
     if network is None or not candidates:
-        return _rank_all(target, candidates, k, profile, at)
-    factor = congestion_factor(*target, at)
+        return _rank_all(target, candidates, k, profile, at, congestion_share)
+    factor = shared_factor(congestion_factor(*target, at), congestion_share)
     target_moved = snap(*target, profile)[2]
     bounds = _Bounds(target, target_moved, candidates, network, factor, profile)
     order = np.argsort(bounds.values, kind="stable")
@@ -251,9 +259,9 @@ def _route_batch(found: list, chosen, candidates, target, profile: str, factor: 
 
 
 class _Bounds:
-    """Each candidate's ETA lower bound: for the car, the road-time bound of `grid.lower_bound`
-    (free-flow time x congestion + extra time); without it (another profile, a dataset it cannot
-    read, a target it cannot place), the straight-line bound.
+    """Each candidate's ETA lower bound: the road-time bound of `grid.lower_bound` on the profile's own
+    dataset (free-flow time x congestion + extra time); without it (a profile it was not checked for,
+    a dataset it cannot read, a target it cannot place), the straight-line bound.
 
     The Dijkstra first stops at FIRST_LIMIT_S: a unit beyond gets that as its road time, a valid
     but weaker bound, made final (searched in full) only if it reaches the front. A hair is taken
@@ -261,10 +269,10 @@ class _Bounds:
 
     def __init__(self, target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
         self.query = None
-        if profile == "car":
+        if profile in lower_bound.PROFILES:  # each profile its own road-time bound (docs/routing.md)
             from grid.roads import dataset_path
 
-            times = lower_bound.for_dataset(dataset_path(network))
+            times = lower_bound.for_dataset(dataset_path(network), profile)
             self.query = times.query(target) if times is not None else None
         self.cut_short = np.zeros(len(candidates), dtype=bool)
         if self.query is None:
@@ -324,8 +332,9 @@ def _road_seconds_at_least(road_m: np.ndarray, network: RoadNetwork) -> np.ndarr
     return best
 
 
-def _rank_all(target, candidates, k, profile, at) -> list[tuple[Candidate, Leg]]:
-    legs = durations_to(target, [(c.lon, c.lat) for c in candidates], profile=profile, at=at)
+def _rank_all(target, candidates, k, profile, at, congestion_share=1.0) -> list[tuple[Candidate, Leg]]:
+    legs = durations_to(target, [(c.lon, c.lat) for c in candidates], profile=profile, at=at,
+                        congestion_share=congestion_share)
     ranked = sorted(((leg.duration_s + c.extra_s, i, c, leg) for i, (c, leg) in enumerate(zip(candidates, legs)) if leg),
                     key=lambda item: (item[0], item[1]))
     return [(c, leg) for _, _, c, leg in ranked[:k]]

@@ -8,7 +8,7 @@ from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
 SKIPPED = {".venv", ".local", ".git", "node_modules", "migrations", "staticfiles", "artifacts"}
-OURS = ("common", "grid", "platforms", "dispatch", "services", "planning", "analysis", "command", "tests")
+OURS = ("common", "grid", "platforms", "dispatch", "services", "planning", "analysis", "traffic", "command", "tests")
 
 # What each package may import of ours (DESIGN §2, docs/architecture.md); arrows point down only.
 MAY_IMPORT = {
@@ -21,8 +21,10 @@ MAY_IMPORT = {
     # read the city's rows
     "planning": {"common", "grid", "platforms", "dispatch"},
     # analysis reads every app below it (looking back over incidents, tracks, patrols, surveys)
-    "analysis": {"common", "grid", "platforms", "dispatch", "services"},
-    "command": {"common", "grid", "platforms", "dispatch", "services", "planning", "analysis"},
+    "analysis": {"common", "grid", "platforms", "dispatch", "services", "traffic"},
+    # traffic work (accidents, congestion, enforcement, control points, live speeds) above dispatch
+    "traffic": {"common", "grid", "platforms", "dispatch"},
+    "command": {"common", "grid", "platforms", "dispatch", "services", "planning", "analysis", "traffic"},
 }
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 40

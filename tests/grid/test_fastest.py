@@ -211,7 +211,7 @@ def test_a_cells_roads_filtered_for_a_point_are_exactly_the_points_own(demo_netw
 
 @pytest.mark.django_db
 def test_without_the_road_time_bound_the_straight_line_still_answers_exactly(demo_network, monkeypatch):
-    monkeypatch.setattr(lower_bound, "for_dataset", lambda path: None)
+    monkeypatch.setattr(lower_bound, "for_dataset", lambda path, profile="car": None)
     rng = random.Random(37)
     fleet = random_fleet(demo_network, rng, 300)
     for target in [(c.lon, c.lat) for c in random_fleet(demo_network, rng, 5)]:

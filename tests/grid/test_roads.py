@@ -44,7 +44,7 @@ class TestTheDemoImport:
             21786, 4701, 4701, 818, 973.3)
         assert (network.min_lon, network.min_lat, network.max_lon, network.max_lat) == (
             121.4092739, 31.1788495, 121.5520316, 31.2785296)
-        assert network.profiles == ["car", "foot"]
+        assert network.profiles == ["car", "foot", "bicycle"]
         assert network.max_speed_kmh == 98.0  # the fastest segment, from OSRM's own tiles
         timed = {"CH": network.measurements["table_500x1_ch_ms"], "MLD": network.measurements["table_500x1_mld_ms"]}
         assert network.algorithm == min(timed, key=timed.get)

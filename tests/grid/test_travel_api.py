@@ -92,7 +92,7 @@ class TestAnswers:
             "shanghai_center.osm.pbf", demo_network.sha256, 4701, 818, 973.3)
         assert data["bbox"] == [121.4092739, 31.1788495, 121.5520316, 31.2785296]
         assert (data["algorithm"], data["max_speed_kmh"], data["profiles"]) == (
-            demo_network.algorithm, 98.0, ["car", "foot"])
+            demo_network.algorithm, 98.0, ["car", "foot", "bicycle"])
         assert set(data) == {"name", "sha256", "bbox", "road_km", "roads", "named_roads", "profiles", "algorithm",
                              "max_speed_kmh", "build_s", "measurements", "imported_at", "attribution"}
         assert data["measurements"]["fast_road_m"] == demo_network.measurements["fast_road_m"]
