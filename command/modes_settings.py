@@ -19,4 +19,11 @@ HANDSET_TRACK_BACKLOG_MAX = env_int("HANDSET_TRACK_BACKLOG_MAX", 500_000, minimu
 HANDSET_FLUSH_BATCH = env_int("HANDSET_FLUSH_BATCH", 5000, minimum=100, maximum=100_000)
 CREW_SPREAD_M = env_float("CREW_SPREAD_M", 150.0, minimum=10.0, maximum=5000.0)
 
-MODES_BEAT_SCHEDULE: dict = {}
+MODES_BEAT_SCHEDULE = {
+    # officers' track points to PostgreSQL, as the units' are (platforms.tasks.track_flush)
+    "handset-track-flush": {"task": "platforms.tasks.handset_track_flush", "schedule": 2.0,
+                            "options": {"expires": 2.0}},
+    "handset-sweep": {"task": "platforms.tasks.handset_sweep", "schedule": 60.0, "options": {"expires": 60.0}},
+    "handset-track-prune": {"task": "platforms.tasks.handset_track_prune", "schedule": 86400.0,
+                            "options": {"expires": 3600.0}},
+}

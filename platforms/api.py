@@ -20,7 +20,7 @@ from common.rest import EditableViewSet, validated_input
 from common.tokens import CredentialFailures, credential_of
 from common.roles import Role, access_of, roles
 from common.scoping import scoped
-from platforms import filters, positions, rosters, serializers, services, trackers
+from platforms import filters, handsets, positions, rosters, serializers, services, trackers
 from platforms.models import District, Officer, Platform, Shift, Squad, TrackerDevice, Unit, Vehicle
 
 ADMIN, DISPATCHER, SUPERVISOR = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR
@@ -259,6 +259,8 @@ def osmand_report(request):
         positions.refusal_count(positions.BAD_KEY, source="osmand")
         return HttpResponse("bad key", status=401, content_type="text/plain")
     outcome = positions.fixes_accept(fixes=[fix], source="osmand", credential=f"device:{tracker.pk}").outcomes[0]
+    if tracker.officer_id is not None and outcome in OSMAND_OK:  # issue 16 hook: an officer's tracker is their handset
+        handsets.handset_from_device(tracker, fix)
     if outcome in OSMAND_OK:
         return HttpResponse(status=200)
     return HttpResponse(outcome, status=400, content_type="text/plain")

@@ -225,6 +225,18 @@ def _write(fixes: list[Fix], units: list, outcomes: list, source: str, credentia
         outcomes[i] = _SCRIPT_OUTCOMES[code]
 
 
+# --- issue 16 hook: officers' own handsets (platforms.handsets) check their fixes as units' are -----------
+
+def fix_problems(fixes: list[Fix]) -> list[str | None]:
+    """Each fix's refusal found before its sender is looked up (numbers, clock, served area), else None."""
+    now_ms = time.time() * 1000.0
+    outcomes: list[str | None] = [_number_problem(fix, now_ms) for fix in fixes]
+    _check_served(fixes, outcomes)
+    return outcomes
+
+# --- end of the issue 16 hook ------------------------------------------------------------------------
+
+
 def refusal_count(reason: str, *, source: str) -> None:
     """Count a report refused before it could be read as a fix (bad key, unreadable parameters);
     with Redis away the count is lost, the refusal stands."""

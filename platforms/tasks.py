@@ -5,7 +5,7 @@ re-inserted batch through the unique (unit, at) constraint; the sweep and the pr
 """
 from celery import shared_task
 
-from platforms import positions, rosters, tracks
+from platforms import handset_tracks, handsets, positions, rosters, tracks
 
 
 @shared_task(name="platforms.tasks.track_flush", ignore_result=True)
@@ -30,3 +30,23 @@ def stale_sweep() -> list[int]:
 def shift_changeover() -> dict:
     """Units of approved shifts under way come on the board; units of shifts over go off it."""
     return rosters.shift_changeover()
+
+
+# --- officers' handsets (issue 16) ------------------------------------------------------------------
+
+@shared_task(name="platforms.tasks.handset_track_flush", ignore_result=True)
+def handset_track_flush() -> int:
+    """Move waiting officers' track entries from Redis to PostgreSQL."""
+    return handset_tracks.handset_track_flush()
+
+
+@shared_task(name="platforms.tasks.handset_sweep", ignore_result=True)
+def handset_sweep() -> int:
+    """Take officers whose shift ended off the live map."""
+    return handsets.handsets_sweep()
+
+
+@shared_task(name="platforms.tasks.handset_track_prune", ignore_result=True)
+def handset_track_prune(keep_days: int | None = None) -> int:
+    """Delete officer track points older than TRACK_KEEP_DAYS."""
+    return handset_tracks.handset_track_prune(keep_days=keep_days)

@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from common.rest import Router
-from platforms import api, roster_api
+from platforms import api, handset_api, roster_api
 
 router = Router()
 router.register("districts", api.DistrictViewSet, basename="district")
@@ -20,6 +20,8 @@ urlpatterns = [
     re_path(r"^positions/live/?$", api.LivePositionsView.as_view(), name="positions-live"),
     re_path(r"^positions/stats/?$", api.PositionStatsView.as_view(), name="positions-stats"),
     re_path(r"^positions/osmand/?$", api.osmand_report, name="positions-osmand"),
+    re_path(r"^handsets/fixes/?$", handset_api.HandsetReportView.as_view(), name="handsets-report"),
+    re_path(r"^handsets/live/?$", handset_api.OfficersLiveView.as_view(), name="handsets-live"),
     re_path(r"^patrol-coverage/?$", roster_api.PatrolCoverageView.as_view(), name="patrol-coverage"),
     *router.urls,
 ]

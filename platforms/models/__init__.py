@@ -20,6 +20,7 @@ from platforms.models.organisation import (  # noqa: F401
     validate_capabilities,
     validate_skills,
 )
+from platforms.models.handsets import OfficerTrackPoint  # noqa: F401
 from platforms.models.patrol import PatrolBand, PatrolMode, PatrolPlan, PatrolTask  # noqa: F401
 from platforms.models.trackers import TrackerDevice  # noqa: F401
 from platforms.models.rosters import (  # noqa: F401

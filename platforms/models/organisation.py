@@ -150,10 +150,11 @@ class VehicleKind(models.TextChoices):
     MOTORCYCLE = "motorcycle", _("Motorcycle")
     PLATFORM_TRUCK = "platform_truck", _("Platform truck")
     ON_FOOT = "on_foot", _("On foot")
+    BICYCLE = "bicycle", _("Bicycle / e-bike")
 
 
 class Vehicle(models.Model):
-    """A patrol car, motorcycle, platform truck or a foot patrol's tracker, with its GPS device."""
+    """A patrol car, motorcycle, platform truck, bicycle or e-bike, or a foot patrol's tracker, with its GPS device."""
 
     call_number = models.CharField(_("call number"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=VehicleKind.choices)
