@@ -99,7 +99,7 @@ class MoveUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             wanted = self.request.query_params.getlist("status") or [MoveUpStatus.OPEN, MoveUpStatus.ORDERED]
             unknown = sorted(set(wanted) - set(MoveUpStatus.values))
             if unknown:
-                raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": ", ".join(unknown)}})
+                raise ValidationError({"status": [_("Unknown status: %(status)s.") % {"status": ", ".join(unknown)}]})
             queryset = queryset.filter(status__in=wanted).order_by("-made_at", "-id")
         return queryset
 
@@ -121,7 +121,7 @@ def _window(request, default: timedelta) -> tuple:
     until = _moment(request, "until") or timezone.now()
     since = _moment(request, "since") or until - default
     if since >= until:
-        raise ValidationError({"since": _("The window must start before it ends.")})
+        raise ValidationError({"since": [_("The window must start before it ends.")]})
     return since, until
 
 
@@ -131,7 +131,7 @@ def _moment(request, name: str):
         return None
     moment = parse_datetime(value)
     if moment is None:
-        raise ValidationError({name: _("Give a date and time, e.g. 2026-11-24T08:00:00+08:00.")})
+        raise ValidationError({name: [_("Give a date and time, e.g. 2026-11-24T08:00:00+08:00.")]})
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 

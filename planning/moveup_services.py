@@ -76,21 +76,28 @@ def publish_moves(*, coverage: dict | None = None) -> None:
 
 # --- a dispatcher's order ----------------------------------------------------------------------
 
-@transaction.atomic
 def move_up_order(*, move: MoveUp, actor, now=None) -> tuple[MoveUp, dict]:
     """Order the suggested move: the crew's tablet gets it as a relocation task with the route.
-    Refused (409) when the suggestion is no longer open or the unit is no longer free."""
+    Refused (409) when the suggestion is no longer open, or the unit is no longer free (the
+    suggestion is then dropped, and stays dropped)."""
     now = now or timezone.now()
+    ordered, refusal = _order(move, actor, now)
+    if refusal:
+        raise Conflict(refusal, code="conflict")
+    return ordered
+
+
+@transaction.atomic
+def _order(move: MoveUp, actor, now) -> tuple:
     move = MoveUp.objects.select_for_update().select_related("unit").get(pk=move.pk)
     if move.status != MoveUpStatus.OPEN:
-        raise Conflict(_("This move-up is %(status)s: it can no longer be ordered.") % {"status": move.get_status_display()},
-                       code="conflict")
+        return None, _("This move-up is %(status)s: it can no longer be ordered.") % {"status": move.get_status_display()}
     unit = Unit.objects.select_for_update().get(pk=move.unit_id)
     if unit.status != UnitStatus.AVAILABLE:
         _end(move, MoveUpStatus.DROPPED, now)
         transaction.on_commit(publish_moves)
-        raise Conflict(_("%(unit)s is no longer free (%(status)s): the move-up is dropped.")
-                       % {"unit": unit.call_sign, "status": unit.get_status_display()}, code="conflict")
+        return None, (_("%(unit)s is no longer free (%(status)s): the move-up is dropped.")
+                      % {"unit": unit.call_sign, "status": unit.get_status_display()})
     route = _route(move)
     move.status, move.ordered_by, move.ordered_at = MoveUpStatus.ORDERED, actor, now
     move.due_by = now + timedelta(seconds=route["duration_s"] * settings.MOVEUP_DUE_FACTOR + settings.MOVEUP_DUE_GRACE_S)
@@ -98,7 +105,7 @@ def move_up_order(*, move: MoveUp, actor, now=None) -> tuple[MoveUp, dict]:
     move.save(update_fields=["status", "ordered_by", "ordered_at", "due_by", "version"])
     events.unit_relocation(move, route)
     transaction.on_commit(publish_moves)
-    return move, route
+    return (move, route), None
 
 
 def _route(move: MoveUp) -> dict:

@@ -178,9 +178,9 @@ def _periods(pks):
 def _supersede_others(plan: DeploymentPlan, platforms: list[Platform]) -> None:
     """An earlier accepted plan of the same band and platforms gives way: its moves not yet made
     are cancelled."""
-    others = (DeploymentPlan.objects.filter(status=PlanStatus.ACCEPTED, starts_at=plan.starts_at,
-                                            platforms__in=platforms).exclude(pk=plan.pk).distinct())
-    for other in others.select_for_update(of=("self",)):
+    ids = set(DeploymentPlan.objects.filter(status=PlanStatus.ACCEPTED, starts_at=plan.starts_at, platforms__in=platforms)
+              .exclude(pk=plan.pk).values_list("pk", flat=True))
+    for other in DeploymentPlan.objects.filter(pk__in=ids).order_by("pk").select_for_update():
         other.moves.filter(status=MoveStatus.SCHEDULED).update(status=MoveStatus.CANCELLED,
                                                                note=_("Superseded by plan #%(id)d.") % {"id": plan.pk})
         other.status, other.version = PlanStatus.SUPERSEDED, other.version + 1

@@ -138,7 +138,7 @@ class Deployment(Covering):
             allowed = self._allowed(units)
             if not allowed.any():
                 break
-            needed = self._needed(units) & allowed
+            needed = self._needed(units, allowed) & allowed
             pool = needed if needed.any() else allowed
             scores = np.where(pool, gain.of(units), -np.inf)
             best = int(scores.argmax())
@@ -157,16 +157,20 @@ class Deployment(Covering):
                 allowed[sites] = False
         return allowed
 
-    def _needed(self, units: np.ndarray) -> np.ndarray:
+    def _needed(self, units: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """The sites the plan must take next: an empty group's, else those of the budget under its
+        least with the fewest sites left to take (the most constrained first: a zone's few posts before
+        a platform's many)."""
         needed = np.zeros(len(units), dtype=bool)
         for sites in self.groups.values():
             if units[sites].sum() == 0:
                 needed[sites] = True
         if needed.any():
             return needed
-        for sites, least, _most in self.budgets.values():
-            if units[sites].sum() < least:
-                needed[sites] = True
+        short = [sites[allowed[sites]] for sites, least, _most in self.budgets.values() if units[sites].sum() < least]
+        short = [sites for sites in short if len(sites)]
+        if short:
+            needed[min(short, key=len)] = True
         return needed
 
     def _feasible(self, units: np.ndarray) -> bool:
