@@ -48,12 +48,16 @@ class MessageInSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=500, error_messages={"blank": gettext_lazy("Write the message.")})
 
 
+# The messages come as a list of objects (the schema said one object).
+MESSAGE_LIST = {"type": "array", "items": {"type": "object", "additionalProperties": True}}
+
+
 class UnitMessagesView(APIView):
     """Messages to a unit: the command centre sends, the crew (and the command centre) read."""
 
     permission_classes = [roles(Role.ADMINISTRATOR, Role.DISPATCHER, read=(Role.OFFICER,))]
 
-    @extend_schema(operation_id="unit_messages", responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="unit_messages", responses={200: MESSAGE_LIST})
     def get(self, request, unit_id: int):
         watched_unit(request, unit_id)
         return Response(messages.messages_of(unit_id, limit=50))

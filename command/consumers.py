@@ -5,16 +5,17 @@ A console also gets `units.moved` about once a second: only the positions that c
 last send, read from the live picture (one read per process, see command.live.picture), so 5,000
 units moving at 1 Hz cost one message a second per console, not 5,000."""
 import asyncio
-import json
 import logging
 import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from redis.exceptions import RedisError
 from rest_framework.exceptions import ValidationError
 
 from command.live.picture import PICTURE, moved_since
+from common import json_depth
 from command.live.scope import console_scope, unit_groups_of, unit_watcher
 from platforms import positions
 from platforms.serializers import fixes_from_batch
@@ -33,8 +34,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def join(self, groups) -> None:
         self.joined = tuple(groups)
         for group in self.joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+            await self._group_add(group)
         await self.accept()
+
+    async def _group_add(self, group: str) -> None:
+        """After a Valkey restart the layer's pooled connection is dead: the first use fails and the
+        pool reconnects, so one more try (a moment later) joins, instead of the socket failing (500)."""
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except (ConnectionError, OSError, RedisError):
+            await asyncio.sleep(0.2)
+            await self.channel_layer.group_add(group, self.channel_name)
 
     async def disconnect(self, code):
         for group in self.joined:
@@ -44,11 +54,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"event": message["event"], "data": message["data"]})
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        """Unreadable JSON is answered, not allowed to end the consumer (and the socket)."""
+        """Unreadable JSON (or JSON nested too deep to parse safely) is answered, not allowed to end
+        the consumer (and the socket)."""
         try:
             await super().receive(text_data=text_data, bytes_data=bytes_data, **kwargs)
-        except json.JSONDecodeError:
+        except ValueError:  # json.JSONDecodeError, json_depth.TooDeep
             await self.send_json({"type": "error", "detail": "Send JSON."})
+
+    @classmethod
+    async def decode_json(cls, text_data):
+        return json_depth.loads(text_data)
 
 
 class ConsoleConsumer(LiveConsumer):
@@ -115,5 +130,5 @@ class UnitConsumer(LiveConsumer):
             fixes = fixes_from_batch({"fixes": items}, limit=settings.AVL_BATCH_MAX)
         except ValidationError as error:
             return {"type": "fixes.refused", "errors": error.detail}
-        result = positions.fixes_accept(fixes=fixes, source="websocket")
+        result = positions.fixes_accept(fixes=fixes, source="websocket", credential=f"session:{self.scope['user'].pk}")
         return {"type": "fixes.result", "accepted": result.accepted, "rejected": result.rejected}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from command import ical, selectors
 from command.views import _require
+from common.dates import bounded_date
 from common.roles import Role
 from common.scoping import scoped
 from grid.selectors import served_area
@@ -44,7 +45,7 @@ def _platform(access, value) -> Platform:
 
 def _day(value, default: date) -> date:
     try:
-        return date.fromisoformat(value) if value else default
+        return bounded_date(value) if value else default
     except ValueError:
         raise Http404(_("Not a date: %(value)s.") % {"value": value}) from None
 
@@ -97,8 +98,11 @@ def _after(request, access, period, action, success: str):
 
 
 def _form(serializer_class, request, period=None) -> dict:
-    data = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
-    serializer = serializer_class(data=data, context={"request": request, "period": period})
+    context = {"request": request, "period": period}
+    # The form's own inputs (the CSRF token, "peaks") are the page's: the API's serializer gets its fields.
+    fields = serializer_class(context=context).fields
+    data = {key: value for key, value in request.POST.items() if key in fields}
+    serializer = serializer_class(data=data, context=context)
     if not serializer.is_valid():
         raise ValidationError([_field_error(field, errors) for field, errors in serializer.errors.items()])
     return serializer.validated_data

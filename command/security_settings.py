@@ -48,13 +48,25 @@ CREDENTIAL_FAILURE_RATE = env_str("CREDENTIAL_FAILURE_RATE", "10/min")
 CONSOLE_SESSION_MAX_S = env_int("CONSOLE_SESSION_MAX_S", 12 * 3600, minimum=600, maximum=14 * 86400 - 1)
 CONSOLE_SESSION_IDLE_S = env_int("CONSOLE_SESSION_IDLE_S", 2 * 3600, minimum=60, maximum=14 * 86400 - 1)
 
+def _tile_origin() -> list[str]:
+    """An outside tile server (MAP_TILE_URL: an internal police GIS) is the one other place images come from."""
+    from urllib.parse import urlsplit
+
+    url = env_str("MAP_TILE_URL", "")
+    parts = urlsplit(url.replace("{", "").replace("}", ""))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") and parts.netloc else []
+
+
 # --- Content-Security-Policy (Django's own middleware): every page loads only the site's files;
-# no inline script (JSON data blocks are not scripts), no inline style, no framing.
+# no inline script (JSON data blocks are not scripts), no <style> element, no framing. Style
+# attributes are allowed (style-src-attr): ECharts' tooltips, the admin and the unit board's status
+# dots set them, and a style attribute runs no code.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:", "blob:"],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *_tile_origin()],
     "font-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
     "worker-src": [CSP.SELF],
@@ -96,3 +108,21 @@ SECURITY_REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+
+# --- the audit trail (django-auditlog): who changed what, from what to what, from which address ---
+# Every write outside the incident timeline (dispatch's IncidentEvent) and the rosters' own record
+# (RosterChange). A unit's live position is the AVL's, kept in its track, not here.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "platforms.Unit", "exclude_fields": ["lon", "lat", "last_fix_at", "version"], "m2m_fields": ["officers"]},
+    "platforms.Vehicle", "platforms.Officer", "platforms.Shift", "platforms.Squad", "platforms.Platform",
+    "platforms.District",
+    {"model": "platforms.TrackerDevice", "mask_fields": ["secret_hash"]},
+    "grid.Zone", "grid.KeySite", "grid.PatrolPoint", "grid.PatrolRoute",
+    {"model": "auth.User", "exclude_fields": ["password", "last_login"], "m2m_fields": ["groups", "user_permissions"]},
+    "command.Membership",
+    {"model": "authtoken.Token", "mask_fields": ["key"]},
+    "axes.AccessAttempt",  # a lockout lifted by an administrator
+)
+# Failed logins (and the lockouts among them) are kept one by one, beside axes' counters.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True

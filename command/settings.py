@@ -109,7 +109,7 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # redis-py 8 reads with a 5 s socket timeout by default, and channels-redis blocks 5 s on each
         # receive: every idle socket's consumer died with "Timeout reading from" after about 5 s.
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 1500, "expiry": 60},
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "health_check_interval": 10}], "capacity": 1500, "expiry": 60},
     }
 }
 

@@ -3,16 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from command import api, broadcast_api, on_view_api, roster_views, views
 from common.rest import AnyRole
 from command import desk_views, public_views
 from command import analysis_views
+from command import audit_api, audit_views, health
 from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
-docs_view = SpectacularSwaggerView.as_view(url_name="schema", permission_classes=[AnyRole])
+# The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
+docs_view = SpectacularSwaggerSplitView.as_view(url_name="schema", permission_classes=[AnyRole])
 
 # Every app's API under /api/v1/, with the command centre's own endpoints.
 api_urlpatterns = [
@@ -20,7 +22,6 @@ api_urlpatterns = [
     path("", include("platforms.urls")),
     path("", include("dispatch.urls")),
     path("", include("services.urls")),
-    path("", include("analysis.urls")),
     path("", include("planning.urls")),
     path("", include("analysis.urls")),
     path("", include("traffic.urls")),
@@ -36,6 +37,11 @@ api_urlpatterns = [
     path("on-view-reports", on_view_api.OnViewReportView.as_view(), name="on-view-reports"),
     path("incidents/<int:incident_id>/photos", on_view_api.IncidentPhotosView.as_view(), name="incident-photos"),
     path("photos/<int:photo_id>/file", on_view_api.PhotoFileView.as_view(), name="photo-file"),
+    # The audit trail, login lockouts and one's own API token (command/audit_api.py, issue 19).
+    path("audit", audit_api.AuditView.as_view(), name="audit"),
+    path("lockouts", audit_api.LockoutsView.as_view(), name="lockouts"),
+    path("lockouts/<int:attempt_id>/lift", audit_api.LockoutLiftView.as_view(), name="lockout-lift"),
+    path("auth/token", audit_api.OwnTokenView.as_view(), name="own-token"),
 ]
 
 urlpatterns = [
@@ -85,7 +91,11 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("api/v1/schema/", SpectacularAPIView.as_view(permission_classes=[AnyRole]), name="schema"),
     path("api/v1/docs/", login_required(docs_view), name="api-docs"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("audit/", audit_views.audit_page, name="audit-page"),
     # OsmAnd / Traccar Client devices (no login, optional shared key): platforms.api.osmand_report.
     re_path(r"^osmand/?$", platforms_api.osmand_report, name="osmand"),
 ]
+
+# Django's own refusals before any view (a body too large: 413) answer JSON to the API (command/error_pages.py).
+handler400 = "command.error_pages.bad_request"

@@ -4,7 +4,6 @@ import json
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -101,17 +100,6 @@ def _tile_response(request, gzipped: bytes) -> HttpResponse:
         response = HttpResponse(gzip.decompress(gzipped), content_type="application/json")
     patch_vary_headers(response, ["Accept-Encoding"])
     return response
-
-
-@login_not_required
-def healthz(request):
-    """For load balancers and docker-compose: the database and the broker answer."""
-    from django.core.cache import cache
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    cache.set("healthz", "ok", 5)
-    return JsonResponse({"database": "ok", "redis": "ok" if cache.get("healthz") == "ok" else "failed"})
 
 
 def supervisor_what_if(request):

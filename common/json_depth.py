@@ -5,7 +5,7 @@ import json
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json as drf_json
 
@@ -49,15 +49,24 @@ def loads(raw: bytes | str, limit: int | None = None):
     return json.loads(raw)
 
 
+class TooLarge(APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
 class BoundedJSONParser(JSONParser):
-    """DRF's JSON parser behind the depth bound: 400 with the reason, never a RecursionError."""
+    """DRF's JSON parser behind the size and depth bounds: 413 or 400 with the reason, never a
+    RecursionError (DRF reads the body's stream itself, past Django's DATA_UPLOAD_MAX_MEMORY_SIZE)."""
 
     def parse(self, stream, media_type=None, parser_context=None):
-        raw = stream.read() if stream is not None else b""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if limit is not None and len(raw) > limit:
+            raise TooLarge(_("The request body is too large."))
         if depth_exceeds(raw, settings.JSON_MAX_DEPTH):
             raise ParseError(_("The JSON is nested more than %(limit)d levels deep.") % {"limit": settings.JSON_MAX_DEPTH})
         encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
             return drf_json.loads(raw.decode(encoding), parse_constant=drf_json.strict_constant if self.strict else None)
         except (ValueError, UnicodeDecodeError) as error:
-            raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": error}) from None
+            raise ParseError(_("JSON parse error - %(error)s") % {"error": error}) from None

@@ -36,16 +36,18 @@ def _coordinates_finite(geometry) -> bool:
 
 def parse_geojson(value, allowed: tuple[str, ...]):
     """Parse a GeoJSON geometry dict of one of the `allowed` types into a valid shapely geometry."""
-    if not isinstance(value, dict) or "type" not in value or "coordinates" not in value:
+    if not isinstance(value, dict) or "type" not in value or not isinstance(value.get("coordinates"), list):
+        # coordinates must be a list: shapely reads {} (or a string) by key and raised KeyError (a 500).
         raise ValidationError(_("Expected a GeoJSON geometry object with 'type' and 'coordinates'."), code="not_geojson")
-    if value["type"] not in allowed:
+    if not isinstance(value["type"], str) or value["type"] not in allowed:
         raise ValidationError(
             _("Expected a GeoJSON %(allowed)s, got %(got)s."), code="wrong_type",
             params={"allowed": " or ".join(allowed), "got": value["type"]},
         )
     try:
         geometry = shape(value)
-    except (ValueError, TypeError, AttributeError, IndexError, shapely.errors.GEOSException) as error:
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, RecursionError,
+            shapely.errors.GEOSException) as error:
         raise ValidationError(_("Malformed GeoJSON coordinates: %(error)s"), code="malformed", params={"error": error}) from None
     _require_sound(geometry)
     return geometry

@@ -212,3 +212,6 @@ class OvertimeAdmin(ReadOnlyAdmin):
     list_display = ("officer", "unit", "hours", "reason", "recorded_by", "recorded_at")
     list_select_related = ("officer", "unit", "recorded_by")
     search_fields = ("officer__name", "officer__badge_number", "unit__call_sign")
+
+
+from platforms import tracker_admin  # noqa: E402,F401  (registers the trackers' admin)

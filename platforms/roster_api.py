@@ -39,8 +39,8 @@ def _findings(findings) -> dict:
 
 
 class RosterPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Roster periods (usually a week): generate, check, adjust, approve. The dispatch engine uses
-    only approved shifts; any adjustment of an approved period withdraws the approval."""
+    """Roster periods (usually a week): generate, check, adjust, approve, delete a draft. The dispatch
+    engine uses only approved shifts; any adjustment of an approved period withdraws the approval."""
 
     queryset = RosterPeriod.objects.select_related("platform")
     permission_classes = [ROSTER_ROLES]
@@ -60,6 +60,12 @@ class RosterPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         period = rosters.roster_generate(actor=request.user, **data)
         return Response(s.RosterPeriodDetailSerializer(period).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None, 409: dict})
+    def destroy(self, request, pk=None):
+        """Delete a draft period with its shifts and crews (409 once approved: it is history)."""
+        rosters.roster_delete(period=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(responses=s.ChecksSerializer)
     @action(detail=True, methods=["get"], filter_backends=[])
     def checks(self, request, pk=None):
@@ -72,7 +78,12 @@ class RosterPeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def approve(self, request, pk=None):
         """Approve after the checks; refused (400, with each reason) while a hard violation remains."""
         period = self.get_object()
-        data = _input(s.ApproveSerializer, request)
+        given = s.ApproveSerializer(data=request.data, context={"request": request})
+        if not given.is_valid():  # answered in the checks' shape the schema gives for 400, with the field's message
+            return Response({"detail": " ".join(str(m) for messages in given.errors.values() for m in messages),
+                             "version": period.version, "violations": [], "warnings": [], **given.errors},
+                            status=status.HTTP_400_BAD_REQUEST)
+        data = given.validated_data
         try:
             period, warnings = rosters.roster_approve(period=period, actor=request.user, version=data.get("version"))
         except rosters.RosterRefused as refused:

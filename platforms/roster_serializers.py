@@ -3,6 +3,8 @@
 Related rows are looked up within the roster's own platform (`context["period"]`) or the login's
 platforms, so an id from elsewhere reads as unknown (400), never as somebody else's row.
 """
+from datetime import timedelta
+
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +77,10 @@ class RosterPeriodDetailSerializer(RosterPeriodSerializer):
         return RosterShiftSerializer(rows, many=True).data
 
 
+# A roster is made for the weeks around today: a year back (corrections) to four years ahead (planning).
+ROSTER_DAYS_BACK, ROSTER_DAYS_AHEAD = 366, 4 * 365 + 1
+
+
 class RosterGenerateSerializer(serializers.Serializer):
     """The platform and days to roster, and optionally the rotation (shift times, cycle, peaks)."""
 
@@ -89,6 +95,16 @@ class RosterGenerateSerializer(serializers.Serializer):
     def validate_pattern(self, value):
         if not isinstance(value, dict):
             raise serializers.ValidationError(_("The pattern must be an object."))
+        return value
+
+    def validate_starts_on(self, value):
+        """Within ROSTER_DAYS_BACK and ROSTER_DAYS_AHEAD of today: year 1 or 9999 never reaches the rotation."""
+        today = timezone.localdate()
+        if not today - timedelta(days=ROSTER_DAYS_BACK) <= value <= today + timedelta(days=ROSTER_DAYS_AHEAD):
+            raise serializers.ValidationError(
+                _("A roster starts between %(first)s and %(last)s.")
+                % {"first": (today - timedelta(days=ROSTER_DAYS_BACK)).isoformat(),
+                   "last": (today + timedelta(days=ROSTER_DAYS_AHEAD)).isoformat()})
         return value
 
 

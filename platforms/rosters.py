@@ -304,3 +304,18 @@ def shift_changeover(*, now: datetime | None = None) -> dict:
                 events.unit_status_changed(unit)
                 counts[status] += 1
     return {"on": counts[UnitStatus.AVAILABLE], "off": counts[UnitStatus.OFF_DUTY]}
+
+
+@transaction.atomic
+def roster_delete(*, period: RosterPeriod, actor=None) -> None:
+    """Delete a draft period with its shifts, crews and plans (nothing was dispatched from a draft:
+    the engine uses approved shifts only); an approved period is history and stays."""
+    period = RosterPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.status != RosterStatus.DRAFT:
+        raise ValidationError(_("Only a draft roster can be deleted: withdraw nothing that was approved."),
+                              code="conflict")
+    shifts = shifts_of(period).filter(approved=False)
+    PatrolPlan.objects.filter(shift__in=shifts).delete()
+    Unit.objects.filter(shift__in=shifts).delete()
+    shifts.delete()
+    period.delete()

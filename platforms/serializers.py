@@ -360,6 +360,13 @@ class LivePositionSerializer(serializers.Serializer):
     stale = serializers.BooleanField()
 
 
+class SuspectUnitSerializer(serializers.Serializer):
+    unit = serializers.IntegerField()
+    lon = serializers.FloatField(help_text="Where the implausible report put it.")
+    lat = serializers.FloatField()
+    at = serializers.DateTimeField()
+
+
 class PositionStatsSerializer(serializers.Serializer):
     accepted = serializers.IntegerField()
     rejected = serializers.DictField(child=serializers.IntegerField())
@@ -367,3 +374,5 @@ class PositionStatsSerializer(serializers.Serializer):
     track_backlog = serializers.IntegerField(help_text="Accepted fixes not yet in PostgreSQL.")
     stale_checked_at = serializers.DateTimeField(allow_null=True)
     stale_units = serializers.ListField(child=serializers.IntegerField())
+    suspect_units = SuspectUnitSerializer(many=True, help_text="Units whose last report jumped farther than a "
+                                          "vehicle could travel: flagged, not trusted, until a believable fix.")

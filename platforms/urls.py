@@ -1,7 +1,7 @@
 from django.urls import re_path
 
 from common.rest import Router
-from platforms import api, handset_api, roster_api
+from platforms import api, handset_api, roster_api, tracker_api
 
 router = Router()
 router.register("districts", api.DistrictViewSet, basename="district")
@@ -14,6 +14,7 @@ router.register("units", api.UnitViewSet, basename="unit")
 router.register("roster-periods", roster_api.RosterPeriodViewSet, basename="roster-period")
 router.register("patrol-plans", roster_api.PatrolPlanViewSet, basename="patrol-plan")
 router.register("patrol-tasks", roster_api.PatrolTaskViewSet, basename="patrol-task")
+router.register("tracker-devices", tracker_api.TrackerDeviceViewSet, basename="tracker-device")
 
 urlpatterns = [
     re_path(r"^positions/?$", api.PositionBatchView.as_view(), name="positions"),

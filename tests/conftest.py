@@ -30,6 +30,18 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_credential_failures():
+    """Wrong tokens and device keys are counted per address in the shared cache (common.tokens): every
+    test's client comes from 127.0.0.1, so one test's guesses must not throttle the next."""
+    yield
+    from django.core.cache import cache
+
+    client = cache._cache.get_client()
+    for name in client.scan_iter(match="*throttle_credential_failures*"):
+        client.delete(name)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a login made; tests check who may do what, not the hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

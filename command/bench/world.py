@@ -23,7 +23,8 @@ def run_child(what: str, arguments: list[str], *, redis_db: int, env: dict | Non
     _sql(admin_url, f'CREATE DATABASE "{name}"')
     try:
         with tempfile.TemporaryDirectory(prefix=f"bench-{what}-") as work:
-            child_env = {**os.environ, "DATABASE_URL": _with_path(admin_url, name),
+            child_env = {**os.environ, "DATABASE_URL": _with_path(_app_url(), name),
+                         **({"DATABASE_OWNER_URL": settings.DATABASE_OWNER_URL} if settings.DATABASE_OWNER_URL else {}),
                          "REDIS_URL": _with_db(settings.REDIS_URL, redis_db), "ROAD_DATA_DIR": str(Path(work) / "roads"),
                          "DJANGO_MODE": "development", **(env or {})}
             _flush_redis(child_env["REDIS_URL"])
@@ -38,7 +39,17 @@ def run_child(what: str, arguments: list[str], *, redis_db: int, env: dict | Non
 
 
 def _admin_url(db: dict) -> str:
-    return urlunsplit(urlsplit(os.environ.get("DATABASE_URL") or _dev_url())._replace(path=f"/{db['NAME']}"))
+    """The owner role's URL (it may create databases; the app's login may not)."""
+    from django.conf import settings
+
+    url = settings.DATABASE_OWNER_URL or os.environ.get("DATABASE_URL") or _dev_url()
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db['NAME']}"))
+
+
+def _app_url() -> str:
+    from django.conf import settings
+
+    return settings.DATABASE_URL
 
 
 def _dev_url() -> str:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
+from command.demo import trackers as demo_trackers
 from command.demo import city, services_seed, staffing, stands
 from command.models import Membership
 from common.roles import Role
@@ -60,6 +61,7 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
         _seed_services(platforms)
         services_seed.seed_services(platforms, now)  # the desk: catalogue, slots, a morning, a week of surveys
         users = _seed_users(password, now)
+        demo_trackers.register_demo_trackers()  # each vehicle's tracker with its own key (issue 19)
         _analyze()
     summary = _summary(units, users)
     log(f"demo city ready: {summary}")

@@ -21,15 +21,16 @@ SEARCH = ("review-search", _("Search"))
 BRIEFINGS = ("review-briefings", _("Briefings"))
 HOT_SPOTS = ("review-hotspots", _("Hot spots"))
 REVIEW = (SEARCH, BRIEFINGS, HOT_SPOTS)
+AUDIT = ("audit-page", _("Audit trail"))
 
 # Mirrors what command.views lets each role open, so nobody is shown a link that answers 403.
 NAV = {
     Role.DISPATCHER: (CONSOLE, *REVIEW, API_DOCS),
-    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, *REVIEW, API_DOCS),
+    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, *REVIEW, AUDIT, API_DOCS),
     Role.OFFICER: (TABLET,),
     Role.CLERK: (DESK,),
     Role.LEADERSHIP: REVIEW,
-    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, *REVIEW, ADMIN, API_DOCS),
+    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, *REVIEW, AUDIT, ADMIN, API_DOCS),
 }
 
 

@@ -23,7 +23,7 @@ class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return Recommendation.objects.filter(incident__in=incidents).order_by("-created_at", "-id")
 
     @extend_schema(request=serializers.AcceptSerializer, responses={201: serializers.AssignmentSerializer(many=True)})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # a plain list (the schema said paginated)
     def accept(self, request, pk=None):
         """Send the proposed units (or the ranked ones picked); 409 if a newer ranking exists or a unit was
         taken, and 409 with the fresh recommendation when this one's ETAs were stale (ranked again)."""

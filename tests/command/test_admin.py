@@ -30,6 +30,7 @@ from platforms.models import (
 from services.models import Appointment, CallbackSurvey, ServiceType
 from tests import factories as f
 from tests.command.logins import login
+from tests.command.security_makers import TrackerDevice, security_makers
 from tests.services.makers import services_makers
 
 
@@ -89,10 +90,12 @@ MAKERS = {
     Overtime: lambda: Overtime.objects.create(officer=f.OfficerFactory(), unit=f.UnitFactory(), hours=8),
     f.UserFactory._meta.model: f.UserFactory,
     **services_makers(),  # the services desk's rows (tests/services/makers.py)
+    **security_makers(),  # trackers, the audit trail, logins and lockouts (issue 19)
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 APPEND_ONLY = (Incident, IncidentEvent, Assignment, Recommendation, Alert, Mobilization)
 ROSTER_RECORDS = (RosterPeriod, Absence, Overtime)  # changed only through platforms.rosters
+SECURITY_RECORDS = tuple(model for model in security_makers() if model is not TrackerDevice)  # written by the site alone
 
 
 def admin_url(model, view, *args):
@@ -118,7 +121,8 @@ def test_changelist_lists_the_row_and_its_page_opens(client, administrator, mode
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [m for m in REGISTERED if m not in (*APPEND_ONLY, *ROSTER_RECORDS, PlatformMove, ServedArea)],
+@pytest.mark.parametrize("model", [m for m in REGISTERED if m not in (*APPEND_ONLY, *ROSTER_RECORDS, *SECURITY_RECORDS,
+                                                                   PlatformMove, ServedArea)],
                          ids=lambda model: model._meta.label)
 def test_add_form_opens(client, administrator, model):
     login(client, administrator)

@@ -17,7 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "dispatch.example.org",
     "DATABASE_URL": "postgresql://dispatch:pw@db.example.org:5432/dispatch",
     "REDIS_URL": "redis://redis.example.org:6379/0",
-    "AVL_DEVICE_KEY": "fleet-key-3b9",
+    "AVL_DEVICE_ENDPOINT": "keys",  # each tracker its own key (issue 19); "open" refuses to start
 }
 
 
@@ -44,6 +44,7 @@ def test_check_deploy_is_clean_in_production_mode():
     ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "must be a PostgreSQL URL"),
     ({"REDIS_URL": "memcached://x"}, "REDIS_URL must start with"),
     ({"DJANGO_MODE": "staging"}, "must be one of: development, production"),
+    ({"AVL_DEVICE_ENDPOINT": "open"}, "AVL_DEVICE_ENDPOINT=open is not allowed with DJANGO_MODE=production"),
 ])
 def test_production_refuses_bad_or_default_settings(override, message):
     result = manage("check", **(PRODUCTION | override))

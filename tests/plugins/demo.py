@@ -28,7 +28,8 @@ def with_database(url: str, name: str) -> str:
 @pytest.fixture(scope="module")
 def demo():
     """The demo on a database and a Valkey db of its own; stopped (all three processes) afterwards."""
-    admin_url = with_database(os.environ["DATABASE_URL"], "postgres")
+    # The owner role makes the database (the app's login may not); the demo migrates as the owner.
+    admin_url = with_database(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"], "postgres")
     embedded._ensure_database(admin_url, "demo_smoke")
     port = embedded.free_port()
     env = {**os.environ, "DATABASE_URL": with_database(os.environ["DATABASE_URL"], "demo_smoke"),

@@ -13,6 +13,15 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def as_the_owner():
+    """Migrations are the schema owner's (command/db_roles.py): the app's login may not ALTER."""
+    from command.db_roles import as_owner
+
+    with as_owner():
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
 def test_rows_made_before_the_desk_migrations_survive_them():
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes("services")

@@ -128,7 +128,20 @@ def simulator_token() -> str:
         user.set_unusable_password()
         user.save()
     Membership.objects.update_or_create(user=user, defaults={"role": Role.DISPATCHER, "platform": None, "district": None})
-    return Token.objects.get_or_create(user=user)[0].key
+    token = Token.objects.get_or_create(user=user)[0]
+    if not token_fresh(token):  # tokens expire (API_TOKEN_DAYS): a demo kept running for weeks makes a new one
+        token.delete()
+        token = Token.objects.create(user=user)
+    return token.key
+
+
+def token_fresh(token) -> bool:
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    return token.created > timezone.now() - timedelta(days=settings.API_TOKEN_DAYS - 1)
 
 
 def _interrupt(signum, frame):
