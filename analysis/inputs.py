@@ -154,7 +154,7 @@ class HotSpotInput(ScopeInput):
         if (end - start).days + 1 > settings.ANALYSIS_MAX_RANGE_DAYS:
             raise serializers.ValidationError(
                 {"end": _("The range is longer than %(days)d days.") % {"days": settings.ANALYSIS_MAX_RANGE_DAYS}})
-        if data["band_start"] == data["band_end"] % 24:
+        if data["band_start"] == data["band_end"]:  # 0 to 24 is the whole day, not an empty band
             raise serializers.ValidationError({"band_end": _("A band needs at least one hour.")})
         return {**data, "start": start, "end": end}
 

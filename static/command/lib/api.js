@@ -22,8 +22,10 @@ export async function api(url, { method = "GET", body, headers = {} } = {}) {
   return data;
 }
 
+// The server's own words, without its field names: a form shows them beside its fields (error.body).
 function messageOf(data) {
   if (!data) return "";
   if (typeof data.detail === "string") return data.detail;
-  return Object.entries(data).map(([key, value]) => `${key}: ${[].concat(value).join(" ")}`).join("; ");
+  return Object.values(data).flatMap((value) => (typeof value === "object" && value !== null && !Array.isArray(value)
+    ? [messageOf(value)] : [].concat(value))).join(" ");
 }
