@@ -26,6 +26,7 @@ def book_on_a_phone(browser, url, platform, service, errors) -> Appointment:
     # Half an hour ahead where the day allows (the last slot otherwise): a loaded machine can take
     # minutes from choosing to booking, and a 5-minute slot chosen first may have started by then.
     free = page.locator("#slots input[type=radio]:not([disabled])")
+    expect(free.first).to_be_attached(timeout=STEP_MS)
     free.nth(min(6, free.count() - 1)).check()
     page.fill("#name", "Zhao Li")
     page.fill("#phone", CITIZEN_PHONE)
