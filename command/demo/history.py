@@ -3,7 +3,8 @@ model's categories, priorities, hourly cycle and places (command/simulation/call
 a weekly cycle, a year-on-year trend and hot spots that appear, move and fade; full timelines whose
 times are drawn from the simulator's measured distributions by zone and hour (history_measure.py);
 the units of each past day cloned from the roster's own rotation; unit tracks for the last
-TRACK_KEEP_DAYS days. Written with COPY (history_writer.py); 400 days take about a minute.
+TRACK_KEEP_DAYS days. Written with COPY (history_writer.py) a batch of days at a time, beside the
+generation of the next.
 
 Chosen here (the accounts give no figures for them), each said once: the weekly cycle, the per-
 category yearly trend (the Meixian account's falls: theft -5.3%, provocation -7.2%, fights -6.8%,
@@ -35,6 +36,7 @@ CANCELLED_SHARE = 0.03
 UNVERIFIED_SHARE = 0.02
 CLOSE_AFTER_S = (60.0, 600.0)
 POOL = 4000                   # places drawn once, as the call model draws them
+BATCH_DAYS = 20               # days written in one transaction, beside the generation of the next
 DESCRIPTIONS = {
     Category.CRIMINAL: ("自行车被盗", "手机被扒窃", "入室盗窃", "电动车被盗", "钱包被抢"),
     Category.PUBLIC_ORDER: ("酒后滋事", "噪音扰民", "有人寻衅滋事", "占道经营"),
@@ -113,15 +115,19 @@ def seed_history(*, days: int, seed: int = 1, measure_days: int = 2, log=print) 
     log(f"  measured {measured.calls} calls, drew {len(pool)} places: {time_module.perf_counter() - began:.1f} s")
     spots = hot_spots(wanted[0], wanted[-1], pool, seed)
     roster = writer.Roster.load(today)
-    book = writer.Book()
-    for day in todo:
-        generate_day(book, day=day, roster=roster, measured=measured, pool=pool, spots=spots, seed=seed,
-                     tracks=day >= today - timedelta(days=settings.TRACK_KEEP_DAYS))
-    log(f"  generated {len(todo)} days: {time_module.perf_counter() - began:.1f} s")
-    counts = book.write(log=log)
-    log(f"  written: {time_module.perf_counter() - began:.1f} s")
-    log(f"history seeded: {counts}")
-    return {"days": len(todo), "kept": len(have), "measured_calls": measured.calls, **counts}
+    with writer.Writer() as out:
+        for start in range(0, len(todo), BATCH_DAYS):
+            book = writer.Book()
+            for day in todo[start:start + BATCH_DAYS]:
+                generate_day(book, day=day, roster=roster, measured=measured, pool=pool, spots=spots, seed=seed,
+                             tracks=day >= today - timedelta(days=settings.TRACK_KEEP_DAYS))
+            out.put(book)
+        log(f"  generated {len(todo)} days: {time_module.perf_counter() - began:.1f} s")
+    for label, count in out.counts.items():
+        log(f"  {label}: {count} ({out.seconds[label]:.1f} s)")
+    log(f"  written (commits {out.seconds['commit']:.1f} s): {time_module.perf_counter() - began:.1f} s")
+    log(f"history seeded: {dict(out.counts)}")
+    return {"days": len(todo), "kept": len(have), "measured_calls": measured.calls, **out.counts}
 
 
 def _rng(seed: int, day: date) -> random.Random:

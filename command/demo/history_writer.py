@@ -5,24 +5,21 @@ recommendations, and the units' tracks. Ids come from the tables' own sequences,
 running meanwhile never collide with them."""
 import itertools
 import json
-import math
+import queue
 import random
-from collections import defaultdict
+import threading
+import time as clock
+from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
-import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from command.demo import staffing
+from command.demo import history_tracks, staffing
 from grid.models import PatrolPoint, Zone
 from platforms.models import Shift, Unit
 
 CYCLE_DAYS = 5            # night → day → evening → rest → rest (platforms.rotation)
-FIX_EVERY_S = 120.0       # a patrol post's dwell (900 s) still spans its visit (300 s) several times over
-DRIVE_FIX_EVERY_S = 10.0
-DWELL_S = 900.0
-MOVE_S = 300.0
 
 
 def _midnight(day: date) -> datetime:
@@ -93,27 +90,32 @@ class Roster:
 
 
 class DayUnits:
-    """One day's crews: who is on duty, busy until when, and their jobs (for the tracks)."""
+    """One day's crews: who is on duty, busy until when, and their jobs (for the tracks). A day's
+    hundreds of calls each look for a crew, so crews are filed by platform and capability and their
+    hours kept as epoch seconds (comparing aware datetimes costs a time-zone lookup each)."""
 
     def __init__(self, zone_platform: dict, stops: dict):
         self.zone_platform, self.stops, self.rows, self.busy_until, self.jobs = zone_platform, stops, [], {}, defaultdict(list)
-        self.by_platform = defaultdict(list)
+        self.able = defaultdict(list)   # (platform id or None for any, capability): rows, in the order added
 
     def add(self, unit_id, call_sign, platform_id, capabilities, start, end) -> None:
-        row = (unit_id, call_sign, platform_id, set(capabilities), start, end)
+        row = (unit_id, call_sign, platform_id, set(capabilities), start, end, start.timestamp(), end.timestamp())
         self.rows.append(row)
-        self.by_platform[platform_id].append(row)
+        for capability in row[3]:
+            self.able[(platform_id, capability)].append(row)
+            self.able[(None, capability)].append(row)
 
     def free(self, capability: str, zone_id, at, rng: random.Random):
         """A free crew of the zone's platform with the capability, else one of any platform."""
-        for rows in (self.by_platform.get(self.zone_platform.get(zone_id), []), self.rows):
-            on = [r for r in rows if r[4] <= at < r[5] and capability in r[3] and self.busy_until.get(r[0], at) <= at]
+        moment = at.timestamp()
+        for key in ((self.zone_platform.get(zone_id), capability), (None, capability)):
+            on = [r for r in self.able.get(key, ()) if r[6] <= moment < r[7] and self.busy_until.get(r[0], moment) <= moment]
             if on:
                 return rng.choice(on)
         return None
 
     def busy(self, unit, ordered, cleared, scene) -> None:
-        self.busy_until[unit[0]] = cleared
+        self.busy_until[unit[0]] = cleared.timestamp()
         self.jobs[unit[0]].append((ordered, cleared, scene))
 
 
@@ -191,97 +193,102 @@ class Book:
             self.event(row, "note", on_scene + timedelta(seconds=60), unit_id, {"text": note})
 
     def tracks_for_day(self, units: DayUnits, rng: random.Random) -> None:
-        """Remembered as what makes them; the fixes themselves are made while they are written."""
-        for n, (unit_id, _sign, platform_id, _caps, start, end) in enumerate(units.rows):
+        """Remembered as what makes them (epoch seconds); the fixes are made while they are written."""
+        for n, (unit_id, _sign, platform_id, _caps, _start, _end, start, end) in enumerate(units.rows):
             stops = units.stops.get(platform_id) or [(121.4737, 31.2304)]
-            self.tracks.append((unit_id, start, end, stops, n, units.jobs.get(unit_id, []), rng.random()))
+            jobs = [(ordered.timestamp(), cleared.timestamp(), scene) for ordered, cleared, scene in units.jobs.get(unit_id, [])]
+            self.tracks.append((unit_id, start, end, stops, n, jobs, rng.random()))
 
-    def _track_rows(self):
-        for unit_id, start, end, stops, offset, jobs, seed in self.tracks:
-            yield from unit_track(unit_id, start, end, stops, offset, jobs, random.Random(seed))
-
-    def write(self, *, log=print) -> dict:
-        """Every table in one transaction, parents first."""
+    def write(self) -> tuple[Counter, Counter]:
+        """Every table in one transaction, parents first: the rows written and the seconds taken, by table."""
         from dispatch.models import Assignment, Incident, IncidentEvent, Recommendation  # noqa: PLC0415
 
         tables = (("shifts", Shift, "shift"), ("units", Unit, "unit"), ("crew links", Unit.officers.through, "unit_officers"),
                   ("incidents", Incident, "incident"), ("assignments", Assignment, "assignment"),
                   ("recommendations", Recommendation, "recommendation"), ("events", IncidentEvent, "event"))
-        counts = {}
+        counts, seconds = Counter(), Counter()
         with transaction.atomic():
             for label, model, name in tables:
+                began = clock.perf_counter()
                 counts[label] = write_model(model, self.rows[name])
-                log(f"  {label}: {counts[label]}")
-            counts["track points"] = write_tracks(self._track_rows())
-            log(f"  track points: {counts['track points']}")
-        return counts
+                seconds[label] = clock.perf_counter() - began
+            began = clock.perf_counter()
+            counts["track points"] = history_tracks.write_tracks(self.tracks)
+            seconds["track points"] = clock.perf_counter() - began
+            began = clock.perf_counter()
+        seconds["commit"] = clock.perf_counter() - began   # the deferred foreign-key checks run here
+        return counts, seconds
+
+
+class Writer:
+    """Books written as they are filled: on a thread of its own (its own connection, one transaction per
+    book) while the next days are generated, so PostgreSQL's work (the COPYs, the foreign-key checks
+    each commit runs) goes on beside Python's; in the caller's thread when the caller holds a
+    transaction (a test), which a second connection could not join."""
+
+    def __init__(self):
+        self.counts, self.seconds, self.failed = Counter(), Counter(), None
+        self.beside = not connection.in_atomic_block
+        self.queue = queue.Queue(maxsize=1)   # one book waiting at most: memory stays a batch or two
+        self.thread = threading.Thread(target=self._run, name="history-writer", daemon=True) if self.beside else None
+
+    def __enter__(self) -> "Writer":
+        if self.thread:
+            self.thread.start()
+        return self
+
+    def put(self, book: Book) -> None:
+        if self.failed is not None:
+            raise self.failed
+        if self.beside:
+            self.queue.put(book)
+        else:
+            self._write(book)
+
+    def _write(self, book: Book) -> None:
+        counts, seconds = book.write()
+        self.counts.update(counts)
+        self.seconds.update(seconds)
+
+    def _run(self) -> None:
+        while (book := self.queue.get()) is not None:
+            if self.failed is None:
+                try:
+                    self._write(book)
+                except Exception as error:  # handed to the generating thread, which stops
+                    self.failed = error
+        connection.close()   # this thread's own connection
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self.thread:
+            self.queue.put(None)
+            self.thread.join()
+        if self.failed is not None and error is None:
+            raise self.failed
 
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def unit_track(unit_id, start, end, stops, offset, jobs, rng) -> list[tuple]:
-    """Fixes a minute apart: the crew goes round its platform's posts (a dwell, then a straight move to
-    the next), and on a job drives straight to the scene (a fix every 10 s), stays, and returns."""
-    t0 = start.timestamp()
-    times = np.arange(t0, end.timestamp(), FIX_EVERY_S)
-    for ordered, _cleared, _scene in jobs:
-        times = np.concatenate([times, np.arange(ordered.timestamp(), ordered.timestamp() + 900, DRIVE_FIX_EVERY_S)])
-    times = np.unique(times[(times >= t0) & (times < end.timestamp())])
-    lon, lat = _patrol(times - t0, stops, offset)
-    for ordered, cleared, (x, y) in jobs:
-        a, b = ordered.timestamp(), cleared.timestamp()
-        i0 = np.searchsorted(times, a)
-        x0, y0 = (lon[i0 - 1], lat[i0 - 1]) if i0 else (lon[0], lat[0])
-        drive = max(60.0, math.hypot((x - x0) * 95000, (y - y0) * 111000) / 8.0)
-        share = np.clip((times - a) / drive, 0, 1)
-        inside = (times >= a) & (times < b)
-        lon = np.where(inside, x0 + (x - x0) * share, lon)
-        lat = np.where(inside, y0 + (y - y0) * share, lat)
-    jitter = np.array([rng.gauss(0, 0.00003) for _ in range(2)])
-    tz = timezone.get_default_timezone()
-    lon, lat = np.round(lon + jitter[0], 6).tolist(), np.round(lat + jitter[1], 6).tolist()
-    return [(unit_id, datetime.fromtimestamp(t, tz=tz), x, y, 8.0, None, 10.0) for t, x, y in zip(times.tolist(), lon, lat)]
-
-
-def _patrol(elapsed, stops, offset):
-    cycle = DWELL_S + MOVE_S
-    leg = (elapsed // cycle).astype(int) + offset
-    within = elapsed % cycle
-    here = np.array([stops[i % len(stops)] for i in leg]) if len(leg) else np.zeros((0, 2))
-    there = np.array([stops[(i + 1) % len(stops)] for i in leg]) if len(leg) else np.zeros((0, 2))
-    share = np.clip((within - DWELL_S) / MOVE_S, 0, 1)[:, None]
-    moved = here + (there - here) * share
-    return moved[:, 0], moved[:, 1]
-
-
-def write_tracks(rows) -> int:
-    """Track points as plain tuples: millions of them, so no dict per fix."""
-    count = 0
-    columns = "unit_id, at, lon, lat, speed_mps, bearing, accuracy_m"
-    with connection.cursor() as cursor, cursor.copy(f"COPY platforms_trackpoint ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def write_model(model, rows) -> int:
     """COPY the rows (dicts by attribute name, a list or a generator); a field not given takes its
-    model default, so the database's NOT NULL columns get what Django would have written."""
+    model default, so the database's NOT NULL columns get what Django would have written. Plain
+    lists in the loop: it runs for millions of rows."""
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
         return 0
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in first)]
-    defaults = {f.attname: f.get_default() for f in fields}
-    json_fields = {f.attname for f in fields if f.get_internal_type() == "JSONField"}
+    pairs = [(f.attname, f.get_default()) for f in fields]
+    json_at = [n for n, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     count = 0
     with connection.cursor() as cursor, cursor.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
         for row in itertools.chain([first], rows):
-            values = [row.get(f.attname, defaults[f.attname]) for f in fields]
-            copy.write_row([_json(v) if f.attname in json_fields else v for f, v in zip(fields, values)])
+            values = [row.get(name, default) for name, default in pairs]
+            for n in json_at:
+                values[n] = _json(values[n])
+            copy.write_row(values)
             count += 1
     return count

@@ -26,7 +26,10 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         if summary["days"]:
+            began = time.perf_counter()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-            self.stdout.write(f"rollups: {rollups_build_all()} days")
+            self.stdout.write(f"ANALYZE: {time.perf_counter() - began:.1f} s")
+            began = time.perf_counter()
+            self.stdout.write(f"rollups: {rollups_build_all()} days ({time.perf_counter() - began:.1f} s)")
         self.stdout.write(f"seed_history took {time.perf_counter() - started:.1f} s")
