@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from command import api, broadcast_api, on_view_api, roster_views, views
 from common.rest import AnyRole
 from command import desk_views, public_views
+from command import planning_views
 from command import analysis_views
 from command import audit_api, audit_views, health
 from platforms import api as platforms_api
@@ -63,6 +64,7 @@ urlpatterns = [
     path("supervisor/roster/<int:period_id>.ics", roster_views.roster_ics, name="supervisor-roster-ics"),
     path("supervisor/coverage/", roster_views.coverage, name="supervisor-coverage"),
     path("supervisor/what-if/", views.supervisor_what_if, name="supervisor-what-if"),
+    path("supervisor/planning/", planning_views.planning_page, name="supervisor-planning"),
     # Review and analysis (研判): command/analysis_views.py, the API in analysis/api.py.
     path("analysis/search/", analysis_views.search, name="review-search"),
     path("analysis/incidents/<int:incident_id>/", analysis_views.incident_trace, name="review-trace"),

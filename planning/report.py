@@ -34,6 +34,7 @@ def band_report(model, result, greedy, today: np.ndarray) -> dict:
                      "greedy": shares(model, greedy_units) if greedy_units is not None else None},
         "uncovered": {"plan": uncovered(model, plan), "today": uncovered(model, today)},
         "platforms": placements(model, plan) if plan is not None else [],
+        "today": placements(model, today),
     }
 
 
@@ -74,7 +75,8 @@ def uncovered(model, units) -> dict | None:
 
 
 def placements(model, units: np.ndarray) -> list[dict]:
-    """Per platform: where it stands (and how far it moves), and its crews' tasks."""
+    """Per platform: where it stands (and how far it moves), and its crews' tasks (today's placement
+    too: a crew keeping a beat of two posts counts half at each)."""
     rows = []
     for platform in model.platforms:
         mine = [(c, units[n]) for n, c in enumerate(model.candidates) if c.platform == platform.code and units[n] > 0]
@@ -103,7 +105,7 @@ def _task(candidate, units) -> dict:
     if candidate.kind == "route":  # the waypoints out; the way back retraces them
         points = points[:len(points) // 2 + 1]
     return {"id": candidate.id, "kind": candidate.kind, "pk": candidate.pk, "code": candidate.code,
-            "name": candidate.name, "crews": int(round(units)), "points": [list(p) for p in points]}
+            "name": candidate.name, "crews": round(float(units), 2), "points": [list(p) for p in points]}
 
 
 # --- the fewest extra crews ------------------------------------------------------------------

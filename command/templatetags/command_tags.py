@@ -13,6 +13,7 @@ SUPERVISOR = ("supervisor", _("Supervisor"))
 ROSTER = ("supervisor-roster", _("Roster"))
 COVERAGE = ("supervisor-coverage", _("Patrol coverage"))
 WHAT_IF = ("supervisor-what-if", _("What if"))
+PLANNING = ("supervisor-planning", _("Deployment planning"))
 TABLET = ("tablet", _("Tablet"))
 DESK = ("desk", _("Service desk"))
 ADMIN = ("admin:index", _("Administration"))
@@ -26,11 +27,11 @@ AUDIT = ("audit-page", _("Audit trail"))
 # Mirrors what command.views lets each role open, so nobody is shown a link that answers 403.
 NAV = {
     Role.DISPATCHER: (CONSOLE, *REVIEW, API_DOCS),
-    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, *REVIEW, AUDIT, API_DOCS),
+    Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, PLANNING, *REVIEW, AUDIT, API_DOCS),
     Role.OFFICER: (TABLET,),
     Role.CLERK: (DESK,),
     Role.LEADERSHIP: REVIEW,
-    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, DESK, *REVIEW, AUDIT, ADMIN, API_DOCS),
+    Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, PLANNING, DESK, *REVIEW, AUDIT, ADMIN, API_DOCS),
 }
 
 
