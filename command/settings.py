@@ -366,6 +366,9 @@ MOVEUP_MAX_DRIVE_S = env_float("MOVEUP_MAX_DRIVE_S", 600.0, minimum=60.0, maximu
 MOVEUP_DUE_FACTOR = env_float("MOVEUP_DUE_FACTOR", 2.0, minimum=1.0, maximum=10.0)
 MOVEUP_DUE_GRACE_S = env_float("MOVEUP_DUE_GRACE_S", 120.0, minimum=0.0, maximum=3600.0)
 MOVEUP_ARRIVAL_M = env_float("MOVEUP_ARRIVAL_M", 100.0, minimum=10.0, maximum=1000.0)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "PlanStatusEnum": "planning.models.PlanStatus", "MoveUpStatusEnum": "planning.models.MoveUpStatus",
+    "PlannedMoveStatusEnum": "planning.models.MoveStatus", "StandKindEnum": "planning.models.StandKind"})
 CELERY_BEAT_SCHEDULE.update({
     # a unit's status change is answered within this period plus the computation (issue 17: 2 s)
     "planning-move-up": {"task": "planning.tasks.move_up_task", "schedule": 1.0, "options": {"expires": 1.0}},

@@ -64,7 +64,7 @@ class MoveUpSerializer(serializers.ModelSerializer):
                   "ended_at", "version"]
 
 
-class RouteSerializer(serializers.Serializer):
+class RelocationRouteSerializer(serializers.Serializer):
     duration_s = serializers.FloatField()
     distance_m = serializers.FloatField()
     geometry = serializers.JSONField()
@@ -74,7 +74,7 @@ class RouteSerializer(serializers.Serializer):
 
 class MoveUpOrderedSerializer(serializers.Serializer):
     move_up = MoveUpSerializer()
-    route = RouteSerializer()
+    route = RelocationRouteSerializer()
 
 
 class CoverageSampleSerializer(serializers.ModelSerializer):
