@@ -10,12 +10,11 @@ little); a factor is kept between 1 and MAX_FACTOR: never below 1, which the ETA
 `measured_factors` is what grid.congestion reads (settings.TRAVEL_MEASURED_CONGESTION)."""
 from datetime import timedelta
 
-from django.core.cache import cache
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from grid.congestion import SLOT_MINUTES, slot_of
-from traffic.models import LiveZoneFactor, SegmentSpeed, ZoneFactor
+from traffic.models import LiveZoneFactor, SegmentSpeed, SpeedWatermark, ZoneFactor
 from traffic.models.speeds import MAX_FACTOR
 from traffic.speeds import slot_start
 
@@ -53,10 +52,14 @@ def live_factors_update(now=None) -> dict[int, float]:
 
 
 def slot_profile_update(now=None) -> int:
-    """Fold the slot just over into its weekday slot's usual factor, once (a cache flag claims it)."""
+    """Fold the slot just over into its weekday slot's usual factor, once: claimed by a conditional
+    UPDATE of the mark, so two workers never fold it twice."""
     now = now or timezone.now()
     finished = slot_start(now) - SLOT
-    if not cache.add(f"traffic:profiled:{finished.isoformat()}", 1, timeout=7 * 24 * 3600):
+    SpeedWatermark.objects.get_or_create(pk=1, defaults={"through": now})
+    claimed = SpeedWatermark.objects.filter(Q(profiled_through__isnull=True) | Q(profiled_through__lt=finished + SLOT),
+                                            pk=1).update(profiled_through=finished + SLOT)
+    if claimed != 1:
         return 0
     weekday, slot = slot_of(finished)
     folded = 0

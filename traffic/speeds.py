@@ -125,6 +125,9 @@ def _add_leg(leg, nodes, geometry, seconds: float, sums: dict, ended_s: float) -
     total = sum(metres)
     if seconds <= 0 or seconds > MAX_GAP_S or total < MIN_LEG_M or total / seconds > MAX_LEG_MPS:
         return 0
+    # The segments' own durations leave out the turn and signal penalties that the leg's (and an ETA's)
+    # include: spread the leg's whole free-flow time over them, so a car at ETA pace measures 1.
+    scale = float(leg["duration"]) / sum(free) if sum(free) > 0 else 1.0
     slot = slot_start(datetime.fromtimestamp(ended_s, tz=dt_timezone.utc))
     for j, (a, b) in enumerate(zip(nodes, nodes[1:])):
         if a == b or metres[j] <= 0:
@@ -133,7 +136,7 @@ def _add_leg(leg, nodes, geometry, seconds: float, sums: dict, ended_s: float) -
         row.samples += 1
         row.metres += metres[j]
         row.seconds += seconds * metres[j] / total
-        row.free_flow_s += free[j]
+        row.free_flow_s += free[j] * scale
     return 1
 
 

@@ -87,6 +87,8 @@ class SpeedWatermark(models.Model):
     """How far the track has been read for speeds (one row): the next run starts there."""
 
     through = models.DateTimeField(_("fixes read up to"))
+    # the end of the last slot folded into the weekday profile (claimed by a conditional UPDATE)
+    profiled_through = models.DateTimeField(_("slots learnt up to"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("speed reading mark")
