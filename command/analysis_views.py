@@ -92,8 +92,12 @@ def briefing(request, briefing_id: int):
     found = analysis_selectors.visible_briefings(access).filter(pk=briefing_id).first()
     if found is None:
         raise Http404(_("No such briefing in your scope."))
+    labels = _chart_labels()
+    response = found.figures.get("response") or {}
+    # The stored figures are jsonb, whose keys come back in its own order: the classes in theirs.
     context = {"briefing": analysis_selectors.briefing_row(found), "figures": found.figures,
-               "title": analysis_selectors.briefing_title(found), "labels": _chart_labels()}
+               "title": analysis_selectors.briefing_title(found), "labels": labels,
+               "response_rows": [(label, response[name]) for name, label in labels["classes"].items() if name in response]}
     return render(request, "analysis/briefing.html", context)
 
 

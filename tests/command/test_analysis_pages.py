@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from analysis import rollups
+from analysis import briefing_runs, rollups
 from analysis.models import Briefing
-from tests.analysis.history import hand_built_history
+from analysis.scopes import city_scope
+from tests.analysis.history import WEEK, hand_built_history
 from tests.command.logins import login
 
 pytestmark = pytest.mark.django_db
@@ -59,3 +60,18 @@ def test_the_trace_page_shows_the_call_and_its_clocks(client, dispatcher, world)
     html = client.get(f"/analysis/incidents/{world['incident'].pk}/", headers={"accept-language": "en"}).content.decode()
     assert world["incident"].number in html
     assert 'id="trace-data"' in html and "Ordered → on scene" in html
+
+
+def test_a_briefing_page_lists_the_classes_in_order_and_the_calls_found_on_patrol_beside(client, dispatcher, world,
+                                                                                         django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        made = briefing_runs.briefing_request(actor=None, kind="weekly", start=WEEK[0], end=None, scope=city_scope())
+    briefing_runs.briefing_make(briefing_id=made.pk)
+    login(client, dispatcher)
+    html = client.get(f"/analysis/briefings/{made.pk}/", headers={"accept-language": "en"}).content.decode()
+    table = html[html.index('id="response-table"'):html.index("</table>", html.index('id="response-table"'))]
+    rows = [row.split("</th>")[0] for row in table.split('<th scope="row">')[1:]]
+    assert rows == ["Key sites (60 s)", "City centre (180 s)", "Other areas (300 s)", "Overall"]
+    assert 'id="response-on-view" data-count="0"' in html and "Beside them: 0 incidents found on patrol" in html
+    categories = html[html.index('id="by-category"'):html.index("</table>", html.index('id="by-category"'))]
+    assert '<th scope="row">Criminal</th>' in categories
