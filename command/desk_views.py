@@ -97,7 +97,10 @@ def _act(request, access, platform, action, success: str):
 
 
 def _form(serializer_class, request) -> dict:
-    data = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+    # The page's forms post the platform (read by the view) beside the step's own fields: only the
+    # step's fields go to its serializer, which refuses any field it does not have.
+    fields = serializer_class().fields
+    data = {key: value for key, value in request.POST.items() if key in fields}
     serializer = serializer_class(data=data, context={"request": request})
     if not serializer.is_valid():
         raise ValidationError([" ".join(map(str, errors)) for errors in serializer.errors.values()])
