@@ -100,7 +100,10 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL,
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = not DB_POOL
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # a request that fails leaves nothing behind (issue 19)
 if DB_POOL:
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL, "timeout": 20}
+    # check: a pooled connection is tried before use, so one that PostgreSQL dropped (a restart) is replaced,
+    # not handed to a request (issue 19, the fault drill).
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL, "timeout": 20,
+                                                              "check": __import__("psycopg_pool").ConnectionPool.check_connection}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

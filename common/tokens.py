@@ -13,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework.throttling import SimpleRateThrottle
+
+CACHE_DOWN = (RedisConnectionError, RedisTimeoutError)
 
 
 class _FailureThrottle(SimpleRateThrottle):
@@ -42,12 +46,18 @@ class CredentialFailures:
         return history
 
     def exhausted(self) -> bool:
-        return len(self._history()) >= self.throttle.num_requests
+        try:
+            return len(self._history()) >= self.throttle.num_requests
+        except CACHE_DOWN:  # Valkey away (a restart): the count is unknown; logins are not refused for it
+            return False
 
     def record(self) -> None:
-        history = self._history()
-        history.insert(0, self.throttle.now)
-        self.throttle.cache.set(self.throttle.key, history, self.throttle.duration)
+        try:
+            history = self._history()
+            history.insert(0, self.throttle.now)
+            self.throttle.cache.set(self.throttle.key, history, self.throttle.duration)
+        except CACHE_DOWN:
+            pass
 
     def wait_s(self) -> int:
         return max(1, round(self.throttle.wait() or 1))

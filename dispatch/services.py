@@ -100,7 +100,9 @@ def queue_dispatch(incident_id: int, *, reason: str = "new") -> None:
     """Hand the incident to the engine once the call is committed (a rollback queues nothing)."""
     from dispatch.tasks import incident_dispatch_task
 
-    transaction.on_commit(lambda: incident_dispatch_task.delay(incident_id, reason))
+    # robust: with the broker away (a Valkey restart) the call stays committed and answered; the sweeper
+    # queues it once the broker is back (DISPATCH_RETRY_AFTER_S), instead of the client getting a 500.
+    transaction.on_commit(lambda: incident_dispatch_task.delay(incident_id, reason), robust=True)
 
 
 def _next_incident_number() -> str:
@@ -264,7 +266,7 @@ def queue_waiting_retry() -> None:
     """A unit came free: incidents waiting for one are tried again at once."""
     from dispatch.tasks import incidents_retry_task
 
-    transaction.on_commit(lambda: incidents_retry_task.delay())
+    transaction.on_commit(lambda: incidents_retry_task.delay(), robust=True)
 
 
 def _first_verified(incident: Incident, assignment: Assignment) -> bool:
