@@ -1,12 +1,13 @@
 """`manage.py bench <what> [--json]`: speed is measured here, never by timed assertions in tests."""
 import argparse
 import json
+from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode, reports."
+    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode, reports, plan."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
@@ -45,7 +46,10 @@ class Command(BaseCommand):
         geocode.add_argument("--repeat", type=int, default=20, help="rounds over the fixed list of queries")
         reports = sub.add_parser("reports", help="a month's briefing from the rollups against raw rows, hot spots, search")
         reports.add_argument("--repeat", type=int, default=20, help="runs of the briefing on each path")
-        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode, reports):
+        plan = sub.add_parser("plan", help="the city's deployment plan per band: size, matrix, exact solve, greedy baseline")
+        plan.add_argument("--day", type=date.fromisoformat, default=None, help="the local day (its approved roster)")
+        plan.add_argument("--runs", type=int, default=3, help="exact solves per band (p50 and p99 of them)")
+        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode, reports, plan):
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -80,7 +84,16 @@ class Command(BaseCommand):
             result = self._geocode(options)
         elif what == "reports":
             result = self._reports(options)
+        elif what == "plan":
+            result = self._plan(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
+
+    def _plan(self, options) -> dict:
+        from command.bench import plan
+
+        if not 1 <= options["runs"] <= 100:
+            raise CommandError("--runs must be 1-100")
+        return plan.run_bench(day=options["day"], runs=options["runs"])
 
     def _reports(self, options) -> dict:
         from command.bench import reports
