@@ -96,3 +96,10 @@ def test_docker_compose_runs_the_production_topology_with_the_same_variables():
         assert environment["DJANGO_MODE"] == "production"
         assert {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"} <= set(environment)
     assert set(compose["volumes"]) == {"postgres-data", "redis-data"}
+
+
+def test_docker_compose_runs_the_sms_receiver_only_with_an_smsc():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    receiver = compose["services"]["sms-receiver"]
+    assert (receiver["command"], receiver["profiles"]) == (["python", "manage.py", "smpp_listen"], ["smpp"])
+    assert receiver["environment"]["SMS_BACKEND"] == "${SMS_BACKEND:-console}"
