@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "services",
     "planning",
     "analysis",
+    "traffic",
     "command",
     "command.simulation",
     "command.demo",
@@ -401,6 +402,11 @@ REST_FRAMEWORK.update(SECURITY_REST_FRAMEWORK)  # noqa: F405
 from command.modes_settings import *  # noqa: E402,F401,F403
 
 CELERY_BEAT_SCHEDULE.update(MODES_BEAT_SCHEDULE)  # noqa: F405
+
+# --- traffic work (traffic/): closures and measured congestion for grid's routing, its beat tasks ---
+from command.traffic_settings import *  # noqa: E402,F401,F403
+
+CELERY_BEAT_SCHEDULE.update(TRAFFIC_BEAT_SCHEDULE)  # noqa: F405
 
 # --- production hardening (manage.py check --deploy is clean) ---------------------------------
 
