@@ -158,6 +158,25 @@ def test_healthz_names_the_dependency_that_is_down(monkeypatch):
     assert response.json()["checks"]["database"]["status"] == "ok"
 
 
+
+def test_healthz_asks_the_database_on_a_connection_of_its_own_with_a_short_timeout(monkeypatch):
+    """Not the pool's: with PostgreSQL away the pool waits its whole timeout (20 s) for a connection."""
+    import psycopg
+
+    from command import health
+
+    asked = []
+
+    def refused(**params):
+        asked.append(params)
+        raise psycopg.OperationalError("connection refused")
+
+    monkeypatch.setattr(health.psycopg, "connect", refused)
+    response = Client().get("/healthz")
+    assert (response.status_code, response.json()["down"], response["Retry-After"]) == (503, ["database"], "5")
+    assert response.json()["checks"]["database"]["error"] == "OperationalError: connection refused"
+    assert (len(asked), asked[0]["connect_timeout"], asked[0]["autocommit"]) == (1, 2, True)
+
 def test_fixes_while_valkey_is_down_go_straight_to_postgresql(officer_unit, monkeypatch, as_):
     def down(*args, **kwargs):
         raise redis.exceptions.ConnectionError("Connection refused")
