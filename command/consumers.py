@@ -14,7 +14,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.exceptions import ValidationError
 
-from command.live.picture import PICTURE, moved_since
+from command.live.picture import OFFICERS, PICTURE, moved_since, officers_moved_since
 from common import json_depth
 from command.live.scope import console_scope, unit_groups_of, unit_watcher
 from platforms import positions
@@ -77,7 +77,7 @@ class ConsoleConsumer(LiveConsumer):
         if scope is None:
             await self.close(code=REFUSED)
             return
-        self.platform_ids, self.sent = scope.platform_ids, {}
+        self.platform_ids, self.sent, self.sent_officers = scope.platform_ids, {}, {}
         await self.join(scope.groups)
         self.mover = asyncio.create_task(self.send_moves())
 
@@ -97,6 +97,18 @@ class ConsoleConsumer(LiveConsumer):
             moved = moved_since(picture, self.sent, self.platform_ids)
             if moved["units"] or moved["gone"]:
                 await self.send_json({"event": "units.moved", "data": {**moved, "sent_at": time.time()}})
+            await self.send_officers()
+
+    async def send_officers(self):
+        """Officers' own positions (issue 16), coalesced as the units' are."""
+        try:
+            picture = await database_sync_to_async(OFFICERS.read)()
+        except Exception:  # Redis or the database away for a moment: try again next tick
+            log.exception("could not read the officers' picture")
+            return
+        moved = officers_moved_since(picture, self.sent_officers, self.platform_ids)
+        if moved["officers"] or moved["gone"]:
+            await self.send_json({"event": "officers.moved", "data": {**moved, "sent_at": time.time()}})
 
     async def receive_json(self, content, **kwargs):
         """Consoles only listen; anything sent is answered so a client bug is visible."""

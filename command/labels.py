@@ -2,6 +2,7 @@
 tablet.js need no catalogue: the models' choices, the turn list's manoeuvres and the interface."""
 from django.utils.translation import gettext as _
 
+from command.officer_labels import officer_choice_labels, officer_words
 from dispatch.models import (
     AlertKind, AssignmentStatus, CancelReason, Category, Disposition, EventKind, IncidentStatus, Origin, Priority,
 )
@@ -18,7 +19,7 @@ def choice_labels() -> dict:
         "incident_status": dict(IncidentStatus.choices), "assignment_status": dict(AssignmentStatus.choices),
         "unit_status": dict(UnitStatus.choices), "alert_kind": dict(AlertKind.choices),
         "event_kind": dict(EventKind.choices), "disposition": dict(Disposition.choices),
-        "cancel_reason": dict(CancelReason.choices), "origin": dict(Origin.choices),
+        "cancel_reason": dict(CancelReason.choices), "origin": dict(Origin.choices), **officer_choice_labels(),
     }
 
 
@@ -38,7 +39,7 @@ def modifier_labels() -> dict:
 
 def ui_labels() -> dict:
     return {**_console_words(), **_tablet_words(), **_mobilization_words(), **_message_words(), **_call_words(),
-            **_closing_words(), **_unit_words()}
+            **_closing_words(), **_unit_words(), **officer_words()}
 
 
 def _call_words() -> dict:

@@ -8,8 +8,11 @@ every value from the environment, checked.
   crew's members may be before the console shows the crew as spread out (e.g. two officers on foot 300 m
   from their car).
 """
-from command.env import env_float, env_int, env_str
+from command.env import env_bool, env_float, env_int, env_str
 
+# Off: every unit ranks as a car, no mode's limits, no car beside (what the engine did before issue 16;
+# the simulator's comparison runs both in one process by its own switch).
+DISPATCH_MODES = env_bool("DISPATCH_MODES", True)
 MOTORCYCLE_CONGESTION_SHARE = env_float("MOTORCYCLE_CONGESTION_SHARE", 0.0, minimum=0.0, maximum=1.0)
 
 HANDSET_KEY_PREFIX = env_str("HANDSET_KEY_PREFIX", "hs:")

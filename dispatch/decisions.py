@@ -25,6 +25,7 @@ from dispatch.models import (
 from dispatch.services import (
     AssignmentConflict, alert_raise, assignment_create, assignment_end, incident_move, queue_dispatch, record,
 )
+from grid import modes
 from platforms.models import Unit, UnitStatus
 
 timing = logging.getLogger("dispatch.timing")  # see settings.DISPATCH_TIMING_LOG
@@ -48,10 +49,11 @@ def incident_dispatch(*, incident_id: int, reason: str = "new", force_auto: bool
         return None
     options = engine.rank(incident)
     preempt = [] if _fresh_makes_it(options) else engine.preemption_options(incident)
+    beside = engine.car_backup(incident, options)
     ranked, cpu_ranked = time.time(), time.process_time()
     if settings.DISPATCH_FAULT_PAUSE_S:  # fault injection for the killed-worker test; 0 in production
         time.sleep(settings.DISPATCH_FAULT_PAUSE_S)
-    decided = _decide(incident.pk, options, preempt, reason=reason, force_auto=force_auto)
+    decided = _decide(incident.pk, options, preempt, reason=reason, force_auto=force_auto, beside=beside)
     if timing.isEnabledFor(logging.DEBUG):
         timing.debug(json.dumps({"incident": incident.pk, "started": started, "ranked": ranked, "decided": time.time(),
                                  "rank_cpu": cpu_ranked - cpu_started, "decide_cpu": time.process_time() - cpu_ranked}))
@@ -68,15 +70,19 @@ def _fresh_makes_it(options: list[Option]) -> bool:
 
 
 @transaction.atomic
-def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool):
+def _decide(incident_id: int, options, preempt, *, reason: str, force_auto: bool, beside=()):
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     missing = missing_units(incident)
     if incident.status not in DISPATCHABLE or missing <= 0:
         return None
     incident.engine_checked_at, version = timezone.now(), incident.version
     chosen = choose_units(options, preempt, missing)
+    if beside and not incident.events.filter(kind=EventKind.CAR_BACKUP).exists():
+        chosen = _car_beside(incident, chosen, with_car_beside(chosen, beside))
     auto = bool(chosen) and (force_auto or incident.priority in settings.AUTO_DISPATCH_PRIORITIES)
-    recommendation = _recommendation(incident, preempt + options, chosen, auto)
+    ranked = {option.unit for option in options}
+    recommendation = _recommendation(incident, preempt + options + [b for b in beside if b.unit not in ranked],
+                                     chosen, auto)
     if not _others_active(incident):  # backups for a unit already sent leave the judgement as it is
         _mark_at_risk(incident, at_risk=not chosen or not chosen[0].meets_target,
                       best_eta_s=chosen[0].eta_s if chosen else None)
@@ -110,6 +116,29 @@ def choose_units(options: list[Option], preempt: list[Option], missing: int) -> 
     best_free = fresh[0].eta_s if fresh else math.inf
     pulled = [o for o in preempt if o.meets_target and o.eta_s < best_free][:1]
     return (pulled + fresh)[:missing]
+
+
+def with_car_beside(chosen: list[Option], beside: list[Option]) -> list[Option]:
+    """`chosen` with a car added when the first chosen moves on foot or on two wheels, none of the chosen
+    is a car, and a car is offered `beside` it (engine.car_backup). Pure: the simulator decides with it too."""
+    if not chosen or not beside or chosen[0].mode == modes.CAR or any(o.mode == modes.CAR for o in chosen):
+        return chosen
+    car = beside[0]
+    return chosen if car.unit in {o.unit for o in chosen} else chosen + [car]
+
+
+def _car_beside(incident: Incident, chosen: list[Option], backed: list[Option]) -> list[Option]:
+    """The incident now needs one more unit, the car; recorded with whom it backs (in memory: saved and
+    published by the caller)."""
+    if len(backed) == len(chosen):
+        return chosen
+    car = backed[-1]
+    incident.units_needed += 1
+    incident.version += 1
+    record(incident, EventKind.CAR_BACKUP, unit=Unit.objects.get(pk=car.unit),
+           data={"beside": chosen[0].unit, "beside_call_sign": chosen[0].call_sign, "beside_mode": chosen[0].mode,
+                 "car": car.unit, "car_call_sign": car.call_sign})
+    return backed
 
 
 def _recommendation(incident: Incident, options: list[Option], chosen: list[Option], auto: bool) -> Recommendation:

@@ -10,12 +10,14 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from dispatch import mode_policy
 from dispatch.models import Assignment, AssignmentStatus, Category, Incident, Priority
-from grid import travel
+from grid import modes, travel
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.filters import on_duty_now
-from platforms.models import Unit, UnitStatus, VehicleKind
+from platforms.models import Unit, UnitStatus
 from platforms.positions import live_near, live_positions
+from platforms.unit_modes import mode_of, vehicle_kinds_of
 
 # Which capability a category wants; categories not listed take any patrol-capable unit.
 CATEGORY_CAPABILITY = {
@@ -51,27 +53,37 @@ class Option:
     workload: int
     estimated: bool
     preempts: int | None = None
+    mode: str = modes.CAR  # the way it moves (grid.modes), ranked with its own travel
+
 
     def as_dict(self) -> dict:
         return asdict(self)
 
 
-def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None):
-    return (Unit.objects.filter(on_duty_now(now), status__in=statuses, capabilities__contains=[capability])
-            .select_related("vehicle"))
+def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None, only_modes=None):
+    """Units on duty in these statuses with the capability; with `only_modes`, of those ways of moving only."""
+    units = (Unit.objects.filter(on_duty_now(now), status__in=statuses, capabilities__contains=[capability])
+             .select_related("vehicle"))
+    if only_modes is not None:
+        on_foot = Q(vehicle__isnull=True) if modes.FOOT in only_modes else Q(pk__in=[])
+        units = units.filter(Q(vehicle__kind__in=vehicle_kinds_of(only_modes)) | on_foot)
+    return units
 
 
-def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> list[Option]:
+def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None, only_modes=None) -> list[Option]:
     """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly.
 
     A radius search of the live GEO set narrows thousands of units to the nearby hundreds before
     any routing, and `travel.fastest_to` then routes only those whose ETA lower bound could still
     win. The narrowing is exact: the answer from inside radius r stands only if its k-th ETA is
     below the least time any unit beyond r could need (`travel.seconds_at_least`); else the search
-    widens, and at last takes everyone. Units with no live state are always ranked."""
+    widens, and at last takes everyone. Units with no live state are always ranked. Only the modes the
+    category allows (dispatch.mode_policy) are candidates; `only_modes` narrows them further."""
     now = now or timezone.now()
     k = k or incident.units_needed + settings.RECOMMENDATION_ALTERNATIVES
-    candidates = on_duty_units(capability=capability_for(incident.category), now=now).exclude(pk__in=list(exclude))
+    wanted = _wanted_modes(incident.category, only_modes)
+    candidates = (on_duty_units(capability=capability_for(incident.category), now=now, only_modes=wanted)
+                  .exclude(pk__in=list(exclude)))
     crews = {crew.pk: crew for crew in _crews(candidates)}
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
         return _ranked(incident, crews.values(), k, now)
@@ -89,6 +101,14 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None) -> l
                 return options
         radius = _wider(radius, options, k, floor_s)
     return _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now)
+
+
+def _wanted_modes(category: str, only_modes) -> list[str] | None:
+    """The modes the category lets be sent (None: every one, modes off), within `only_modes`."""
+    if not settings.DISPATCH_MODES:
+        return None  # every unit is a car: none is left out for its mode
+    allowed = mode_policy.allowed_modes(category)
+    return [mode for mode in allowed if only_modes is None or mode in only_modes]
 
 
 def _wider(radius: float, options: list[Option], k: int, floor_s: float) -> float | None:
@@ -152,32 +172,39 @@ def _ranked(incident: Incident, units, k: int, now, fixes: dict | None = None) -
     fixes.update(live_positions([unit.pk for unit in units if unit.pk not in fixes]))
     placed = [(unit, fixes[unit.pk]) for unit in units if unit.pk in fixes]
     return rank_placed((incident.lon, incident.lat), target_s=incident.target_s, placed=placed, k=k, now=now,
-                       workloads=lambda ids: _workloads(ids, now))
+                       workloads=lambda ids: _workloads(ids, now), category=incident.category)
 
 
-def rank_placed(target, *, target_s: float, placed, k: int, now, workloads, ranking: str | None = None) -> list[Option]:
+def rank_placed(target, *, target_s: float, placed, k: int, now, workloads, ranking: str | None = None,
+                category: str | None = None, modes_on: bool | None = None) -> list[Option]:
     """The ranking itself, on units already placed: [(crew, fix)] → the k best Options. Production
     feeds it the database and the live picture; the simulator feeds it its own world, so both rank
-    with the same code. `workloads(unit_ids)` gives jobs taken today, for ties."""
+    with the same code. `workloads(unit_ids)` gives jobs taken today, for ties. Each mode ranks with its
+    own travel (grid.modes), cut at the category's longest ETA for it (dispatch.mode_policy); with the
+    modes off (`modes_on`, else settings.DISPATCH_MODES) every unit ranks as a car, as before issue 16."""
+    modes_on = settings.DISPATCH_MODES if modes_on is None else modes_on
     turnout = Turnout.now()
-    by_profile: dict[str, list[Candidate]] = {}
+    by_mode: dict[str, list[Candidate]] = {}
     for unit, fix in placed:
-        by_profile.setdefault(unit_profile(unit.vehicle_kind), []).append(
+        by_mode.setdefault(mode_of(unit.vehicle_kind) if modes_on else modes.CAR, []).append(
             Candidate(key=(unit, fix.stale), lon=fix.lon, lat=fix.lat, extra_s=turnout.of(fix)))
-    found = []
-    for profile, candidates in by_profile.items():
-        found += _fastest(target, candidates, k, profile, now, ranking or settings.DISPATCH_RANKING)
-    jobs = workloads([candidate.key[0].pk for candidate, _ in found])
-    options = [_option(target_s, candidate, leg, jobs) for candidate, leg in found]
+    options = []
+    for mode, candidates in by_mode.items():
+        found = _fastest(target, candidates, k, mode, now, ranking or settings.DISPATCH_RANKING)
+        longest = mode_policy.limit(category, mode).max_eta_s if category and modes_on else None
+        options += [(mode, candidate, leg) for candidate, leg in found
+                    if longest is None or leg.duration_s + candidate.extra_s <= longest]
+    jobs = workloads([candidate.key[0].pk for _, candidate, _ in options])
+    options = [_option(target_s, candidate, leg, jobs, mode) for mode, candidate, leg in options]
     options.sort(key=lambda o: (round(o.eta_s), o.workload, o.call_sign))
     return options[:k]
 
 
-def _fastest(target, candidates: list[Candidate], k: int, profile: str, now, ranking: str) -> list[tuple[Candidate, Leg]]:
+def _fastest(target, candidates: list[Candidate], k: int, mode: str, now, ranking: str) -> list[tuple[Candidate, Leg]]:
     try:
         if ranking == "full_table":  # the benchmark's baseline: route everyone
-            return _full_table(target, candidates, k, profile, now)
-        return travel.fastest_to(target, candidates, k=k, profile=profile, at=now)
+            return _full_table(target, candidates, k, mode, now)
+        return modes.fastest_to(target, candidates, k=k, mode=mode, at=now)
     except OffNetwork:
         # The scene is off the road network (a park, a riverside walk): a unit is still sent, ranked
         # by the labelled straight-line estimate, and the console shows the times as estimates.
@@ -185,23 +212,37 @@ def _fastest(target, candidates: list[Candidate], k: int, profile: str, now, ran
         return sorted(legs, key=lambda item: item[1].duration_s + item[0].extra_s)[:k]
 
 
-def _full_table(target, candidates: list[Candidate], k: int, profile: str, now) -> list[tuple[Candidate, Leg]]:
-    legs = travel.durations_to(target, [(c.lon, c.lat) for c in candidates], profile=profile, at=now)
+def _full_table(target, candidates: list[Candidate], k: int, mode: str, now) -> list[tuple[Candidate, Leg]]:
+    legs = modes.durations_to(target, [(c.lon, c.lat) for c in candidates], mode=mode, at=now)
     ranked = sorted(((c, leg) for c, leg in zip(candidates, legs) if leg), key=lambda item: item[1].duration_s + item[0].extra_s)
     return ranked[:k]
 
 
-def _option(target_s: float, candidate: Candidate, leg, workloads: dict) -> Option:
+def _option(target_s: float, candidate: Candidate, leg, workloads: dict, mode: str = modes.CAR) -> Option:
     unit, stale = candidate.key
     eta = round(leg.duration_s + candidate.extra_s, 1)
     return Option(unit=unit.pk, call_sign=unit.call_sign, eta_s=eta, distance_m=round(leg.distance_m),
                   meets_target=eta <= target_s, stale=stale, workload=workloads.get(unit.pk, 0),
-                  estimated=leg.estimated)
+                  estimated=leg.estimated, mode=mode)
 
 
 def unit_profile(vehicle_kind: str | None) -> str:
-    """Foot patrols walk; cars, motorcycles and platform trucks drive (motorcycles use the car graph)."""
-    return "foot" if vehicle_kind in (None, VehicleKind.ON_FOOT) else "car"
+    """The OSRM profile a unit routes on: its mode's (platforms.unit_modes, grid.modes)."""
+    return modes.profile_of(mode_of(vehicle_kind))
+
+
+def car_backup(incident: Incident, options: list[Option], *, now=None) -> list[Option]:
+    """A car to send beside the first unit when that unit moves on foot or on two wheels and the category
+    wants a car there (dispatch.mode_policy): the best car among `options`, else the best car ranked on its
+    own. Empty when none is wanted or none is free."""
+    fresh = [option for option in options if not option.stale]
+    if not fresh or not settings.DISPATCH_MODES or not mode_policy.needs_car_beside(incident.category, fresh[0].mode):
+        return []
+    cars = [option for option in fresh[1:] if option.mode == modes.CAR]
+    if cars:
+        return cars[:1]
+    ranked = rank(incident, exclude=[option.unit for option in options], k=1, now=now, only_modes=[modes.CAR])
+    return [option for option in ranked if not option.stale][:1]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 from common.rest import Router
-from dispatch.api import assignments, engine, incidents, mobilizations
+from dispatch.api import assignments, engine, incidents, mobilizations, modes
 
 router = Router()
 router.register("incidents", incidents.IncidentViewSet, basename="incident")
@@ -7,5 +7,6 @@ router.register("assignments", assignments.AssignmentViewSet, basename="assignme
 router.register("recommendations", engine.RecommendationViewSet, basename="recommendation")
 router.register("alerts", engine.AlertViewSet, basename="alert")
 router.register("mobilizations", mobilizations.MobilizationViewSet, basename="mobilization")
+router.register("mode-policies", modes.ModePolicyViewSet, basename="mode-policy")
 
 urlpatterns = router.urls

@@ -53,7 +53,8 @@ def crews_on_duty(platform_ids=None) -> list[tuple]:
         units = units.filter(platform_id__in=platform_ids)
     rows = (Unit.officers.through.objects.filter(unit__in=units)
             .values_list("officer_id", "officer__name", "officer__badge_number", "officer__kind", "unit_id",
-                         "unit__call_sign", "unit__platform_id", "unit__vehicle__kind"))
+                         "unit__call_sign", "unit__platform_id", "unit__vehicle__kind")
+            .order_by("unit__call_sign", "officer__badge_number"))
     return list(rows)
 
 

@@ -13,7 +13,7 @@ from common.roles import Role, access_of, roles
 from common.tokens import credential_of
 from platforms import handset_serializers as io
 from platforms.crews_live import officers_on_map
-from platforms.handsets import OFFICER_OFF_DUTY, duty_units, handset_report, refuse_off_duty
+from platforms.handsets import OFFICER_OFF_DUTY, duty_units, handsets_accept, refuse_off_duty
 from platforms.models import Officer
 
 ADMIN, DISPATCHER, SUPERVISOR = Role.ADMINISTRATOR, Role.DISPATCHER, Role.SUPERVISOR
@@ -30,47 +30,40 @@ class HandsetReportView(APIView):
                    responses=io.HandsetResultSerializer)
     def post(self, request):
         items = io.handset_fixes(request.data, limit=settings.HANDSET_BATCH_MAX)
-        by_officer = self._officers(request, items)
-        credential = credential_of(request)
-        outcomes, rejected, accepted = [None] * len(items), {}, 0
-        for officer, indexes in by_officer.items():
-            result = handset_report(officer=officer, fixes=[items[i][1] for i in indexes], credential=credential)
-            accepted += result.accepted
-            for reason, count in result.rejected.items():
-                rejected[reason] = rejected.get(reason, 0) + count
-            for i, outcome in zip(indexes, result.outcomes):
-                outcomes[i] = outcome
-        return Response({"accepted": accepted, "rejected": rejected, "outcomes": outcomes,
-                         "officers": sorted(officer.pk for officer in by_officer)})
+        own = self._own(request, items)
+        pairs = [(own or officer, fix) for officer, fix in items]
+        officers = sorted({officer for officer, _fix in pairs})
+        self._check_on_duty(officers)
+        result = handsets_accept(items=pairs, credential=credential_of(request))
+        return Response({"accepted": result.accepted, "rejected": result.rejected, "outcomes": result.outcomes,
+                         "officers": officers})
 
-    def _officers(self, request, items) -> dict:
-        """officer -> indexes of their fixes; refused whole when one is not theirs to report or off duty."""
+    @staticmethod
+    def _own(request, items) -> int | None:
+        """An officer's own id (their fixes name nobody else); None for the command centre, whose fixes
+        each name their officer."""
         access = access_of(request)
         if access.role == Role.OFFICER:
             own = access.officer
             if own is None or any(officer not in (None, own.pk) for officer, _fix in items):
                 raise PermissionDenied(_("You may report only your own handset's position."))
-            wanted = {own.pk: own}
-        else:
-            ids = {officer for officer, _fix in items}
-            if None in ids:
-                raise PermissionDenied(_("Name the officer of every fix."))
-            wanted = Officer.objects.in_bulk(ids)
-        return {officer: [i for i, (pk, _fix) in enumerate(items) if pk in (None, officer.pk)]
-                for officer in self._on_duty(wanted, items)}
+            return own.pk
+        if any(officer is None for officer, _fix in items):
+            raise PermissionDenied(_("Name the officer of every fix."))
+        return None
 
     @staticmethod
-    def _on_duty(wanted: dict, items) -> list[Officer]:
-        missing = sorted({pk for pk, _fix in items if pk is not None} - set(wanted))
-        on_duty = duty_units(wanted)
-        off_duty = sorted(str(officer) for pk, officer in wanted.items() if pk not in on_duty)
-        if missing or off_duty:
+    def _check_on_duty(officers: list[int]) -> None:
+        """Refused whole, with the reason, when one of them is not on duty (or no such officer exists)."""
+        on_duty = duty_units(officers)
+        off_duty = [pk for pk in officers if pk not in on_duty]
+        if off_duty:
             refuse_off_duty(source="handset")
-            names = ", ".join(off_duty + [str(pk) for pk in missing])
+            known = Officer.objects.in_bulk(off_duty)
+            names = ", ".join(str(known.get(pk, pk)) for pk in off_duty)
             raise PermissionDenied(_("Not on duty: %(officers)s. Only an officer crewing a unit on an approved "
                                      "shift under way reports a handset position; nothing was taken.")
                                    % {"officers": names}, code=OFFICER_OFF_DUTY)
-        return list(wanted.values())
 
 
 class OfficersLiveView(APIView):

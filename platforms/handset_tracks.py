@@ -64,12 +64,12 @@ def _row(fields: dict) -> tuple:
             number(b"s"), number(b"b"), number(b"a"), fields.get(b"c", b"").decode()[:40])
 
 
-def store_directly(officer_id: int, fixes, outcomes: list, credential: str) -> None:
+def store_directly(officers: list[int], fixes, outcomes: list, credential: str) -> None:
     """Redis away: the valid fixes go straight to the track (no live picture meanwhile), each marked
     accepted in `outcomes` (a retry of one stored already is absorbed by the unique constraint)."""
     valid = [i for i, outcome in enumerate(outcomes) if outcome is None]
     OfficerTrackPoint.objects.bulk_create(
-        [OfficerTrackPoint(officer_id=officer_id, at=fixes[i].at, lon=fixes[i].lon, lat=fixes[i].lat,
+        [OfficerTrackPoint(officer_id=officers[i], at=fixes[i].at, lon=fixes[i].lon, lat=fixes[i].lat,
                            speed_mps=fixes[i].speed_mps, bearing=fixes[i].bearing, accuracy_m=fixes[i].accuracy_m,
                            source=credential[:40]) for i in valid], ignore_conflicts=True)
     for i in valid:

@@ -27,6 +27,7 @@ from typing import NamedTuple
 import redis
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from platforms import handset_tracks, positions
@@ -88,19 +89,39 @@ def handset_report(*, officer: Officer, fixes: list[Fix], credential: str = "", 
     """Check and store an officer's own fixes; refused whole (OfficerOffDuty) when they are not on duty.
     With `unit_too`, a unit on foot or on bicycles is moved with them (a tracker registered to the officer
     reports for the unit already: it passes False)."""
-    unit = officer_on_duty_unit(officer)
-    fixes = [replace(fix, unit_id=None, device_id=None) for fix in fixes]
+    officer_on_duty_unit(officer)
+    return handsets_accept(items=[(officer.pk, fix) for fix in fixes], credential=credential, source=source,
+                           unit_too=unit_too)
+
+
+def handsets_accept(*, items: list[tuple[int, Fix]], credential: str = "", source: str = "handset",
+                    unit_too: bool = True) -> IngestResult:
+    """Many officers' fixes at once, in one script call (the simulator's and the benchmark's way): each
+    checked as a unit's is, a fix of an officer off duty refused as OFFICER_OFF_DUTY; those accepted of
+    officers crewing a unit on foot or on bicycles move the unit too (with `unit_too`)."""
+    fixes = [replace(fix, unit_id=None, device_id=None) for _officer, fix in items]
+    officers = [officer for officer, _fix in items]
+    duty = duty_units(set(officers))
     outcomes = positions.fix_problems(fixes)
+    outcomes = [outcome or (None if officer in duty else OFFICER_OFF_DUTY) for officer, outcome in zip(officers, outcomes)]
     try:
-        _write(officer.pk, fixes, outcomes, source, credential)
+        _write(officers, fixes, outcomes, source, credential)
     except REDIS_DOWN:
-        handset_tracks.store_directly(officer.pk, fixes, outcomes, credential)
-    accepted = [fix for fix, outcome in zip(fixes, outcomes) if outcome == ACCEPTED]
-    if unit_too and accepted and unit_follows_handsets(unit):
-        positions.fixes_accept(fixes=[replace(fix, unit_id=unit.pk) for fix in accepted], source="handset",
-                               credential=credential)
+        handset_tracks.store_directly(officers, fixes, outcomes, credential)
+    accepted = [i for i, outcome in enumerate(outcomes) if outcome == ACCEPTED]
+    if unit_too and accepted:
+        _move_units_with_their_officers([(duty[officers[i]], fixes[i]) for i in accepted], credential)
     rejected = Counter(outcome for outcome in outcomes if outcome != ACCEPTED)
     return IngestResult(accepted=len(accepted), rejected=dict(rejected), outcomes=outcomes)
+
+
+def _move_units_with_their_officers(moves: list[tuple[int, Fix]], credential: str) -> None:
+    following = set(Unit.objects.filter(pk__in={unit for unit, _fix in moves})
+                     .filter(Q(vehicle__isnull=True) | Q(vehicle__kind__in=FOLLOW_HANDSETS[1:]))
+                     .values_list("pk", flat=True))
+    fixes = [replace(fix, unit_id=unit) for unit, fix in moves if unit in following]
+    if fixes:
+        positions.fixes_accept(fixes=fixes, source="handset", credential=credential)
 
 
 def unit_follows_handsets(unit: Unit) -> bool:
@@ -112,11 +133,11 @@ def _script(client: redis.Redis):
     return client.register_script(ACCEPT_LUA)
 
 
-def _write(officer_id: int, fixes: list[Fix], outcomes: list, source: str, credential: str) -> None:
+def _write(officers: list[int], fixes: list[Fix], outcomes: list, source: str, credential: str) -> None:
     """The units' script on the officers' keys: the valid fixes oldest first, the counts in one call."""
     valid = sorted((i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: fixes[i].at)
     packed = "".join(
-        f"{officer_id},{round(fixes[i].at.timestamp() * 1000)},{float(fixes[i].lon)!r},{float(fixes[i].lat)!r},"
+        f"{officers[i]},{round(fixes[i].at.timestamp() * 1000)},{float(fixes[i].lon)!r},{float(fixes[i].lat)!r},"
         f"{_text(fixes[i].speed_mps)},{_text(fixes[i].bearing)},{_text(fixes[i].accuracy_m)},{_text(fixes[i].battery)};"
         for i in valid)
     args = [key("officer:"), settings.HANDSET_STATE_TTL_S, settings.HANDSET_TRACK_BACKLOG_MAX, 300,

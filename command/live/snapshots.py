@@ -16,6 +16,7 @@ from dispatch.models import (
     IncidentStatus,
     Recommendation,
 )
+from platforms.crews_live import officers_on_map
 from platforms.filters import on_duty_now
 from platforms.models import Unit
 from platforms.positions import live_positions
@@ -46,6 +47,8 @@ def snapshot(access) -> dict:
         "assignments": [assignment_payload(assignment) for assignment in assignments.order_by("assigned_at")],
         "alerts": [alert_row(alert) for alert in alerts],
         "recommendations": latest_recommendations([incident.pk for incident in incidents]),
+        # issue 16: every officer on duty with a handset, their crew and its spread (then `officers.moved`)
+        "officers": [officer.as_dict() for officer in officers_on_map(platform_ids)],
     }
 
 

@@ -10,3 +10,4 @@ from dispatch.models.incidents import (  # noqa: F401
     IncidentEvent, IncidentStatus, Origin, Priority, phone_validator,
 )
 from dispatch.models.mobilizations import Mobilization, MobilizationStatus  # noqa: F401
+from dispatch.models.modes import Mode, ModePolicy  # noqa: F401

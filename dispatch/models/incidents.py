@@ -204,6 +204,7 @@ class EventKind(models.TextChoices):
     REASSIGNED = "reassigned", _("Unit replaced")
     RECALLED = "recalled", _("Unit recalled")
     PHOTO = "photo", _("Photo added")
+    CAR_BACKUP = "car_backup", _("Car sent beside a unit on foot or on two wheels")
 
 
 class IncidentEvent(models.Model):

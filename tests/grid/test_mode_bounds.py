@@ -6,6 +6,7 @@ from datetime import time
 
 import numpy as np
 import pytest
+from django.utils import translation
 
 from grid import lower_bound, modes, osrm_build, travel
 from grid.models import CongestionBand
@@ -122,7 +123,7 @@ def test_the_road_import_fails_its_check_for_a_mode_without_a_profile(monkeypatc
     from grid.roads import road_network_import
 
     monkeypatch.setattr(osrm_build, "BUILT_PROFILES", ("car", "foot"))
-    with pytest.raises(osrm_build.BuildError) as refused:
+    with pytest.raises(osrm_build.BuildError) as refused, translation.override("en"):
         road_network_import(path=tmp_path / "never-read.osm.pbf", progress=lambda line: None)
     assert str(refused.value) == ("These ways of moving have no routing profile built: bicycle (bicycle). Add the "
                                   "profile to grid.osrm_build.BUILT_PROFILES and import the road network again; a "

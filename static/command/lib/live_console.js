@@ -16,6 +16,7 @@ import { UnitBoard } from "./console_units.js";
 import { Versioned, openFeed, showFeedState } from "./feed.js";
 import { PRIORITY_COLOURS } from "./map.js";
 import { mobilizationForm } from "./mobilize.js";
+import { createOfficersLayer, officerSummary } from "./officers_layer.js";
 import { ACTIVE_ASSIGNMENT, OPEN_INCIDENT } from "./statuses.js";
 import { createUnitsLayer } from "./units_layer.js";
 
@@ -34,6 +35,7 @@ export class LiveConsole {
     this.selected = null;
     this.ownCalls = new Set();         // incidents this console took: no "new call" sound for them
     this.unitsLayer = createUnitsLayer().addTo(map);
+    this.officersLayer = createOfficersLayer({ unitAt: (id) => this.units.get(id) }).addTo(map);  // issue 16
     this.incidentLayer = L.layerGroup().addTo(map);
     this.lineLayer = L.layerGroup().addTo(map);
     this.markers = new Map();
@@ -70,6 +72,7 @@ export class LiveConsole {
     this.recommendations = new Map(snapshot.recommendations.map((row) => [row.incident, row]));
     this.alerts = new Map(snapshot.alerts.map((row) => [row.id, row]));
     this.unitsLayer.replace([...this.units.values()]);
+    this.officersLayer.replace(snapshot.officers || []);
     this.redrawIncidents();
     this.changed(true);
     if (this.selected) this.loadSelected(this.selected);
@@ -98,6 +101,7 @@ export class LiveConsole {
       "alert.raised": () => { this.alerts.set(data.id, data); this.heardAlert(data); this.changed(); },
       "alert.closed": () => { this.alerts.delete(data.id); this.changed(); },
       "units.moved": () => this.moved(data),
+      "officers.moved": () => this.officersLayer.moved(data),
     };
     if (handlers[event]) handlers[event]();
   }
@@ -161,6 +165,7 @@ export class LiveConsole {
     for (const id of gone) this.units.delete(id);
     this.unitsLayer.update(rows);
     this.unitsLayer.remove(gone);
+    this.officersLayer.unitsMoved();
     if (this.assignments.size) this.changed();
   }
 
@@ -224,6 +229,12 @@ export class LiveConsole {
     if (unit) {
       const content = this.readOnly ? `<div class="unit-popup" data-unit="${unit.id}">${this.unitSummary(unit)}</div>` : this.unitPopup(unit);
       L.popup({ minWidth: 220 }).setLatLng([unit.lat, unit.lon]).setContent(content).openOn(this.map);
+      return;
+    }
+    const officer = this.officersLayer.nearest(event.containerPoint);
+    if (officer) {
+      const content = `<div class="officer-popup" data-officer="${officer.id}">${officerSummary(officer, this.labels, escapeHtml)}</div>`;
+      L.popup({ minWidth: 200 }).setLatLng([officer.lat, officer.lon]).setContent(content).openOn(this.map);
       return;
     }
     if (!this.readOnly) this.openMapActions(event.latlng);

@@ -326,6 +326,7 @@ export class Tablet {
     const now = Date.now();
     if (this.inFlight && now - this.inFlight.sentAt < REPLY_WAIT_MS) return;
     if (this.inFlight) this.requeueInFlight();
+    if (this.handsetOnly) { this.fixes = []; return; }  // issue 16: this device is the officer's handset (handset.js)
     if (!this.feed || !this.feed.online) return;
     // Parked: still here, repeated on the last tick before the newest fix would be PARKED_EVERY_MS old.
     if (!this.fixes.length && this.geo === "ok" && this.position && document.visibilityState !== "hidden"
