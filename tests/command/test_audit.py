@@ -1,6 +1,9 @@
 """Issue 19, medium 4: one audit trail of every write outside the incident timeline and the rosters'
 record (who, when, from what to what, from which address), readable by administrators and by
 supervisors for their own platform, with logins, lockouts and every reading of a caller's number."""
+from datetime import timedelta
+from datetime import timezone as dt_timezone
+
 import pytest
 from django.test import Client
 
@@ -51,6 +54,19 @@ def test_an_officers_active_flag_zone_and_shift_changes_are_recorded(as_, office
     changed = {field for e in entries(admin, kind="change") for field in e["changes"]}
     assert {"active", "name"} <= changed
 
+
+
+def test_key_site_and_shift_edits_are_recorded_from_what_to_what(as_, officer_unit):
+    site, shift = f.KeySiteFactory(radius_m=300), officer_unit.shift
+    admin = as_("administrator")
+    assert admin.patch(f"/api/v1/key-sites/{site.pk}/", {"radius_m": 500}, format="json").status_code == 200
+    later = shift.ends_at + timedelta(hours=1)
+    response = admin.patch(f"/api/v1/shifts/{shift.pk}", {"ends_at": later.isoformat()}, format="json")
+    assert response.status_code == 200, response.content
+    changes = [e["changes"] for e in entries(admin, kind="change") if e["summary"] == "changed"]
+    assert {"radius_m": [300, 500]} in changes
+    naive_utc = [str(moment.astimezone(dt_timezone.utc).replace(tzinfo=None)) for moment in (shift.ends_at, later)]
+    assert {"ends_at": naive_utc} in changes
 
 def test_a_supervisor_reads_only_their_platforms_changes(as_, platform, other_platform):
     mine, theirs = f.VehicleFactory(platform=platform), f.VehicleFactory(platform=other_platform)
