@@ -57,6 +57,12 @@ def build_profile(extract_path: Path, work_dir: Path, profile: str, *, progress)
     return timings
 
 
+def customize(profile_dir: Path, segment_speeds: Path) -> float:
+    """Apply a segment-speed file (OSM node, OSM node, km/h; 0 closes the segment) to the MLD graph in
+    `profile_dir`, in place (grid/closures.py applies it to a copy)."""
+    return _run("customize", "-t", "2", "--segment-speed-file", str(segment_speeds), DATASET, cwd=profile_dir)
+
+
 def _osrm_input_name(path: Path) -> str:
     """OSRM names its outputs after the input minus a known suffix: give it one it knows."""
     for suffix in (".osm.pbf", ".osm.bz2", ".osm"):

@@ -22,9 +22,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grid import lower_bound, osrm_build, selectors
+from grid import closures, congestion, lower_bound, osrm_build, selectors
 from grid.geometry import EARTH_RADIUS_M, distance_m
-from grid.models import CongestionBand, RoadNetwork
+from grid.models import RoadNetwork
 
 BATCH = 64              # the most units routed per OSRM table while pruning (~0.1 ms a unit)
 FIRST_BATCH_EXTRA = 5   # the first table routes k + this many, each next one twice as many
@@ -86,20 +86,41 @@ class _Engines:
         return self.network
 
     def router(self, profile: str) -> osrm.OSRM | None:
+        """The profile's engine; for the car while road segments are closed, the closed copy's."""
+        network = self.current()
+        if network is None:
+            return None
+        closed = closures.closed_now(network) if profile in closures.PROFILES else None
+        key = (profile, closed.key if closed else None)
+        with self.lock:
+            if key not in self.routers:
+                self.routers = {k: r for k, r in self.routers.items() if k[0] != profile or k[1] is None}
+                self.routers[key] = self._engine(network, profile, closed)
+            return self.routers[key]
+
+    def open_router(self, profile: str) -> osrm.OSRM | None:
+        """The profile's engine on the open network, closures or not (drawing a new closure)."""
         network = self.current()
         if network is None:
             return None
         with self.lock:
-            if profile not in self.routers:
-                algorithm = network.algorithm if profile in osrm_build.CH_PROFILES else "MLD"
-                from grid.roads import dataset_path
+            if (profile, None) not in self.routers:
+                self.routers[(profile, None)] = self._engine(network, profile, None)
+            return self.routers[(profile, None)]
 
-                self.routers[profile] = osrm_build.engine(dataset_path(network), profile, algorithm)
-            return self.routers[profile]
+    @staticmethod
+    def _engine(network: RoadNetwork, profile: str, closed) -> osrm.OSRM:
+        if closed is not None:
+            return closures.engine(network, closed)
+        algorithm = network.algorithm if profile in osrm_build.CH_PROFILES else "MLD"
+        from grid.roads import dataset_path
+
+        return osrm_build.engine(dataset_path(network), profile, algorithm)
 
     def reset(self) -> None:
         with self.lock:
             self.checked_at, self.network, self.routers = -math.inf, None, {}
+        closures.forget()
 
 
 engines = _Engines()
@@ -107,26 +128,10 @@ engines = _Engines()
 
 # --- congestion --------------------------------------------------------------------------------
 
-_bands = {"checked_at": -math.inf, "rows": []}
-
-
-def _congestion_bands() -> list[CongestionBand]:
-    """All bands, reread at most once per selectors.RECHECK_S: the hot path makes no query for them."""
-    if time.monotonic() - _bands["checked_at"] > selectors.RECHECK_S:
-        _bands.update(rows=list(CongestionBand.objects.all()), checked_at=time.monotonic())
-    return _bands["rows"]
-
-
 def congestion_factor(lon: float, lat: float, at=None) -> float:
-    """The largest factor of the bands covering the point's zone (or the whole city) at `at`."""
-    return _factor(_congestion_bands(), lon, lat, at)
-
-
-def _factor(bands: list[CongestionBand], lon: float, lat: float, at) -> float:
-    if not bands:
-        return 1.0
-    moment, zone_id = timezone.localtime(at or timezone.now()), selectors.zone_at(lon, lat)
-    return max([b.factor for b in bands if b.zone_id in (None, zone_id) and b.covers(moment)], default=1.0)
+    """The factor of an ETA to the point at `at`: a hand-made band, else the fleet's measured factor
+    for its zone, else 1; never below 1 (grid/congestion.py)."""
+    return congestion.factor_at(lon, lat, at)
 
 
 # --- snapping ----------------------------------------------------------------------------------
@@ -157,8 +162,8 @@ def durations_to(target, sources, *, profile: str = "car", at=None, congestion_s
 def durations_from(origin, targets, *, profile: str = "car", at=None) -> list[Leg | None]:
     """Travel from `origin` to each target; congestion of each target's zone applies."""
     targets = list(targets)
-    legs, bands = _table(targets, origin, profile, towards=False), _congestion_bands()
-    return [_scaled(leg, _factor(bands, *point, at)) for leg, point in zip(legs, targets)]
+    legs = _table(targets, origin, profile, towards=False)
+    return [_scaled(leg, congestion_factor(*point, at)) for leg, point in zip(legs, targets)]
 
 
 def shared_factor(factor: float, share: float) -> float:
@@ -268,19 +273,29 @@ class _Bounds:
     off the road time for float summation order: it is often exactly OSRM's."""
 
     def __init__(self, target, target_moved: float, candidates, network: RoadNetwork, factor: float, profile: str):
-        self.query = None
+        self.query, times = None, None
+        closed = closures.closed_now(network) if profile in closures.PROFILES else None
         if profile in lower_bound.PROFILES:  # each profile its own road-time bound (docs/routing.md)
             from grid.roads import dataset_path
 
             times = lower_bound.for_dataset(dataset_path(network), profile)
             self.query = times.query(target) if times is not None else None
         self.cut_short = np.zeros(len(candidates), dtype=bool)
+        # With roads closed, a point whose snapping a closure may change takes the straight-line bound
+        # (the target's: every unit's), with its full snapping slack (grid/closures.py says why).
+        self.line_only = np.zeros(len(candidates), dtype=bool)
+        if closed is not None and self.query is not None:
+            clear = closures.clear_of(times, closed, [tuple(target)] + [(c.lon, c.lat) for c in candidates])
+            self.query = self.query if clear[0] else None
+            self.line_only = ~clear[1:]
         if self.query is None:
-            self.values = _lower_bounds(target, target_moved, candidates, network, factor)
+            self.values = _lower_bounds(target, target_moved, candidates, network, factor, closed=closed is not None)
             return
         self.units = [(c.lon, c.lat) for c in candidates]
         self.extra = np.array([c.extra_s for c in candidates])
         self.factor = factor
+        self.line = (_lower_bounds(target, target_moved, candidates, network, factor, closed=True)
+                     if self.line_only.any() else np.zeros(len(candidates)))
         self.values = np.empty(len(candidates))
         self.query.search(FIRST_LIMIT_S)
         self._set(np.arange(len(candidates)), self.query.bounds(self.units))
@@ -295,18 +310,22 @@ class _Bounds:
         return True
 
     def _set(self, which: np.ndarray, road: np.ndarray) -> None:
-        limit = self.query.limit
-        self.cut_short[which] = (road >= limit) & math.isfinite(limit)
-        self.values[which] = np.maximum(road * (1 - 1e-9) - 1e-6, 0.0) * self.factor + self.extra[which]
+        limit, line_only = self.query.limit, self.line_only[which]
+        self.cut_short[which] = (road >= limit) & math.isfinite(limit) & ~line_only
+        values = np.maximum(road * (1 - 1e-9) - 1e-6, 0.0) * self.factor + self.extra[which]
+        self.values[which] = np.where(line_only, self.line[which], values)
 
 
-def _slack(candidate: Candidate) -> float:
-    """How far OSRM may move the candidate onto a road (farther and its leg is dropped)."""
-    return settings.SNAP_LIMIT_M if candidate.snap_slack_m is None else candidate.snap_slack_m
+def _slack(candidate: Candidate, closed: bool = False) -> float:
+    """How far OSRM may move the candidate onto a road (farther and its leg is dropped); with roads
+    closed, up to the limit whatever its snapping on arrival said (a closed road is not snapped to)."""
+    return settings.SNAP_LIMIT_M if candidate.snap_slack_m is None or closed else candidate.snap_slack_m
 
 
-def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float) -> np.ndarray:
-    """ETA lower bounds from the straight line, valid for every path on this network."""
+def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork, factor: float,
+                  closed: bool = False) -> np.ndarray:
+    """ETA lower bounds from the straight line, valid for every path on this network (and on any part of
+    it: roads closed)."""
     lon = np.radians([c.lon for c in candidates])
     lat = np.radians([c.lat for c in candidates])
     t_lon, t_lat = math.radians(target[0]), math.radians(target[1])
@@ -314,7 +333,7 @@ def _lower_bounds(target, target_moved: float, candidates, network: RoadNetwork,
     straight = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(a))
     # The road part runs between the snapped points: the target moved `target_moved`, a source its
     # slack (at most the limit: farther and it is dropped), each possibly straight towards the other.
-    slack = np.array([_slack(c) for c in candidates])
+    slack = np.array([_slack(c, closed) for c in candidates])
     road = np.maximum(straight - slack - target_moved, 0.0)
     extra = np.array([c.extra_s for c in candidates])
     return _road_seconds_at_least(road, network) * factor + extra

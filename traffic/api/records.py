@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import Pagination
 from common.rest import CheckedModelSerializer, EditableViewSet, validated_input
 from common.roles import Role, access_of, roles
 from common.scoping import scoped
@@ -91,6 +92,13 @@ class RecordSerializer(serializers.Serializer):
     details = serializers.DictField(help_text="The kind's own fields (plate, violation code, result, people...).")
 
 
+class RecordPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = RecordSerializer(many=True)
+
+
 DETAILS = {
     "violation": lambda r: {"violation_type": r.violation_type_id, "code": r.violation_type.code, "plate": r.plate,
                             "vehicle_kind": r.vehicle_kind, "measured_speed_kmh": r.measured_speed_kmh,
@@ -117,8 +125,9 @@ class _RecordView(APIView):
     def get(self, request):
         rows = scoped(self.model.objects.all(), access_of(request).platform_ids)
         rows = rows.select_related("violation_type") if self.kind == "violation" else rows
-        page = self.paginator.paginate_queryset(rows.order_by("-at", "-id"), request, view=self)
-        return self.paginator.get_paginated_response([record_json(self.kind, row) for row in page])
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows.order_by("-at", "-id"), request, view=self)
+        return paginator.get_paginated_response([record_json(self.kind, row) for row in page])
 
     def post(self, request):
         officer = access_of(request).officer
@@ -139,7 +148,7 @@ def _record_view(name: str, kind: str, model, in_serializer, service, doc: str):
     def post(self, request):
         return _RecordView.post(self, request)
 
-    get = extend_schema(operation_id=f"traffic_{kind}s", responses=RecordSerializer(many=True))(get)
+    get = extend_schema(operation_id=f"traffic_{kind}s", responses=RecordPageSerializer)(get)
     post = extend_schema(operation_id=f"traffic_{kind}_record", parameters=[IDEMPOTENCY_HEADER],
                          request={"application/json": in_serializer, "multipart/form-data": in_serializer},
                          responses={201: RecordSerializer, 200: RecordSerializer})(post)
