@@ -103,3 +103,20 @@ def test_docker_compose_runs_the_sms_receiver_only_with_an_smsc():
     receiver = compose["services"]["sms-receiver"]
     assert (receiver["command"], receiver["profiles"]) == (["python", "manage.py", "smpp_listen"], ["smpp"])
     assert receiver["environment"]["SMS_BACKEND"] == "${SMS_BACKEND:-console}"
+
+
+def test_docker_compose_trusts_forwarded_headers_from_its_proxy_only_and_has_no_default_password():
+    """Issue 19, low 9: compose believed X-Forwarded-* from every address while publishing the web port,
+    and the database password had a default."""
+    import re
+
+    text = (BASE_DIR / "docker-compose.yml").read_text()
+    web = yaml.safe_load(text)["services"]["web"]
+    command = " ".join(web["command"])
+    assert '--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"' in command and "'*'" not in command
+    assert web["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+    assert web["ports"] == ["${WEB_BIND:-127.0.0.1}:${WEB_PORT:-8000}:8000"]
+    database_passwords = re.findall(r"\$\{((?:POSTGRES|DB_\w+)_PASSWORD)(:.)", text)
+    assert {name for name, _ in database_passwords} == {"POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_APP_PASSWORD"}
+    assert {modifier for _, modifier in database_passwords} == {":?"}  # required: compose refuses to start without
+    assert "postgresql://dispatch_app:" in text and "postgresql://postgres:" not in text
