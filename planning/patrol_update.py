@@ -16,7 +16,7 @@ def plan_slots(row: dict) -> list[tuple[str, int]]:
     """One platform's tasks as slots, one a crew: [(kind, pk)], posts first, then routes, then zones."""
     order = {"post": 0, "route": 1, "zone": 2}
     tasks = sorted(row["tasks"], key=lambda t: (order[t["kind"]], t["code"]))
-    return [(t["kind"], t["pk"]) for t in tasks for _ in range(t["crews"])]
+    return [(t["kind"], t["pk"]) for t in tasks for _ in range(int(round(t["crews"])))]
 
 
 def assign(slots: list, crews: list, zones: list, *, secondary: bool, reserve: int = 0) -> list[tuple]:

@@ -13,10 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from command.simulation.runs import headless_run
 from command.simulation.world import WhatIf
 from grid.selectors import served_area_contains
+from planning.api import plans_in_scope
+from planning.models import DeploymentPlan
 from platforms.models import Platform, Squad
 
 CACHE_S = 600
 HOURS = ((6, "6"), (12, "12"), (24, "24"))
+# Today's placement (the seeded patrol plans) or the planner's plan for every band of the day; a plan
+# chosen below is laid over its own band either way.
+PLACEMENTS = (("today", _("Today's placement (the patrol plans)")), ("planned", _("The planner's plan for every band")))
 
 
 class WhatIfForm(forms.Form):
@@ -27,6 +32,8 @@ class WhatIfForm(forms.Form):
     rate_factor = forms.FloatField(initial=1.0, min_value=0.1, max_value=5.0, label=_("Call rate factor"))
     hours = forms.TypedChoiceField(choices=HOURS, coerce=int, initial=24, label=_("Hours simulated"))
     seed = forms.IntegerField(initial=1, min_value=1, max_value=10_000, label=_("Seed"))
+    placement = forms.ChoiceField(choices=PLACEMENTS, initial="today", required=False, label=_("Placement"))
+    plan = forms.ModelChoiceField(queryset=DeploymentPlan.objects.none(), required=False, label=_("Deployment plan"))
 
     def __init__(self, *args, platform_ids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,6 +44,11 @@ class WhatIfForm(forms.Form):
         squads = Squad.objects.filter(platform__in=platforms).select_related("platform")
         self.fields["squad"].queryset = squads.order_by("platform__code", "number")
         self.fields["squad"].label_from_instance = lambda squad: f"{squad.platform.code} · {squad.name}"
+        plans = plans_in_scope(DeploymentPlan.objects.filter(status__in=("ready", "accepted")).exclude(result={}),
+                               platform_ids)
+        recent = list(plans.order_by("-created_at").values_list("pk", flat=True)[:20])
+        self.fields["plan"].queryset = DeploymentPlan.objects.filter(pk__in=recent).order_by("-created_at")
+        self.fields["plan"].label_from_instance = _plan_label
 
     def clean(self):
         data = super().clean()
@@ -50,7 +62,14 @@ class WhatIfForm(forms.Form):
         data = self.cleaned_data
         moves = {data["platform"].code: (data["lon"], data["lat"])} if data.get("platform") else {}
         squads = frozenset({(data["squad"].platform.code, data["squad"].number)}) if data.get("squad") else frozenset()
-        return WhatIf(move_platform=moves, remove_squads=squads, rate_factor=data["rate_factor"])
+        plan = data.get("plan")
+        return WhatIf(move_platform=moves, remove_squads=squads, rate_factor=data["rate_factor"],
+                      placement=data.get("placement") or "today", plan_id=plan.pk if plan else None)
+
+
+def _plan_label(plan) -> str:
+    start = timezone.localtime(plan.starts_at)
+    return f"#{plan.pk} {start:%m-%d %H:%M}–{timezone.localtime(plan.ends_at):%H:%M} ({plan.get_status_display()})"
 
 
 def compare(*, what_if: WhatIf, seed: int, hours: int) -> dict:
