@@ -1,11 +1,13 @@
 """Tracks: the accepted fixes waiting in Redis moved to PostgreSQL (`TrackPoint`) in batches with the
-units' last positions, and pruned by age. Both run on Celery beat."""
+units' last positions, and pruned by age (whole months dropped: platforms/track_partitions.py). Both
+run on Celery beat."""
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from platforms import track_partitions
 from platforms.positions import key, redis_client
 
 
@@ -77,8 +79,13 @@ def _track_row(fields: dict) -> tuple:
 
 
 def track_prune(*, keep_days: int | None = None, chunk: int = 20_000) -> int:
-    """Delete track points older than TRACK_KEEP_DAYS, in chunks so no lock is held for long."""
+    """Drop the months of track points (the units' and the officers') wholly older than TRACK_KEEP_DAYS
+    and make the months ahead (platforms.track_partitions), then delete what is left older, in chunks
+    so no lock is held for long: the rows of the first month kept, and any in DEFAULT. The units' rows
+    deleted, the dropped months' not counted (a drop does not count its rows)."""
     before = timezone.now() - timedelta(days=settings.TRACK_KEEP_DAYS if keep_days is None else keep_days)
+    for table in track_partitions.TABLES:
+        track_partitions.partitions_maintain(table, keep_before=before)
     deleted = 0
     while True:
         with connection.cursor() as cursor:

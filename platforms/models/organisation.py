@@ -299,7 +299,9 @@ class TrackPoint(models.Model):
 
     The unique constraint is also the (unit, at) index that reads by unit and time range use, so
     no second index is declared. A BRIN index on `at` (made by the migration in SQL: BrinIndex wants
-    django.contrib.postgres installed) serves the prune by age at little cost to inserts."""
+    django.contrib.postgres installed) serves the prune by age at little cost to inserts. The table is
+    partitioned by month of `at` (migration 0007, platforms/track_partitions.py): the database's key is
+    (id, at), and the prune drops whole months."""
 
     # No separate index on unit_id: the unique (unit, at) index leads with it.
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="track", db_index=False,

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from command.celery import app
-from platforms import positions, tasks
+from platforms import positions, tasks, trackers
 from platforms.models import TrackPoint, Unit
 from platforms.positions import Fix
 from tests import factories as f
@@ -76,9 +76,10 @@ def test_a_real_worker_and_beat_move_a_traccar_fix_into_postgresql(tmp_path):
     """A Traccar Client request, then a real `celery worker -B`: beat's flush brings the fix to the
     unit's row and the track with no call from the test."""
     unit = f.UnitFactory(lon=None, lat=None)
+    device = trackers.tracker_register(actor=None, identifier=unit.vehicle.gps_device_id, vehicle=unit.vehicle)
     sent = int(time.time()) - 2
-    response = Client().get("/osmand/", {"id": unit.vehicle.gps_device_id, "lat": "31.2400", "lon": "121.4903",
-                                         "timestamp": str(sent)})
+    response = Client().get("/osmand/", {"id": unit.vehicle.gps_device_id, "key": device.secret, "lat": "31.2400",
+                                         "lon": "121.4903", "timestamp": str(sent)})
     assert response.status_code == 200
     worker = _start_worker(tmp_path)
     try:

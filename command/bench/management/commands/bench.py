@@ -6,50 +6,91 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 
+def _routing_arguments(routing):
+    routing.add_argument("--units", type=int, default=2000)
+    routing.add_argument("--incidents", type=int, default=200)
+    routing.add_argument("--table-incidents", type=int, default=30, help="incidents also answered by a full table")
+    routing.add_argument("--naive-incidents", type=int, default=3, help="incidents also answered unit by unit")
+    routing.add_argument("--seed", type=int, default=1)
+    routing.add_argument("--no-build", action="store_true", help="report the recorded build time instead")
+
+
+def _basemap_arguments(basemap):
+    basemap.add_argument("--zooms", type=int, nargs="+", default=[13, 15, 17])
+
+
+def _ingest_arguments(ingest):
+    ingest.add_argument("--units", type=int, default=2000)
+    ingest.add_argument("--seconds", type=float, default=20.0, help="through the service")
+    ingest.add_argument("--batch", type=int, default=250, help="fixes per call to the service")
+    ingest.add_argument("--http-seconds", type=float, default=5.0, help="through the HTTP endpoint, per batch size")
+    ingest.add_argument("--http-batches", type=int, nargs="+", default=[250, 5])
+    ingest.add_argument("--baseline-seconds", type=float, default=5.0)
+    ingest.add_argument("--seed", type=int, default=1)
+
+
+def _dispatch_arguments(dispatch):
+    dispatch.add_argument("--units", type=int, default=2000)
+    dispatch.add_argument("--rate", type=float, default=5.0, help="calls per second")
+    dispatch.add_argument("--seconds", type=float, default=60.0)
+    dispatch.add_argument("--baseline-seconds", type=float, default=20.0, help="the naive full-table ranking")
+    dispatch.add_argument("--seed", type=int, default=1)
+    dispatch.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
+def _fanout_arguments(fanout):
+    fanout.add_argument("--units", type=int, default=2000)
+    fanout.add_argument("--consoles", type=int, default=20)
+    fanout.add_argument("--seconds", type=float, default=20.0)
+    fanout.add_argument("--frame-units", type=int, default=5000, help="units moving while Chromium draws the console")
+    fanout.add_argument("--frame-seconds", type=float, default=15.0)
+    fanout.add_argument("--frame-officers", type=int, default=2500, help="officers' handsets moving beside them")
+    fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
+def _geocode_arguments(geocode):
+    geocode.add_argument("--repeat", type=int, default=20, help="rounds over the fixed list of queries")
+
+
+def _reports_arguments(reports):
+    reports.add_argument("--repeat", type=int, default=20, help="runs of the briefing on each path")
+
+
+def _plan_arguments(plan):
+    plan.add_argument("--day", type=date.fromisoformat, default=None, help="the local day (its approved roster)")
+    plan.add_argument("--runs", type=int, default=3, help="exact solves per band (p50 and p99 of them)")
+
+
+def _tracks_arguments(tracks):
+    tracks.add_argument("--units", type=int, default=10_000)
+    tracks.add_argument("--days", type=int, default=30, help="days of tracks written before the reads")
+    tracks.add_argument("--interval", type=int, default=60, help="seconds between one unit's fixes")
+    tracks.add_argument("--reads", type=int, default=200, help="one unit's hour read, this many times on each table")
+    tracks.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
+# name: (help, its arguments)
+BENCHES = {
+    "routing": ("ETAs of many units to one incident on the road network", _routing_arguments),
+    "basemap": ("every basemap tile of the network: vector JSON (PNG if Pillow is there)", _basemap_arguments),
+    "ingest": ("position fixes accepted per second into the live map, and their latency", _ingest_arguments),
+    "dispatch": ("intake commit to recommendation on the channel layer, via Celery", _dispatch_arguments),
+    "fanout": ("a fix's delay to the consoles' websockets; the console's draw time", _fanout_arguments),
+    "geocode": ("address lookups (junctions, places, pinyin, typos) against an ILIKE scan", _geocode_arguments),
+    "reports": ("a month's briefing from the rollups against raw rows, hot spots, search", _reports_arguments),
+    "plan": ("the city's deployment plan per band: size, matrix, exact solve, greedy baseline", _plan_arguments),
+    "tracks": ("a unit's hour of track read from monthly partitions against one plain table", _tracks_arguments),
+}
+
+
 class Command(BaseCommand):
-    help = "Benchmarks, each beside a baseline measured in the same run: routing, basemap, ingest, dispatch, fanout, geocode, reports, plan."
+    help = f"Benchmarks, each beside a baseline measured in the same run: {', '.join(BENCHES)}."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
-        routing = sub.add_parser("routing", help="ETAs of many units to one incident on the road network")
-        routing.add_argument("--units", type=int, default=2000)
-        routing.add_argument("--incidents", type=int, default=200)
-        routing.add_argument("--table-incidents", type=int, default=30, help="incidents also answered by a full table")
-        routing.add_argument("--naive-incidents", type=int, default=3, help="incidents also answered unit by unit")
-        routing.add_argument("--seed", type=int, default=1)
-        routing.add_argument("--no-build", action="store_true", help="report the recorded build time instead")
-        basemap = sub.add_parser("basemap", help="every basemap tile of the network: vector JSON (PNG if Pillow is there)")
-        basemap.add_argument("--zooms", type=int, nargs="+", default=[13, 15, 17])
-        ingest = sub.add_parser("ingest", help="position fixes accepted per second into the live map, and their latency")
-        ingest.add_argument("--units", type=int, default=2000)
-        ingest.add_argument("--seconds", type=float, default=20.0, help="through the service")
-        ingest.add_argument("--batch", type=int, default=250, help="fixes per call to the service")
-        ingest.add_argument("--http-seconds", type=float, default=5.0, help="through the HTTP endpoint, per batch size")
-        ingest.add_argument("--http-batches", type=int, nargs="+", default=[250, 5])
-        ingest.add_argument("--baseline-seconds", type=float, default=5.0)
-        ingest.add_argument("--seed", type=int, default=1)
-        dispatch = sub.add_parser("dispatch", help="intake commit to recommendation on the channel layer, via Celery")
-        dispatch.add_argument("--units", type=int, default=2000)
-        dispatch.add_argument("--rate", type=float, default=5.0, help="calls per second")
-        dispatch.add_argument("--seconds", type=float, default=60.0)
-        dispatch.add_argument("--baseline-seconds", type=float, default=20.0, help="the naive full-table ranking")
-        dispatch.add_argument("--seed", type=int, default=1)
-        dispatch.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-        fanout = sub.add_parser("fanout", help="a fix's delay to the consoles' websockets; the console's draw time")
-        fanout.add_argument("--units", type=int, default=2000)
-        fanout.add_argument("--consoles", type=int, default=20)
-        fanout.add_argument("--seconds", type=float, default=20.0)
-        fanout.add_argument("--frame-units", type=int, default=5000, help="units moving while Chromium draws the console")
-        fanout.add_argument("--frame-seconds", type=float, default=15.0)
-        fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-        geocode = sub.add_parser("geocode", help="address lookups (junctions, places, pinyin, typos) against an ILIKE scan")
-        geocode.add_argument("--repeat", type=int, default=20, help="rounds over the fixed list of queries")
-        reports = sub.add_parser("reports", help="a month's briefing from the rollups against raw rows, hot spots, search")
-        reports.add_argument("--repeat", type=int, default=20, help="runs of the briefing on each path")
-        plan = sub.add_parser("plan", help="the city's deployment plan per band: size, matrix, exact solve, greedy baseline")
-        plan.add_argument("--day", type=date.fromisoformat, default=None, help="the local day (its approved roster)")
-        plan.add_argument("--runs", type=int, default=3, help="exact solves per band (p50 and p99 of them)")
-        for sub_parser in (routing, basemap, ingest, dispatch, fanout, geocode, reports, plan):
+        for name, (text, arguments) in BENCHES.items():
+            sub_parser = sub.add_parser(name, help=text)
+            arguments(sub_parser)
             sub_parser.add_argument("--json", action="store_true", help="print JSON only")
 
     def handle(self, *args, what, **options):
@@ -86,7 +127,18 @@ class Command(BaseCommand):
             result = self._reports(options)
         elif what == "plan":
             result = self._plan(options)
+        elif what == "tracks":
+            result = self._tracks(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
+
+    def _tracks(self, options) -> dict:
+        from command.bench import tracks
+
+        if not (1 <= options["units"] <= 50_000 and 1 <= options["days"] <= 62 and 10 <= options["interval"] <= 3600
+                and 1 <= options["reads"] <= 10_000):
+            raise CommandError("--units must be 1-50000, --days 1-62, --interval 10-3600, --reads 1-10000")
+        arguments = {name: options[name] for name in ("units", "days", "interval", "reads")}
+        return tracks.child(**arguments) if options["child"] else tracks.run(**arguments)
 
     def _plan(self, options) -> dict:
         from command.bench import plan
@@ -120,7 +172,8 @@ class Command(BaseCommand):
         if not (1 <= options["units"] <= 20_000 and 1 <= options["consoles"] <= 200 and 1 <= options["seconds"] <= 600
                 and 1 <= options["frame_units"] <= 20_000 and 1 <= options["frame_seconds"] <= 600):
             raise CommandError("--units and --frame-units must be 1-20000, --consoles 1-200, the seconds 1-600")
-        arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds")}
+        arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds",
+                                                      "frame_officers")}
         return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)
 
     def _geocode(self, options) -> dict:
