@@ -9,12 +9,12 @@ dropped against the same rows deleted in chunks from the plain table."""
 import random
 import statistics
 import time
+from datetime import UTC
 
 import numpy as np
 
 from command.bench import world
 from command.demo.history_tracks import COLUMNS, SIGNATURE, TRAILER, copy_rows
-from datetime import UTC
 
 BENCH_REDIS_DB = 13
 PLAIN = "bench_trackpoint_plain"
@@ -63,7 +63,7 @@ def _units(count: int) -> list[int]:
 
 def _months(start: float) -> None:
     """The months the tracks fall in, made before the writes (beat keeps them made ahead in production)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from platforms import track_partitions
 
@@ -130,7 +130,7 @@ def _analyze() -> None:
 
 
 def _reads(unit_ids, start: float, end: float, reads: int, rng: random.Random) -> dict:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from django.db import connection
 
