@@ -11,6 +11,7 @@ from command import desk_views, public_views
 from command import planning_views
 from command import analysis_views
 from command import audit_api, audit_views, health
+from command import traffic_page
 from platforms import api as platforms_api
 
 # The docs page sends a stranger to the login page; the schema (fetched by the page) answers 403.
@@ -53,6 +54,7 @@ urlpatterns = [
     path("console/", views.console, name="console"),
     path("tablet/", views.tablet, name="tablet"),
     path("tablet/sw.js", views.tablet_service_worker, name="tablet-service-worker"),
+    path("tablet/traffic/", traffic_page.tablet_traffic, name="tablet-traffic"),
     path("supervisor/", views.supervisor, name="supervisor"),
     path("supervisor/roster/", roster_views.roster, name="supervisor-roster"),
     path("supervisor/roster/generate/", roster_views.roster_generate, name="supervisor-roster-generate"),

@@ -15,6 +15,7 @@ COVERAGE = ("supervisor-coverage", _("Patrol coverage"))
 WHAT_IF = ("supervisor-what-if", _("What if"))
 PLANNING = ("supervisor-planning", _("Deployment planning"))
 TABLET = ("tablet", _("Tablet"))
+TRAFFIC = ("tablet-traffic", _("Traffic work"))
 DESK = ("desk", _("Service desk"))
 ADMIN = ("admin:index", _("Administration"))
 API_DOCS = ("api-docs", _("API"))
@@ -28,7 +29,7 @@ AUDIT = ("audit-page", _("Audit trail"))
 NAV = {
     Role.DISPATCHER: (CONSOLE, *REVIEW, API_DOCS),
     Role.SUPERVISOR: (SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, PLANNING, *REVIEW, AUDIT, API_DOCS),
-    Role.OFFICER: (TABLET,),
+    Role.OFFICER: (TABLET, TRAFFIC),
     Role.CLERK: (DESK,),
     Role.LEADERSHIP: REVIEW,
     Role.ADMINISTRATOR: (CONSOLE, SUPERVISOR, ROSTER, COVERAGE, WHAT_IF, PLANNING, DESK, *REVIEW, AUDIT, ADMIN, API_DOCS),

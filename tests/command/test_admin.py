@@ -32,6 +32,7 @@ from tests import factories as f
 from tests.command.logins import login
 from tests.command.security_makers import TrackerDevice, security_makers
 from tests.services.makers import services_makers
+from tests.traffic.makers import traffic_makers
 
 
 def one_appointment():
@@ -91,6 +92,7 @@ MAKERS = {
     f.UserFactory._meta.model: f.UserFactory,
     **services_makers(),  # the services desk's rows (tests/services/makers.py)
     **security_makers(),  # trackers, the audit trail, logins and lockouts (issue 19)
+    **traffic_makers(),  # traffic records, control points, zone factors, congestion bands (issue 20)
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 APPEND_ONLY = (Incident, IncidentEvent, Assignment, Recommendation, Alert, Mobilization)

@@ -1,0 +1,24 @@
+"""The supervisor page's traffic section: today's accident and congestion clocks (10 and 5 minutes from
+arrival) beside the 1/3/5 figures, and today's enforcement and help counted per officer, in scope."""
+from django import template
+from django.utils import timezone
+
+from common.roles import access_of
+from common.scoping import scoped
+from dispatch.models import Incident
+from traffic import selectors
+
+register = template.Library()
+CLASS_ORDER = ("key_site", "city_centre", "other", "overall")
+
+
+@register.inclusion_tag("command/partials/supervisor_traffic.html", takes_context=True)
+def supervisor_traffic(context) -> dict:
+    platform_ids = access_of(context["request"]).platform_ids
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    incidents = scoped(Incident.objects.filter(received_at__gte=start), platform_ids, "zone__platform_id")
+    clocks = selectors.clearance_figures(incidents)
+    return {"targets": clocks["targets"],
+            "clocks": [(kind, [(name, clocks[kind][name]) for name in CLASS_ORDER]) for kind in ("accident", "congestion")],
+            "counts": selectors.enforcement_counts(platform_ids=platform_ids, since=start, by="officer"),
+            "totals": selectors.enforcement_totals(platform_ids=platform_ids, since=start)}
