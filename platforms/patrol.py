@@ -37,6 +37,11 @@ DAY_BANDS = (
     (time(22), None, PatrolMode.COMMUNITY),  # None: midnight at the end of the day
 )
 EARTH_RADIUS_M = 6_371_008.8
+# Posts by mode (issue 16, the accounts): a key site's fixed posts held on foot first (auxiliaries and
+# traffic assistants at school gates and squares), then by bicycle, motorcycle, and only then by car;
+# the must-patrol routes along the main roads ridden by motorcycles (铁骑) first.
+POST_ORDER = {None: 0, VehicleKind.ON_FOOT: 0, VehicleKind.BICYCLE: 1, VehicleKind.MOTORCYCLE: 2}
+ROUTE_ORDER = {VehicleKind.MOTORCYCLE: 0}
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -76,7 +81,7 @@ def patrol_plan_generate(*, shift: Shift, actor=None, replace: bool = False) -> 
                                             for lo, hi, mode in bands_between(shift.starts_at, shift.ends_at)])
     # The platform truck is the platform itself: it stays where it is parked and patrols nothing.
     units = list(shift.units.filter(officers__isnull=False).exclude(vehicle__kind=VehicleKind.PLATFORM_TRUCK)
-                 .distinct().order_by("call_sign"))
+                 .select_related("vehicle").distinct().order_by("call_sign"))
     if units and bands:
         PatrolTask.objects.bulk_create(_tasks(shift.squad.platform, bands, units, every_target=not shift.secondary))
     return plan
@@ -93,13 +98,15 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
     # crews, and a crew left without one patrols a zone: every crew has a task in every band.
     beats = key_site_posts(points)[:len(units) - 1] if every_target else []
     posts = [point for beat in beats for point in beat]
+    posted = by_mode(units, POST_ORDER) if beats else units
     for band in bands:
         name, rows = targets[band.mode]
-        crews = units
+        crews = posted
         if beats:
-            tasks += [PatrolTask(band=band, unit=unit, point=point) for unit, beat in zip(units, beats) for point in beat]
-            crews = units[len(beats):]
+            tasks += [PatrolTask(band=band, unit=unit, point=point) for unit, beat in zip(posted, beats) for point in beat]
+            crews = posted[len(beats):]
             rows = [row for row in rows if row not in posts]
+        crews, rows = _by_mode_for(name, crews, rows, every_target=every_target)
         tasks += _round(band, crews, name, rows)
         # Crews left over: a main shift's patrol the zones, a secondary squad's double the posts.
         spare = crews[len(rows):]
@@ -113,6 +120,25 @@ def _tasks(platform: Platform, bands: list[PatrolBand], units: list[Unit], *, ev
         if every_target and name not in given:
             tasks += _round(longest, units, name, rows)
     return tasks
+
+
+def by_mode(units: list[Unit], order: dict) -> list[Unit]:
+    """The crews in the order of their way of moving (`order`: vehicle kind -> rank; cars last), then
+    by call sign."""
+    return sorted(units, key=lambda unit: (order.get(unit.vehicle.kind if unit.vehicle_id else None, len(order)),
+                                           unit.call_sign))
+
+
+def _by_mode_for(name: str, crews: list[Unit], rows: list, *, every_target: bool) -> tuple[list, list]:
+    """Posts by mode (issue 16): the must-patrol routes, the main roads, ridden by motorcycles first; a
+    secondary squad's peak crews (on foot) at the key sites' posts first, so any crew beyond the posts
+    doubles a key site's post, not another."""
+    if name == "route":
+        return by_mode(crews, ROUTE_ORDER), rows
+    if name == "point" and not every_target:
+        inside = [point for beat in key_site_posts(rows) for point in beat]
+        return crews, inside + [row for row in rows if row not in inside]
+    return crews, rows
 
 
 def _round(band: PatrolBand, units: list[Unit], name: str, rows: list, *, each_unit: bool = False) -> list[PatrolTask]:

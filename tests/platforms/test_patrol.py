@@ -179,8 +179,9 @@ class TestPlans:
             ("posts", "P01-C01", "PP1"), ("posts", "P01-C01", "PP3"), ("posts", "P01-C02", "PP2"),
             ("routes", "P01-C01", "PP1"), ("routes", "P01-C01", "PP3"), ("routes", "P01-C02", "PR1")]
         # a secondary squad's foot crews only reinforce the peak's posts, all of them
+        # (the key site's posts first: issue 16's posts by mode)
         assert tasks(plan_of(patrolled, 7, secondary=True)) == [
-            ("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP2"), ("posts", "P01-G03", "PP3")]
+            ("posts", "P01-G01", "PP1"), ("posts", "P01-G02", "PP3"), ("posts", "P01-G03", "PP2")]
 
     def test_a_plan_is_kept_unless_replaced(self, patrolled, supervisor):
         plan = plan_of(patrolled, 8)
