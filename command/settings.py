@@ -112,7 +112,11 @@ CHANNEL_LAYERS = {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
         # redis-py 8 reads with a 5 s socket timeout by default, and channels-redis blocks 5 s on each
         # receive: every idle socket's consumer died with "Timeout reading from" after about 5 s.
-        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30, "health_check_interval": 10}], "capacity": 1500, "expiry": 60},
+        # CHANNEL_LAYER_URLS (comma-separated) shards the layer over several Valkey hosts: channels-redis
+        # hashes each group and channel to one of them (docs/scaling.md); by default the one REDIS_URL.
+        "CONFIG": {"hosts": [{"address": url, "socket_timeout": 30, "health_check_interval": 10}
+                             for url in env_list("CHANNEL_LAYER_URLS", [REDIS_URL])],
+                   "capacity": 1500, "expiry": 60},
     }
 }
 

@@ -38,9 +38,10 @@ def child(*, units: int, days: int, interval: int, reads: int) -> dict:
     written = _write(unit_ids, start, end, interval)
     _analyze()
     read = _reads(unit_ids, start, end, reads, random.Random(1))
+    sizes = _bytes_per_row(written["rows"])
     return {"units": units, "days": days, "interval_s": interval, "rows_per_table": written["rows"],
             "write": written, "read_one_unit_hour": read, "prune_oldest_month": _prune(start),
-            "partitions": _partitions(), "target": "a unit's hour read in < 50 ms p99 with a month of tracks present"}
+            "bytes_per_row": sizes, "partitions": _partitions(), "target": "a unit's hour read in < 50 ms p99 with a month of tracks present"}
 
 
 def _units(count: int) -> list[int]:
@@ -186,6 +187,19 @@ def _prune(start: float) -> dict:
                 break
     return {"rows": rows, "dropped": dropped, "partition_drop_s": round(drop_s, 3),
             "plain_delete_s": round(time.perf_counter() - started, 1), "plain_deleted": deleted}
+
+
+def _bytes_per_row(rows: int) -> dict:
+    """Disk per fix, indexes included, before the prune: the partitions' total against the plain table's."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits"
+                       " WHERE inhparent = 'platforms_trackpoint'::regclass")
+        partitioned = cursor.fetchone()[0]
+        cursor.execute(f"SELECT pg_total_relation_size('{PLAIN}')")
+        plain = cursor.fetchone()[0]
+    return {"partitioned": round(partitioned / rows), "plain": round(plain / rows)} if rows else {}
 
 
 def _partitions() -> list:

@@ -98,6 +98,23 @@ def test_docker_compose_runs_the_production_topology_with_the_same_variables():
     assert set(compose["volumes"]) == {"postgres-data", "redis-data"}
 
 
+def test_docker_compose_runs_replicas_of_web_and_worker_behind_one_proxy_without_sticky_sessions():
+    """Issue 21, 4: N web and M worker replicas; the proxy spreads requests and websockets over every
+    web replica Docker's DNS names, passing the upgrade through; nothing pins a client to one."""
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+    assert (services["web"]["deploy"], services["worker"]["deploy"]) == (
+        {"replicas": "${WEB_REPLICAS:-2}"}, {"replicas": "${WORKER_REPLICAS:-2}"})
+    assert "--workers $${WEB_PROCESSES:-2}" in services["web"]["command"][-1]
+    assert "--concurrency $${WORKER_CONCURRENCY:-2}" in services["worker"]["command"][-1]
+    assert services["proxy"]["volumes"] == ["./deploy/nginx/nginx.conf:/etc/nginx/nginx.conf:ro"]
+    assert "beat" not in {name for name, service in services.items() if "deploy" in service}  # one beat only
+    conf = (BASE_DIR / "deploy" / "nginx" / "nginx.conf").read_text()
+    for line in ("server web:8000 resolve;", "proxy_set_header Upgrade $http_upgrade;",
+                 "proxy_set_header Connection $connection_upgrade;", "least_conn;"):
+        assert line in conf
+    assert "ip_hash" not in conf and "sticky" not in conf.replace("sticky sessions", "")
+
+
 def test_docker_compose_runs_the_sms_receiver_only_with_an_smsc():
     compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
     receiver = compose["services"]["sms-receiver"]
@@ -114,9 +131,22 @@ def test_docker_compose_trusts_forwarded_headers_from_its_proxy_only_and_has_no_
     web = yaml.safe_load(text)["services"]["web"]
     command = " ".join(web["command"])
     assert '--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"' in command and "'*'" not in command
-    assert web["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
-    assert web["ports"] == ["${WEB_BIND:-127.0.0.1}:${WEB_PORT:-8000}:8000"]
+    assert web["environment"]["FORWARDED_ALLOW_IPS"] == "${FORWARDED_ALLOW_IPS:-127.0.0.1,172.30.0.0/24}"
+    assert "ports" not in web  # only the proxy is published, and only on loopback by default
+    compose = yaml.safe_load(text)
+    assert compose["services"]["proxy"]["ports"] == ["${WEB_BIND:-127.0.0.1}:${WEB_PORT:-8000}:80"]
+    assert compose["networks"]["edge"]["ipam"]["config"] == [{"subnet": "172.30.0.0/24"}]
     database_passwords = re.findall(r"\$\{((?:POSTGRES|DB_\w+)_PASSWORD)(:.)", text)
     assert {name for name, _ in database_passwords} == {"POSTGRES_PASSWORD", "DB_OWNER_PASSWORD", "DB_APP_PASSWORD"}
     assert {modifier for _, modifier in database_passwords} == {":?"}  # required: compose refuses to start without
     assert "postgresql://dispatch_app:" in text and "postgresql://postgres:" not in text
+
+
+def test_the_channel_layer_shards_over_the_valkey_hosts_named():
+    """Issue 21, 3: where the channel layer is the limit, it spreads over several Valkey hosts
+    (channels-redis hashes groups to hosts) rather than a broker of our own."""
+    code = "from django.conf import settings; print([h['address'] for h in settings.CHANNEL_LAYERS['default']['CONFIG']['hosts']])"
+    sharded = manage("shell", "-c", code, **PRODUCTION, CHANNEL_LAYER_URLS="redis://a:6379/0,redis://b:6379/0")
+    plain = manage("shell", "-c", code, **PRODUCTION)
+    assert (sharded.stdout.strip().splitlines()[-1], plain.stdout.strip().splitlines()[-1]) == (
+        "['redis://a:6379/0', 'redis://b:6379/0']", "['redis://redis.example.org:6379/0']")
