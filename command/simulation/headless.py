@@ -20,8 +20,11 @@ from command.simulation.moveups import MoveUps
 from command.simulation.world import SimUnit, World
 from dispatch import engine
 from dispatch.engine import Option
+from grid import modes
 from grid.geometry import distance_m
+from grid.travel import OffNetwork
 from platforms.positions import LiveFix
+from platforms.unit_modes import mode_of
 
 # After the window the run goes on until the calls taken in it are cleared, at most this long.
 OVERRUN_S = 3 * 3600
@@ -68,8 +71,11 @@ class Handling:
 
 
 class Simulation:
-    def __init__(self, world: World, calls: list[Call], policy: str = "road", move_up: bool = False):
+    def __init__(self, world: World, calls: list[Call], policy: str = "road", move_up: bool = False,
+                 modes_on: bool = True):
         self.world, self.calls = world, calls
+        # issue 16: off, every crew is ranked as a car (as before), though each still moves as it does
+        self.modes_on = modes_on
         self.choose = getattr(policies, policy)
         self.policy = policy
         self.routes = Routes(world.start)
@@ -183,6 +189,7 @@ class Simulation:
             handling.best_free_eta_s = self._best_if_all_free(call, capability, t)
         placed = [(c.unit.crew, c.fix(t, self.world.start)) for c in self._free() if capability in c.unit.capabilities]
         chosen = self.choose(self, call, placed, missing, self.world.at(t))  # none free: it may still pre-empt
+        chosen = policies.car_beside(self, call, placed, chosen, self.world.at(t))
         for option in chosen:
             self.assign(handling, option, t)
         if chosen and self.move_ups:
@@ -222,12 +229,26 @@ class Simulation:
         turnout = engine.Turnout.now().of(crew.fix(t, self.world.start))
         crew.epoch += 1
         crew.job, crew.on_scene = handling.call.number, False
-        crew.drive = Drive(origin, (handling.call.lon, handling.call.lat), t, t + option.eta_s, crew.unit.profile,
-                           self.routes, rolling=t + min(turnout, option.eta_s))
+        eta_s = self._travel_s(crew, option, handling.call, t)
+        crew.drive = Drive(origin, (handling.call.lon, handling.call.lat), t, t + eta_s, crew.unit.profile,
+                           self.routes, rolling=t + min(turnout, eta_s))
         handling.units.append(crew.unit.pk)
         handling.ordered_at = t if handling.ordered_at is None else handling.ordered_at
         self.jobs[crew.unit.pk] += 1
-        self.push(t + option.eta_s, "arrive", crew, crew.epoch)
+        self.push(t + eta_s, "arrive", crew, crew.epoch)
+
+    def _travel_s(self, crew: Crewing, option: Option, call: Call, t: float) -> float:
+        """How long the crew really takes: the ranked ETA, unless it was ranked as a car (modes off) while
+        it walks or filters through traffic on a motorcycle: then its own mode's ETA, as the street has it."""
+        mode = mode_of(crew.unit.crew.vehicle_kind)
+        if option.mode == mode:
+            return option.eta_s
+        fix = crew.fix(t, self.world.start)
+        try:
+            leg = modes.durations_to((call.lon, call.lat), [(fix.lon, fix.lat)], mode=mode, at=self.world.at(t))[0]
+        except OffNetwork:
+            leg = None
+        return option.eta_s if leg is None else round(leg.duration_s + engine.Turnout.now().of(fix), 1)
 
     def _pull_off(self, crew: Crewing, t: float) -> None:
         other = self.handling[crew.job]
@@ -282,7 +303,7 @@ class Simulation:
 
     def rank(self, call: Call, placed: list, k: int, now) -> list[Option]:
         return engine.rank_placed((call.lon, call.lat), target_s=call.target_s, placed=placed, k=k, now=now,
-                                  workloads=self.workloads)
+                                  workloads=self.workloads, category=call.category, modes_on=self.modes_on)
 
     def preemption(self, call: Call, options: list[Option], now) -> list[Option]:
         """Production's rule: a pre-empting priority may pull a unit off a lowest-priority job it is
@@ -348,6 +369,6 @@ def _coverage(world: World) -> policies.Coverage:
 
 
 def simulate(world: World, *, seed: int, policy: str = "road", calls: list[Call] | None = None,
-             move_up: bool = False) -> "Simulation":
+             move_up: bool = False, modes_on: bool = True) -> "Simulation":
     calls = call_stream(world, seed=seed) if calls is None else calls
-    return Simulation(world, calls, policy, move_up=move_up).run()
+    return Simulation(world, calls, policy, move_up=move_up, modes_on=modes_on).run()

@@ -28,11 +28,12 @@ import math
 import numpy as np
 from django.conf import settings
 
-from dispatch import engine
-from dispatch.decisions import choose_units
+from dispatch import engine, mode_policy
+from dispatch.decisions import choose_units, with_car_beside
 from dispatch.engine import Option
-from grid import travel
+from grid import modes, travel
 from grid.geometry import distance_m
+from platforms.unit_modes import mode_of
 
 POLICIES = ("road", "straight", "coverage")
 COVERAGE_CANDIDATES = 8   # ranked units the coverage policy weighs beyond those needed
@@ -64,6 +65,17 @@ def coverage(sim, call, placed, missing: int, now) -> list[Option]:
     return choose_units(options, sim.preemption(call, options, now), missing)
 
 
+def car_beside(sim, call, placed, chosen: list[Option], now) -> list[Option]:
+    """Production's rule (dispatch.engine.car_backup, decisions.with_car_beside), with the modes on: where
+    the category wants a car beside a unit on foot or on two wheels that goes first, the nearest free car
+    goes too."""
+    if not sim.modes_on or not chosen or not mode_policy.needs_car_beside(call.category, chosen[0].mode):
+        return chosen
+    taken = {option.unit for option in chosen}
+    cars = [(crew, fix) for crew, fix in placed if crew.pk not in taken and mode_of(crew.vehicle_kind) == modes.CAR]
+    return with_car_beside(chosen, [o for o in sim.rank(call, cars, 1, now) if not o.stale])
+
+
 def _road_etas(call, placed, now, workloads) -> list[Option]:
     """Road ETAs of the given units, kept in the given order (the straight-line one)."""
     turnout = engine.Turnout.now()
@@ -80,7 +92,7 @@ def _road_etas(call, placed, now, workloads) -> list[Option]:
         eta = round(leg.duration_s + turnout.of(fix), 1)
         options.append(Option(unit=crew.pk, call_sign=crew.call_sign, eta_s=eta, distance_m=round(leg.distance_m),
                               meets_target=eta <= call.target_s, stale=fix.stale, workload=jobs.get(crew.pk, 0),
-                              estimated=leg.estimated))
+                              estimated=leg.estimated, mode=mode_of(crew.vehicle_kind)))
     return options
 
 
