@@ -17,3 +17,20 @@ def test_quantiles_are_nearest_rank_over_the_samples():
 def test_absurd_sizes_are_refused_before_anything_starts(arguments):
     with pytest.raises(CommandError, match="--units and --frame-units must be 1-20000"):
         call_command("bench", "fanout", *arguments)
+
+
+def test_absurd_officer_counts_are_refused_too():
+    with pytest.raises(CommandError, match="--frame-officers 0-20000"):
+        call_command("bench", "fanout", "--frame-officers", "-1")
+
+
+def test_both_layers_are_reported_and_their_p99s_added():
+    from command.bench.fanout_officers import frame_figures
+
+    units = [float(v) for v in range(1, 101)]
+    officers = [v / 2 for v in units]
+    assert frame_figures([units, 5000, officers, 2500], _quantiles) == {
+        "console_draw_ms": {"samples": 100, "p50": 51.0, "p95": 96.0, "p99": 100.0, "max": 100.0, "units_on_map": 5000},
+        "officers_draw_ms": {"samples": 100, "p50": 25.5, "p95": 48.0, "p99": 50.0, "max": 50.0,
+                             "officers_on_map": 2500},
+        "markers_on_map": 7500, "both_layers_p99_ms_at_most": 150.0}

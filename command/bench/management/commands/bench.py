@@ -170,8 +170,10 @@ class Command(BaseCommand):
         from command.bench import fanout
 
         if not (1 <= options["units"] <= 20_000 and 1 <= options["consoles"] <= 200 and 1 <= options["seconds"] <= 600
-                and 1 <= options["frame_units"] <= 20_000 and 1 <= options["frame_seconds"] <= 600):
-            raise CommandError("--units and --frame-units must be 1-20000, --consoles 1-200, the seconds 1-600")
+                and 1 <= options["frame_units"] <= 20_000 and 1 <= options["frame_seconds"] <= 600
+                and 0 <= options["frame_officers"] <= 20_000):
+            raise CommandError("--units and --frame-units must be 1-20000, --frame-officers 0-20000, --consoles 1-200, "
+                               "the seconds 1-600")
         arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds",
                                                       "frame_officers")}
         return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)
