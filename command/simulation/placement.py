@@ -19,8 +19,9 @@ from platforms.models import Platform
 KINDS = {"post": "point", "route": "route", "zone": "zone"}
 
 
-def apply(world: World) -> None:
-    """Lay the plans over the world's crews (the world as loaded, with its what-if)."""
+def apply(world: World, *, extra_crews: bool = False) -> None:
+    """Lay the plans over the world's crews (the world as loaded, with its what-if); with
+    `extra_crews`, each band's plan also says the fewest crews more its goals would take, and where."""
     if world.what_if.plan_id is not None:
         plan = DeploymentPlan.objects.filter(pk=world.what_if.plan_id).exclude(result={}).first()
         if plan is None:
@@ -28,8 +29,10 @@ def apply(world: World) -> None:
         _lay(world, planning_bands.Band(plan.starts_at, plan.ends_at, plan.mode), plan.result)
         return
     for band in _bands_of(world):
-        result = plan_for(world, band)
+        result = plan_for(world, band, extra=extra_crews)
         _lay(world, band, result)
+        if "extra_crews" in result:
+            world.plans[band.starts_at.isoformat()]["extra_crews"] = _extra_summary(result["extra_crews"])
 
 
 def _bands_of(world: World) -> list:
@@ -42,11 +45,21 @@ def _bands_of(world: World) -> list:
         day = day.fromordinal(day.toordinal() + 1)
 
 
-def plan_for(world: World, band) -> dict:
+def plan_for(world: World, band, *, extra: bool = False) -> dict:
     """The band's plan for every platform, on the staffing the world has in the band."""
     platforms = list(Platform.objects.order_by("code").prefetch_related("zones"))
     staffing = staffing_of(world, band)
-    return city.plan_band(platforms=platforms, band=band, staffing=staffing, extra=False)
+    return city.plan_band(platforms=platforms, band=band, staffing=staffing, extra=extra)
+
+
+def _extra_summary(extra: dict) -> dict:
+    """The planner's fewest extra crews, as the run's JSON reports them: how many, where (the road
+    point, the platform it is nearest to in the plan, what it stands near) and the static shares."""
+    where = [{"crews": w["crews"], "lon": round(w["lon"], 6), "lat": round(w["lat"], 6), "platform": w["platform"],
+              "near": w["near"]} for w in extra.get("where", [])]
+    return {"crews": extra.get("crews"), "where": where, "goals": extra.get("goals"), "now": extra.get("now"),
+            "reached": extra.get("reached"), "best_possible": extra.get("best_possible"),
+            "proven_optimal": extra.get("proven_optimal")}
 
 
 def staffing_of(world: World, band) -> planning_bands.Staffing:

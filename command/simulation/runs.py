@@ -35,30 +35,56 @@ def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=No
 
 
 def compare_run(*, seeds: list[int], hours: float = 24.0, policy: str = "road", day=None, what_if: WhatIf,
-                move_up: bool = False, timings: dict | None = None) -> dict:
+                move_up: bool = False, timings: dict | None = None, rival: str | None = None,
+                extra_crews: bool = False) -> dict:
     """Today's placement (the seeded patrol plans, no move-up) beside the placement asked (`what_if`:
-    the planner's for every band, or one plan) with move-up if asked, on the same calls of each seed."""
+    the planner's for every band, or one plan) with move-up if asked, on the same calls of each seed.
+    With `rival` (a second dispatch policy) both placements are run again under it and the late calls
+    of the two policies put side by side; with `extra_crews` each band's plan also reports the fewest
+    crews more the goals would take, and where."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     today = load_world(day=day, hours=hours, what_if=replace(what_if, placement="today", plan_id=None))
-    asked = load_world(day=day, hours=hours, what_if=what_if)
+    asked = load_world(day=day, hours=hours, what_if=what_if, extra_crews=extra_crews)
     timings["worlds"] = round(time.perf_counter() - started, 2)
     name = variant_name(what_if, move_up)
-    runs = {}
+    runs, rivals = {}, {}
     for seed in seeds:
         calls = call_stream(today, seed=seed)
-        began = time.perf_counter()
-        runs[str(seed)] = {"today": figures(simulate(today, seed=seed, policy=policy, calls=calls))}
-        timings[f"today {seed}"] = round(time.perf_counter() - began, 2)
-        began = time.perf_counter()
-        sim = simulate(asked, seed=seed, policy=policy, calls=calls, move_up=move_up)
-        runs[str(seed)][name] = {**figures(sim), **({"move_up": sim.move_ups.figures()} if sim.move_ups else {})}
-        timings[f"{name} {seed}"] = round(time.perf_counter() - began, 2)
+        runs[str(seed)] = {"today": _timed(timings, f"today {seed}", today, seed, policy, calls, False),
+                           name: _timed(timings, f"{name} {seed}", asked, seed, policy, calls, move_up)}
+        if rival:
+            rivals[str(seed)] = {"today": _timed(timings, f"today {rival} {seed}", today, seed, rival, calls, False),
+                                 name: _timed(timings, f"{name} {rival} {seed}", asked, seed, rival, calls, move_up)}
     timings["total"] = round(time.perf_counter() - started, 2)
-    return {"day": today.start.date().isoformat(), "hours": hours, "policy": policy, "seeds": seeds,
-            "what_if": asked.what_if.as_dict(), "move_up": move_up, "runs": runs,
-            "summary": {key: pooled([run[key] for run in runs.values()]) for key in ("today", name)},
-            "plans": asked.plans}
+    result = {"day": today.start.date().isoformat(), "hours": hours, "policy": policy, "seeds": seeds,
+              "what_if": asked.what_if.as_dict(), "move_up": move_up, "runs": runs,
+              "summary": {key: pooled([run[key] for run in runs.values()]) for key in ("today", name)},
+              "plans": asked.plans}
+    if rival:
+        result["late_by_policy"] = policy_late(runs, rivals, policy=policy, rival=rival)
+    return result
+
+
+def _timed(timings: dict, label: str, world, seed: int, policy: str, calls: list, move_up: bool) -> dict:
+    began = time.perf_counter()
+    sim = simulate(world, seed=seed, policy=policy, calls=calls, move_up=move_up)
+    timings[label] = round(time.perf_counter() - began, 2)
+    return {**figures(sim), **({"move_up": sim.move_ups.figures()} if sim.move_ups else {})}
+
+
+def policy_late(runs: dict, rivals: dict, *, policy: str, rival: str) -> dict:
+    """Each placement's late calls under the rival policy beside the policy's own, per seed: `change`
+    is the rival's late calls against the policy's, (rival - policy) / policy, so -0.15 is 15% fewer."""
+    found = {}
+    for seed, run in runs.items():
+        found[seed] = {}
+        for variant, figures_ in run.items():
+            other = rivals[seed][variant]
+            change = round((other["late"] - figures_["late"]) / figures_["late"], 4) if figures_["late"] else None
+            found[seed][variant] = {policy: figures_["late"], rival: other["late"], "change": change,
+                                    f"{rival}_within_target": other["within_target"]}
+    return {"policy": policy, "rival": rival, "runs": found}
 
 
 def variant_name(what_if: WhatIf, move_up: bool) -> str:

@@ -121,7 +121,7 @@ class World:
         return self.start + timedelta(seconds=seconds)
 
 
-def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) -> World:
+def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None, extra_crews: bool = False) -> World:
     what_if = what_if or WhatIf()
     day = day or timezone.localdate()
     start = timezone.make_aware(datetime.combine(day, time(0, 0)))
@@ -141,7 +141,7 @@ def load_world(*, day=None, hours: float = 24.0, what_if: WhatIf | None = None) 
     if what_if.placement != "today" or what_if.plan_id is not None:
         from command.simulation import placement
 
-        placement.apply(world)
+        placement.apply(world, extra_crews=extra_crews)
     return world
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from command.simulation.report import pooled
-from command.simulation.runs import compare_run
+from command.simulation.runs import compare_run, policy_late
 from command.simulation.world import WhatIf, load_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_city")]
@@ -63,3 +63,22 @@ def test_runs_are_pooled_over_their_calls():
 def test_a_plan_with_no_result_cannot_be_laid_over_the_day():
     with pytest.raises(ValueError, match="no computed deployment plan 999999"):
         load_world(hours=2, what_if=WhatIf(plan_id=999999))
+
+
+def test_the_rival_policys_late_calls_are_put_beside_the_policys_own():
+    result = compare_run(seeds=[1], hours=3, what_if=WhatIf(placement="planned"), rival="coverage")
+    late = result["late_by_policy"]
+    assert (late["policy"], late["rival"]) == ("road", "coverage")
+    for variant in ("today", "planned"):
+        row = late["runs"]["1"][variant]
+        assert row["road"] == result["runs"]["1"][variant]["late"]
+        assert set(row) == {"road", "coverage", "change", "coverage_within_target"}
+
+
+def test_the_change_in_late_calls_is_the_rivals_against_the_policys():
+    runs = {"1": {"today": {"late": 20}, "planned": {"late": 0}}}
+    rivals = {"1": {"today": {"late": 17, "within_target": {"overall": 0.9}},
+                    "planned": {"late": 1, "within_target": {"overall": 0.99}}}}
+    assert policy_late(runs, rivals, policy="road", rival="coverage")["runs"]["1"] == {
+        "today": {"road": 20, "coverage": 17, "change": -0.15, "coverage_within_target": {"overall": 0.9}},
+        "planned": {"road": 0, "coverage": 1, "change": None, "coverage_within_target": {"overall": 0.99}}}

@@ -76,8 +76,12 @@ class Command(BaseCommand):
         if compared:
             if options["policy"] == "all":
                 raise CommandError("--policy all runs one seed at today's placement: name one policy to compare placements")
+            # part 4's figures in one JSON: the late calls of the coverage-aware policy beside the
+            # engine's (nearest by ETA), and the planner's fewest extra crews per band
+            rival = "coverage" if options["policy"] != "coverage" else "road"
             return compare_run(seeds=seeds, hours=options["hours"], policy=options["policy"], day=options["day"],
-                               what_if=what_if, move_up=options["move_up"], timings=timings)
+                               what_if=what_if, move_up=options["move_up"], timings=timings, rival=rival,
+                               extra_crews=what_if.placement == "planned" and what_if.plan_id is None)
         return headless_run(seed=seeds[0], hours=options["hours"], policy=options["policy"], day=options["day"],
                             what_if=what_if, timings=timings, key_site_posts=options["key_site_posts"])
 
