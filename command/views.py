@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from command import selectors, tablet_page
 from command.labels import page_labels
+from command.planning_views import moveup_words
 from common.roles import Role, access_of
 from grid import basemap
 
@@ -41,7 +42,9 @@ def home(request):
 
 def console(request):
     _require(request, Role.DISPATCHER, Role.ADMINISTRATOR)
-    context = {**selectors.console_page(), "labels": page_labels(),
+    labels = page_labels()
+    labels["moveup"] = moveup_words()  # the move-up panel's words (static/command/lib/console_moveup.js)
+    context = {**selectors.console_page(), "labels": labels,
                "console_user": {"id": request.user.pk, "username": request.user.get_username()}}
     return render(request, "command/console.html", context)
 

@@ -31,6 +31,7 @@ from services.models import Appointment, CallbackSurvey, ServiceType
 from tests import factories as f
 from tests.command.logins import login
 from tests.command.security_makers import TrackerDevice, security_makers
+from tests.planning.makers import PLANNING_RECORDS, planning_makers
 from tests.services.makers import services_makers
 from tests.traffic.makers import traffic_makers
 
@@ -92,6 +93,7 @@ MAKERS = {
     f.UserFactory._meta.model: f.UserFactory,
     **services_makers(),  # the services desk's rows (tests/services/makers.py)
     **security_makers(),  # trackers, the audit trail, logins and lockouts (issue 19)
+    **planning_makers(),  # stands, plans, planned moves, move-ups, coverage samples (issue 17)
     **traffic_makers(),  # traffic records, control points, zone factors, congestion bands (issue 20)
 }
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -124,7 +126,7 @@ def test_changelist_lists_the_row_and_its_page_opens(client, administrator, mode
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [m for m in REGISTERED if m not in (*APPEND_ONLY, *ROSTER_RECORDS, *SECURITY_RECORDS,
-                                                                   PlatformMove, ServedArea)],
+                                                                   *PLANNING_RECORDS, PlatformMove, ServedArea)],
                          ids=lambda model: model._meta.label)
 def test_add_form_opens(client, administrator, model):
     login(client, administrator)
@@ -266,3 +268,15 @@ def test_roster_records_are_read_only_in_the_admin(client, administrator, model)
     assert client.get(admin_url(model, "add")).status_code == 403
     assert client.get(admin_url(model, "delete", row.pk)).status_code == 403
     assert model.objects.filter(pk=row.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", PLANNING_RECORDS, ids=lambda model: model._meta.label)
+def test_planning_records_are_read_only_in_the_admin(client, administrator, model):
+    """Plans, their moves, move-ups and coverage samples change through planning.services alone."""
+    row = MAKERS[model]()
+    login(client, administrator)
+
+    assert client.get(admin_url(model, "change", row.pk)).status_code == 200
+    assert client.get(admin_url(model, "add")).status_code == 403
+    assert client.post(admin_url(model, "change", row.pk), {}).status_code == 403

@@ -333,7 +333,7 @@ def test_the_console_takes_calls_in_a_tab_and_ships_its_alert_sounds(client, dis
     assert category.split("</option>")[0].endswith('<option value="">— choose —')
     assert html.index('id="incident-queue"') < html.index('role="tablist"')
     tabs = [tab.split('"')[0] for tab in html.split('role="tab" id="tab-')[1:]]
-    assert tabs == ["detail", "call", "to-close", "units", "alerts", "mobilization"]
+    assert tabs == ["detail", "call", "to-close", "units", "alerts", "mobilization", "moveup"]
     sounds = [src.split('"')[0] for src in html.split('<audio id="sound-')[1:]]
     assert sounds == ["new_call", "at_risk", "ack_timeout", "officer_message"]
     for kind in sounds:
