@@ -1,0 +1,67 @@
+"""A traffic control point with a closed road segment, placed by a supervisor from the browser, makes the
+real worker's recommendation route around it: the crew's leg to a call beyond the closure is the closed
+network's (longer, by another way), not the open one that drove the closed stretch."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from common.roles import Role
+from dispatch.models import Recommendation
+from grid import closures, travel
+from tests import factories as f
+from tests.e2e.support import API, POSTED, log_in, shot, wait_for, watch
+from tests.places import FAR_WEST
+from traffic.models import RoadClosure
+
+CREW = (POSTED[1], POSTED[0])  # lon, lat
+
+
+def api_call(page, url: str, body: dict, key: str = "") -> dict:
+    headers = {"Idempotency-Key": key} if key else {}
+    return page.evaluate(f"([url, body, headers]) => import('{API}').then((m) => m.api(url, "
+                         "{ method: 'POST', body, headers }))", [url, body, headers])
+
+
+def crews_option(incident_id: int, unit_id: int) -> dict:
+    wait_for(lambda: Recommendation.objects.filter(incident_id=incident_id).exists())
+    options = Recommendation.objects.filter(incident_id=incident_id).order_by("created_at").first().options
+    return next(o for o in options if o["unit"] == unit_id)
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_closed_segment_makes_the_recommendation_route_around_it(asgi_server, worker, city, chromium, page_errors):
+    open_route = travel.route(CREW, FAR_WEST)
+    path = open_route.geometry["coordinates"]
+    ends = tuple(path[len(path) * 2 // 5]), tuple(path[len(path) // 2])
+    f.membership(f.UserFactory(username="control-supervisor"), Role.SUPERVISOR, platform=city.platform)
+    f.membership(f.UserFactory(username="control-dispatcher"), Role.DISPATCHER)
+    supervisor = watch(chromium.new_context(locale="zh-CN").new_page(), page_errors)
+    log_in(supervisor, asgi_server, "control-supervisor", "/supervisor/", live=False)
+    now = timezone.now()
+    point = api_call(supervisor, "/api/v1/traffic/control-points", {
+        "name": "延安路管制点", "reason": "closure", "lon": ends[0][0], "lat": ends[0][1],
+        "starts_at": (now - timedelta(minutes=1)).isoformat(), "ends_at": (now + timedelta(hours=2)).isoformat()})
+    api_call(supervisor, f"/api/v1/traffic/control-points/{point['id']}/closures", {
+        "from_lon": ends[0][0], "from_lat": ends[0][1], "to_lon": ends[1][0], "to_lat": ends[1][1]})
+    closure = RoadClosure.objects.get()
+    shot(supervisor, "traffic-control-1-placed")
+
+    closures.forget()
+    travel.engines.reset()
+    closed_route = travel.route(CREW, FAR_WEST)  # this process reads the same closure
+    dispatcher = watch(chromium.new_context(locale="zh-CN").new_page(), page_errors)
+    log_in(dispatcher, asgi_server, "control-dispatcher", "/console/")
+    incident = api_call(dispatcher, "/api/v1/incidents/", {"category": "dispute", "priority": 2, "lon": FAR_WEST[0],
+                                                           "lat": FAR_WEST[1], "address": "管制点以西"}, key="control-1")
+    option = crews_option(incident["id"], city.pk)
+    shot(dispatcher, "traffic-control-2-console")
+
+    closed_pairs = set(zip(map(tuple, closure.line["coordinates"]), map(tuple, closure.line["coordinates"][1:])))
+    drove = lambda route: set(zip(map(tuple, route.geometry["coordinates"]), map(tuple, route.geometry["coordinates"][1:])))  # noqa: E731
+    assert closed_pairs & drove(open_route) and not closed_pairs & drove(closed_route)
+    assert closed_route.distance_m > open_route.distance_m + 50
+    assert abs(option["distance_m"] - closed_route.distance_m) < 25   # the worker routed the closed network
+    assert option["eta_s"] > open_route.duration_s
+    assert page_errors == []
