@@ -10,8 +10,9 @@ every value from the environment, checked.
 """
 from command.env import env_bool, env_float, env_int, env_str
 
-# Off: every unit ranks as a car, no mode's limits, no car beside (what the engine did before issue 16;
-# the simulator's comparison runs both in one process by its own switch).
+# Off: units rank as before issue 16 (a crew on foot walking, every other one as a car in all of the car's
+# congestion), no mode's limits, no car beside; the simulator's comparison runs both in one process by its
+# own switch (dispatch.engine.mode_before).
 DISPATCH_MODES = env_bool("DISPATCH_MODES", True)
 MOTORCYCLE_CONGESTION_SHARE = env_float("MOTORCYCLE_CONGESTION_SHARE", 0.0, minimum=0.0, maximum=1.0)
 

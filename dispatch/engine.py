@@ -181,12 +181,12 @@ def rank_placed(target, *, target_s: float, placed, k: int, now, workloads, rank
     feeds it the database and the live picture; the simulator feeds it its own world, so both rank
     with the same code. `workloads(unit_ids)` gives jobs taken today, for ties. Each mode ranks with its
     own travel (grid.modes), cut at the category's longest ETA for it (dispatch.mode_policy); with the
-    modes off (`modes_on`, else settings.DISPATCH_MODES) every unit ranks as a car, as before issue 16."""
+    modes off (`modes_on`, else settings.DISPATCH_MODES) it ranks as before issue 16 (`mode_before`)."""
     modes_on = settings.DISPATCH_MODES if modes_on is None else modes_on
     turnout = Turnout.now()
     by_mode: dict[str, list[Candidate]] = {}
     for unit, fix in placed:
-        by_mode.setdefault(mode_of(unit.vehicle_kind) if modes_on else modes.CAR, []).append(
+        by_mode.setdefault(mode_of(unit.vehicle_kind) if modes_on else mode_before(unit.vehicle_kind), []).append(
             Candidate(key=(unit, fix.stale), lon=fix.lon, lat=fix.lat, extra_s=turnout.of(fix)))
     options = []
     for mode, candidates in by_mode.items():
@@ -224,6 +224,12 @@ def _option(target_s: float, candidate: Candidate, leg, workloads: dict, mode: s
     return Option(unit=unit.pk, call_sign=unit.call_sign, eta_s=eta, distance_m=round(leg.distance_m),
                   meets_target=eta <= target_s, stale=stale, workload=workloads.get(unit.pk, 0),
                   estimated=leg.estimated, mode=mode)
+
+
+def mode_before(vehicle_kind: str | None) -> str:
+    """How the engine ranked a unit before issue 16: a crew on foot walking, every other as a car (a
+    motorcycle in all of the car's congestion, a bicycle on the car's roads)."""
+    return modes.FOOT if mode_of(vehicle_kind) == modes.FOOT else modes.CAR
 
 
 def unit_profile(vehicle_kind: str | None) -> str:

@@ -74,7 +74,7 @@ class Simulation:
     def __init__(self, world: World, calls: list[Call], policy: str = "road", move_up: bool = False,
                  modes_on: bool = True):
         self.world, self.calls = world, calls
-        # issue 16: off, every crew is ranked as a car (as before), though each still moves as it does
+        # issue 16: off, crews are ranked as before (on foot walking, the others as cars), each moving as it does
         self.modes_on = modes_on
         self.choose = getattr(policies, policy)
         self.policy = policy
@@ -238,8 +238,8 @@ class Simulation:
         self.push(t + eta_s, "arrive", crew, crew.epoch)
 
     def _travel_s(self, crew: Crewing, option: Option, call: Call, t: float) -> float:
-        """How long the crew really takes: the ranked ETA, unless it was ranked as a car (modes off) while
-        it walks or filters through traffic on a motorcycle: then its own mode's ETA, as the street has it."""
+        """How long the crew really takes: the ranked ETA, unless it was ranked as a car (modes off) while it
+        rides a bicycle or filters through traffic on a motorcycle: then its own mode's ETA, as the street has it."""
         mode = mode_of(crew.unit.crew.vehicle_kind)
         if option.mode == mode:
             return option.eta_s

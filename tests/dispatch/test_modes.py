@@ -104,13 +104,15 @@ def test_a_category_may_refuse_a_mode_and_lift_a_limit(take_call):
     assert far.pk in [o.unit for o in options]
 
 
-def test_with_the_modes_off_every_unit_ranks_as_a_car(take_call, settings):
+def test_with_the_modes_off_units_rank_as_before_and_no_car_goes_beside(take_call, settings):
     settings.DISPATCH_MODES = False
     place(unit("步01", "on_foot"), NEAR_THE_SQUARE)
     place(unit("车01", "patrol_car"), NANJING_EAST)
+    place(unit("摩01", "motorcycle"), NANJING_EAST)
     incident = take_call(priority=Priority.P2, category=Category.CRIMINAL)
     options = incident.recommendations.get().options
-    assert {o["mode"] for o in options} == {"car"}
+    # before issue 16: a crew on foot walked, every other crew (the motorcycle too) drove as a car
+    assert {o["call_sign"]: o["mode"] for o in options} == {"步01": "foot", "车01": "car", "摩01": "car"}
     assert sent(incident) == ["步01"] and incident.units_needed == 1
 
 

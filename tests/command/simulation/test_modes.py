@@ -1,6 +1,7 @@
 """The simulator with the ways of moving on and off (issue 16): on, an officer on foot near the scene is
-ranked by walking, sent first and a car beside them at a criminal call; off, every crew is ranked as a
-car (as before), yet each still moves at its own pace, so the figures measure what ranking by mode gains."""
+ranked by walking, sent first and a car beside them at a criminal call, a motorcycle by its own share of
+the congestion; off, crews are ranked as before (on foot walking, every other crew as a car), yet each
+still moves at its own pace, so the figures measure what ranking by mode gains."""
 import pytest
 
 from command.simulation.headless import Simulation
@@ -41,12 +42,18 @@ def test_a_dispute_takes_the_officer_on_foot_alone():
     assert run(modes_on=True, category="dispute").handling[1].units == [1]
 
 
-def test_off_every_crew_is_ranked_as_a_car_but_moves_at_its_own_pace():
-    sim = run(modes_on=False)
-    handled = sim.handling[1]
-    ranked_as_cars = {1: seconds("car", NEAR_THE_SQUARE), 2: seconds("car", NANJING_EAST)}
-    first = min(ranked_as_cars, key=ranked_as_cars.get)
-    assert handled.units == [first]  # no car beside: the modes' rules are off too
-    own = seconds("foot", NEAR_THE_SQUARE) if first == 1 else seconds("car", NANJING_EAST)
-    assert handled.on_scene_at == 100.0 + round(30.0 + own, 1)
-    assert figures(sim)["within_target"]["60"]["calls"] == 1
+def test_off_the_officer_on_foot_still_walks_first_but_no_car_goes_beside():
+    handled = run(modes_on=False).handling[1]
+    assert handled.units == [1]
+    assert handled.on_scene_at == 100.0 + round(30.0 + seconds("foot", NEAR_THE_SQUARE), 1)
+
+
+def test_off_a_motorcycle_is_ranked_in_the_cars_jam_but_rides_through_it(settings, monkeypatch):
+    settings.MOTORCYCLE_CONGESTION_SHARE = 0.0
+    monkeypatch.setattr("grid.congestion.factor_at", lambda lon, lat, at=None: 2.0)  # a jam everywhere
+    world = world_of(parked(1, "摩01", "motorcycle", NANJING_EAST))
+    sims = {on: Simulation(world, [call(1, 100.0, PEOPLES_SQUARE, target_s=600)], modes_on=on).run()
+            for on in (True, False)}
+    free_flow = round(30.0 + seconds("motorcycle", NANJING_EAST), 1)
+    assert seconds("car", NANJING_EAST) == pytest.approx(2 * seconds("motorcycle", NANJING_EAST))
+    assert sims[True].handling[1].on_scene_at == sims[False].handling[1].on_scene_at == 100.0 + free_flow
