@@ -5,20 +5,29 @@ geometry of a drive is fetched only if someone asks where the crew is mid-way (r
 """
 import bisect
 import math
+import time
 from dataclasses import dataclass, field
 
 from grid import travel
 from grid.geometry import EARTH_RADIUS_M
 
 
+SLOT_S = 15 * 60  # congestion changes by the quarter hour (grid.congestion's slots)
+
+
 class Routes:
-    """travel.route answers, kept for the run: (origin, target, profile) -> (duration, metres, path)."""
+    """travel.route answers, kept for the run: (origin, target, profile) -> (duration, metres, path).
+    A live run (`at` None) reads congestion for now, so its answers are kept for the quarter hour only:
+    in the rush hours' bands the crews drive that much slower, and the fleet's measured speeds (the
+    console's live speed layer) show the congestion the bands say."""
 
     def __init__(self, at):
-        self.at = at  # the moment congestion is read for (the run's start; there is no band by default)
-        self.cache = {}
+        self.at = at  # the moment congestion is read for (a headless run's start); None: now
+        self.cache, self.slot = {}, None
 
     def get(self, origin, target, profile: str):
+        if self.at is None and self.slot != (slot := int(time.time() // SLOT_S)):
+            self.cache, self.slot = {}, slot
         key = (_key(origin), _key(target), profile)
         if key not in self.cache:
             self.cache[key] = self._route(origin, target, profile)
