@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,7 +36,21 @@ def run_child(what: str, arguments: list[str], *, redis_db: int, env: dict | Non
             _flush_redis(child_env["REDIS_URL"])
             return json.loads(child.stdout.strip().splitlines()[-1])
     finally:
-        _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop(admin_url, name)
+
+
+def _drop(admin_url: str, name: str) -> None:
+    """Drop the throwaway database once the child's sessions have ended. The owner may not terminate
+    the app login's backends (FORCE needs that right), and a child's backends outlive it by a moment."""
+    import psycopg
+
+    for _ in range(60):
+        try:
+            _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except psycopg.errors.ObjectInUse:
+            time.sleep(0.5)
+    _sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _admin_url(db: dict) -> str:

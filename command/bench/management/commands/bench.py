@@ -69,6 +69,17 @@ def _tracks_arguments(tracks):
     tracks.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
 
+def _ingest_ws_arguments(ingest_ws):
+    ingest_ws.add_argument("--tablets", type=int, default=2000, help="units whose officer sends on their websocket")
+    ingest_ws.add_argument("--processes", type=int, default=2, help="uvicorn worker processes on one port")
+    ingest_ws.add_argument("--seconds", type=float, default=20.0)
+    ingest_ws.add_argument("--batch", type=int, default=5, help="fixes per websocket message (a tablet's 1-5)")
+    ingest_ws.add_argument("--clients", type=int, default=2, help="sender processes")
+    ingest_ws.add_argument("--trackers", type=int, default=500, help="OsmAnd/Traccar trackers, one GET a second each")
+    ingest_ws.add_argument("--osmand-seconds", type=float, default=10.0)
+    ingest_ws.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+
+
 # name: (help, its arguments)
 BENCHES = {
     "routing": ("ETAs of many units to one incident on the road network", _routing_arguments),
@@ -79,6 +90,8 @@ BENCHES = {
     "geocode": ("address lookups (junctions, places, pinyin, typos) against an ILIKE scan", _geocode_arguments),
     "reports": ("a month's briefing from the rollups against raw rows, hot spots, search", _reports_arguments),
     "plan": ("the city's deployment plan per band: size, matrix, exact solve, greedy baseline", _plan_arguments),
+    "ingest-ws": ("fixes/s through uvicorn with several processes: tablets' websockets, OsmAnd trackers; none lost",
+                  _ingest_ws_arguments),
     "tracks": ("a unit's hour of track read from monthly partitions against one plain table", _tracks_arguments),
 }
 
@@ -129,7 +142,21 @@ class Command(BaseCommand):
             result = self._plan(options)
         elif what == "tracks":
             result = self._tracks(options)
+        elif what == "ingest-ws":
+            result = self._ingest_ws(options)
         self.stdout.write(json.dumps(result, indent=None if options["json"] else 2, ensure_ascii=False))
+
+    def _ingest_ws(self, options) -> dict:
+        from command.bench import ingest_ws
+
+        if not (1 <= options["tablets"] <= 20_000 and 1 <= options["processes"] <= 16 and 1 <= options["seconds"] <= 600
+                and 1 <= options["batch"] <= 250 and 1 <= options["clients"] <= 8 and 0 <= options["trackers"] <= 5000
+                and 1 <= options["osmand_seconds"] <= 600):
+            raise CommandError("--tablets must be 1-20000, --processes 1-16, --seconds and --osmand-seconds 1-600, "
+                               "--batch 1-250, --clients 1-8, --trackers 0-5000")
+        arguments = {name: options[name] for name in ("tablets", "processes", "seconds", "batch", "clients", "trackers",
+                                                      "osmand_seconds")}
+        return ingest_ws.child(**arguments) if options["child"] else ingest_ws.run(**arguments)
 
     def _tracks(self, options) -> dict:
         from command.bench import tracks
