@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from command.bench import world
 
@@ -75,7 +76,7 @@ def _cpu_seconds(root_pid: int) -> float:
     total = 0.0
     for pid in [root_pid, *_children(root_pid)]:
         try:
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks
@@ -84,7 +85,7 @@ def _cpu_seconds(root_pid: int) -> float:
 
 def _children(pid: int) -> list[int]:
     try:
-        found = [int(child) for child in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+        found = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
     return found + [grandchild for child in found for grandchild in _children(child)]

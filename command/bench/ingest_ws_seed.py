@@ -33,7 +33,12 @@ def seed(tablets: int, trackers: int) -> tuple[list, list, tuple]:
 def _crews(units, platform, squad) -> list[str]:
     """One officer with a login crewing each unit, and each login's session cookie."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
