@@ -138,6 +138,8 @@ export class TrafficPage {
     const tile = document.getElementById("accident-tile");
     tile.dataset.status = accident.status;
     document.getElementById("settlement-form").hidden = accident.status !== "open" || accident.injuries !== "none";
+    document.getElementById("escalate-form").hidden = accident.status !== "open";
+    document.getElementById("accident-form").hidden = accident.status !== "open";
     const settled = tile.querySelector(".settled");
     settled.hidden = !accident.settlement;
     if (accident.settlement) settled.querySelector("a.pdf").href = accident.settlement.pdf;
