@@ -81,7 +81,9 @@ class _Places:
 
     def draw(self) -> tuple[float, float]:
         while True:
-            lon, lat = self._key_site() if self.rng.random() < A.KEY_SITE_SHARE else self._zone()
+            # a city with no key site draws every call in its zones (the draw of a seed is unchanged otherwise)
+            at_site = bool(self.world.key_sites) and self.rng.random() < A.KEY_SITE_SHARE
+            lon, lat = self._key_site() if at_site else self._zone()
             try:
                 travel.snap(lon, lat)
             except OffNetwork:
