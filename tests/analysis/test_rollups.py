@@ -1,14 +1,18 @@
 """The rollups equal the raw computation, also after new incidents arrive and old ones change: the
-refresh takes up exactly the days whose timelines moved."""
+refresh takes up exactly the days whose timelines moved; the hot spots' cell counts too."""
+from collections import Counter
 from datetime import timedelta
 
+import h3
 import pytest
+from django.utils import timezone
 
-from analysis import briefings, rollups
+from analysis import briefings, hotspots, rollups
+from analysis.hotspots import Band
 from analysis.models import DailyRollup
-from analysis.periods import period_of
+from analysis.periods import Period, period_of
 from analysis.scopes import city_scope, platform_scope
-from dispatch.models import EventKind, IncidentEvent
+from dispatch.models import EventKind, Incident, IncidentEvent
 from tests.analysis.history import WEEK, hand_built_history, local
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +54,29 @@ def test_a_refresh_with_nothing_new_rebuilds_nothing():
     rollups.rollups_build_all()
     count = DailyRollup.objects.count()
     assert (rollups.rollups_refresh(), DailyRollup.objects.count()) == (0, count)
+
+
+def raw_cell_counts(period, *, category, band, resolution):
+    """The hot spots' counts worked out from the incidents themselves, one by one."""
+    counts = Counter()
+    for incident in Incident.objects.all():
+        at = timezone.localtime(incident.received_at)
+        if period.start <= at.date() <= period.end and at.hour in band.hours and category in (None, incident.category):
+            counts[h3.latlng_to_cell(incident.lat, incident.lon, resolution)] += 1
+    return counts
+
+
+def test_cell_rollups_equal_raw_counts_after_new_incidents():
+    city = hand_built_history()
+    rollups.rollups_build_all()
+    city.incident(local(2026, 11, 18, 23, 30), zone=city.other, category="dispute", response_s=75)
+    city.incident(local(2026, 11, 19, 2, 15), zone=city.centre, category="criminal")
+    city.incident(local(2026, 11, 20, 9, 40), zone=city.centre, category="criminal", cancelled=True)
+    rollups.rollups_refresh()
+
+    period = Period(WEEK[0] - timedelta(days=7), WEEK[1])
+    for category, band, resolution in ((None, Band(), 9), ("criminal", Band(), 9), ("dispute", Band(21, 24), 9),
+                                       (None, Band(22, 7), 8), (None, Band(9, 10), 7)):
+        ours = hotspots.cell_counts(period, category=category, band=band, resolution=resolution)
+        assert ours == raw_cell_counts(period, category=category, band=band, resolution=resolution), (category, band)
+    assert sum(hotspots.cell_counts(period, category=None, band=Band(), resolution=9).values()) == 13
