@@ -2,6 +2,8 @@
 arrival) beside the 1/3/5 figures, and today's enforcement and help counted per officer, in scope."""
 from django import template
 from django.utils import timezone
+from django.utils.html import json_script
+from django.utils.translation import gettext as _
 
 from common.roles import access_of
 from common.scoping import scoped
@@ -22,3 +24,11 @@ def supervisor_traffic(context) -> dict:
             "clocks": [(kind, [(name, clocks[kind][name]) for name in CLASS_ORDER]) for kind in ("accident", "congestion")],
             "counts": selectors.enforcement_counts(platform_ids=platform_ids, since=start, by="officer"),
             "totals": selectors.enforcement_totals(platform_ids=platform_ids, since=start)}
+
+
+@register.simple_tag
+def traffic_layer_words():
+    """The console's traffic layers' names and words (static/command/lib/traffic_layers.js)."""
+    return json_script({"speeds": _("Live speeds"), "congestion": _("Congestion"), "control": _("Control points"),
+                        "flowing": _("Traffic flowing"), "age": _("%(m)s min since the call"),
+                        "closed": _("Closed:")}, "traffic-layer-words")
