@@ -13,10 +13,12 @@ from command.simulation.world import WhatIf, load_world
 
 
 def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=None, what_if: WhatIf | None = None,
-                 timings: dict | None = None, key_site_posts: bool = False, move_up: bool = False) -> dict:
+                 timings: dict | None = None, key_site_posts: bool = False, move_up: bool = False,
+                 modes_off: bool = False) -> dict:
     """Figures of each policy asked (`all`: the three) on one seeded call stream, with `key_site_posts`
-    the reach of the key sites' posts (`posts`). Wall-clock times go to `timings`, not into the
-    result, so the result is the same for a seed every time."""
+    the reach of the key sites' posts (`posts`), with `modes_off` the first policy's figures again with
+    the crews ranked as before issue 16 (the modes off). Wall-clock times go to `timings`, not into the result, so the
+    result is the same for a seed every time."""
     started = time.perf_counter()
     world = load_world(day=day, hours=hours, what_if=what_if)
     calls = call_stream(world, seed=seed)
@@ -27,6 +29,8 @@ def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=No
         result["policies"][name] = figures(simulate(world, seed=seed, policy=name, calls=calls, move_up=move_up))
         if timings is not None:
             timings[name] = round(time.perf_counter() - began, 2)
+    if modes_off:
+        result["modes_off"] = _modes_off(timings, world, seed, "road" if policy == "all" else policy, calls, move_up)
     if key_site_posts:
         result["key_site_posts"] = posts.key_site_posts(world, calls, seed=seed)
     if timings is not None:
@@ -36,21 +40,24 @@ def headless_run(*, seed: int, hours: float = 24.0, policy: str = "road", day=No
 
 def compare_run(*, seeds: list[int], hours: float = 24.0, policy: str = "road", day=None, what_if: WhatIf,
                 move_up: bool = False, timings: dict | None = None, rival: str | None = None,
-                extra_crews: bool = False) -> dict:
+                extra_crews: bool = False, modes_off: bool = False) -> dict:
     """Today's placement (the seeded patrol plans, no move-up) beside the placement asked (`what_if`:
     the planner's for every band, or one plan) with move-up if asked, on the same calls of each seed.
     With `rival` (a second dispatch policy) both placements are run again under it and the late calls
     of the two policies put side by side; with `extra_crews` each band's plan also reports the fewest
-    crews more the goals would take, and where."""
+    crews more the goals would take, and where; with `modes_off` today's placement again with the crews
+    ranked as before issue 16 (the modes' effect, on the same calls)."""
     timings = timings if timings is not None else {}
     started = time.perf_counter()
     today = load_world(day=day, hours=hours, what_if=replace(what_if, placement="today", plan_id=None))
     asked = load_world(day=day, hours=hours, what_if=what_if, extra_crews=extra_crews)
     timings["worlds"] = round(time.perf_counter() - started, 2)
     name = variant_name(what_if, move_up)
-    runs, rivals = {}, {}
+    runs, rivals, off = {}, {}, {}
     for seed in seeds:
         calls = call_stream(today, seed=seed)
+        if modes_off:
+            off[str(seed)] = _modes_off(timings, today, seed, policy, calls, False)
         runs[str(seed)] = {"today": _timed(timings, f"today {seed}", today, seed, policy, calls, False),
                            name: _timed(timings, f"{name} {seed}", asked, seed, policy, calls, move_up)}
         if rival:
@@ -61,6 +68,8 @@ def compare_run(*, seeds: list[int], hours: float = 24.0, policy: str = "road", 
               "what_if": asked.what_if.as_dict(), "move_up": move_up, "runs": runs,
               "summary": {key: pooled([run[key] for run in runs.values()]) for key in ("today", name)},
               "plans": asked.plans}
+    if modes_off:
+        result["modes_off"] = {"today": {"runs": off, "summary": pooled(list(off.values()))}}
     if rival:
         result["late_by_policy"] = policy_late(runs, rivals, policy=policy, rival=rival)
     return result
@@ -71,6 +80,16 @@ def _timed(timings: dict, label: str, world, seed: int, policy: str, calls: list
     sim = simulate(world, seed=seed, policy=policy, calls=calls, move_up=move_up)
     timings[label] = round(time.perf_counter() - began, 2)
     return {**figures(sim), **({"move_up": sim.move_ups.figures()} if sim.move_ups else {})}
+
+
+def _modes_off(timings: dict, world, seed: int, policy: str, calls: list, move_up: bool) -> dict:
+    """The same run with the modes off: crews ranked as before issue 16 (dispatch.engine.mode_before), no
+    mode's limits, no car beside; each still moves at its own mode's pace (Simulation._travel_s)."""
+    began = time.perf_counter()
+    sim = simulate(world, seed=seed, policy=policy, calls=calls, move_up=move_up, modes_on=False)
+    if timings is not None:
+        timings[f"{policy} modes off {seed}"] = round(time.perf_counter() - began, 2)
+    return {"policy": policy, **figures(sim)}
 
 
 def policy_late(runs: dict, rivals: dict, *, policy: str, rival: str) -> dict:

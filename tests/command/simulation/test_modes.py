@@ -57,3 +57,15 @@ def test_off_a_motorcycle_is_ranked_in_the_cars_jam_but_rides_through_it(setting
     free_flow = round(30.0 + seconds("motorcycle", NANJING_EAST), 1)
     assert seconds("car", NANJING_EAST) == pytest.approx(2 * seconds("motorcycle", NANJING_EAST))
     assert sims[True].handling[1].on_scene_at == sims[False].handling[1].on_scene_at == 100.0 + free_flow
+
+
+@pytest.mark.usefixtures("demo_city")
+def test_a_headless_run_reports_the_modes_off_on_the_same_calls():
+    from command.simulation.runs import headless_run
+
+    result = headless_run(seed=3, hours=3, modes_off=True)
+    on, off = result["policies"]["road"], result["modes_off"]
+    assert off["policy"] == "road"
+    assert {target: off["within_target"][target]["calls"] for target in ("60", "180", "300")} == {
+        target: on["within_target"][target]["calls"] for target in ("60", "180", "300")}
+    assert "modes_off" not in headless_run(seed=3, hours=3)

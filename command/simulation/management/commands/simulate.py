@@ -81,9 +81,10 @@ class Command(BaseCommand):
             rival = "coverage" if options["policy"] != "coverage" else "road"
             return compare_run(seeds=seeds, hours=options["hours"], policy=options["policy"], day=options["day"],
                                what_if=what_if, move_up=options["move_up"], timings=timings, rival=rival,
-                               extra_crews=what_if.placement == "planned" and what_if.plan_id is None)
+                               extra_crews=what_if.placement == "planned" and what_if.plan_id is None,
+                               modes_off=True)
         return headless_run(seed=seeds[0], hours=options["hours"], policy=options["policy"], day=options["day"],
-                            what_if=what_if, timings=timings, key_site_posts=options["key_site_posts"])
+                            what_if=what_if, timings=timings, key_site_posts=options["key_site_posts"], modes_off=True)
 
     def _live(self, options):
         from command.simulation.live import LiveSimulator
