@@ -13,7 +13,7 @@ from shapely.geometry import Point, mapping, shape
 from shapely.ops import unary_union
 
 from command.demo import trackers as demo_trackers
-from command.demo import city, services_seed, staffing, stands
+from command.demo import city, services_seed, staffing, stands, traffic_seed
 from command.models import Membership
 from common.roles import Role
 from grid.models import KeySite, PatrolPoint, PatrolRoute, ServedArea, Zone
@@ -62,6 +62,7 @@ def seed_demo(*, password: str, days_before: int = 1, days_after: int = 7, log=p
         services_seed.seed_services(platforms, now)  # the desk: catalogue, slots, a morning, a week of surveys
         users = _seed_users(password, now)
         demo_trackers.register_demo_trackers()  # each vehicle's tracker with its own key (issue 19)
+        traffic_seed.seed_traffic(platforms, now)  # rush-hour bands and a morning of traffic work (issue 20)
         _analyze()
     summary = _summary(units, users)
     log(f"demo city ready: {summary}")
