@@ -5,7 +5,6 @@ import { readJson } from "../lib/dom.js";
 import { startHandset } from "../lib/handset.js";
 import { Tablet } from "../lib/tablet.js";
 import { TabletRelocation } from "../lib/tablet_relocation.js";
-import { TabletRelocation } from "../lib/tablet_relocation.js";
 
 function start() {
   const data = readJson("tablet-data");
@@ -17,9 +16,6 @@ function start() {
 export const tablet = start();
 // Issue 16: on a phone the page is the officer's own handset (the switch says otherwise).
 export const handset = tablet ? startHandset(tablet, readJson("tablet-labels")) : null;
-// Issue 17: a dispatcher's move-up order shows as a relocation task with its route.
-export const relocation = tablet && document.getElementById("relocation-tile")
-  ? new TabletRelocation(tablet, document.getElementById("relocation-tile")) : null;
 // Issue 17: a dispatcher's move-up order shows as a relocation task with its route.
 export const relocation = tablet && document.getElementById("relocation-tile")
   ? new TabletRelocation(tablet, document.getElementById("relocation-tile")) : null;
