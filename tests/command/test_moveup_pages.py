@@ -29,6 +29,7 @@ def test_the_console_has_a_move_up_tab_with_its_words_in_the_users_language(clie
 def test_the_tablet_has_a_hidden_relocation_card(client, officer, officer_unit):
     login(client, officer)
     html = client.get("/tablet/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert html.count('id="relocation-tile"') == 1
     card = html[html.index('<section id="relocation-tile"'):]
     card = card[:card.index("</section>")]
     assert ' hidden\n' in card and 'data-drive="车程约 {minutes} 分钟，{km} 公里"' in card
