@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from common.roles import Role
 from dispatch.models import Recommendation
 from grid import closures, travel
 from tests import factories as f
 from tests.e2e.support import API, POSTED, log_in, shot, wait_for, watch
+from tests.e2e.tablet_support import tablet_context
 from tests.places import FAR_WEST
 from traffic.models import RoadClosure
 
@@ -47,6 +49,12 @@ def test_a_closed_segment_makes_the_recommendation_route_around_it(asgi_server, 
         "from_lon": ends[0][0], "from_lat": ends[0][1], "to_lon": ends[1][0], "to_lat": ends[1][1]})
     closure = RoadClosure.objects.get()
     shot(supervisor, "traffic-control-1-placed")
+    tablet = watch(tablet_context(chromium, POSTED).new_page(), page_errors)
+    log_in(tablet, asgi_server, "tablet-officer", "/tablet/traffic/", live=False)
+    shown = tablet.locator(f'#control-points li[data-point="{point["id"]}"]')
+    expect(shown).to_contain_text("延安路管制点")
+    expect(shown.locator(".closure")).to_contain_text(f"封闭： {closure.road_name}".strip())
+    expect(shown.locator(".closure")).to_contain_text(f"({round(closure.length_m)} m)")
 
     closures.forget()
     travel.engines.reset()

@@ -45,6 +45,7 @@ export class TrafficPage {
     this.fillChoices();
     this.showJob();
     this.bindRecords();
+    this.showControlPoints();
     this.locate();
     this.showPending(this.outbox.length);
     this.outbox.flush();
@@ -165,6 +166,20 @@ export class TrafficPage {
     tile.dataset.flowing = record.flowing_at ? "true" : "false";
     tile.querySelector(".clearance").textContent = record.clearance_s === null ? ""
       : this.words.clearance.replace("%(s)s", Math.round(record.clearance_s));
+  }
+
+  // --- control points: where the crew is posted and which roads are closed ------------------------
+
+  async showControlPoints() {
+    const list = document.getElementById("control-points");
+    const points = await api("/api/v1/traffic/control-points").catch(() => null);
+    if (!list || !points || !points.length) return;
+    const time = (iso) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    list.innerHTML = points.map((p) => `<li data-point="${p.id}"${p.units.includes(this.data.unit) ? ' class="posted"' : ""}>
+      <strong>${escapeHtml(p.name)}</strong> ${time(p.starts_at)}–${time(p.ends_at)}
+      ${p.units.includes(this.data.unit) ? `<span class="badge">${escapeHtml(this.words.posted)}</span>` : ""}
+      ${p.closures.filter((c) => !c.cancelled).map((c) => `<br><span class="closure">${escapeHtml(this.words.closed)} ${
+        escapeHtml(c.road_name)} (${c.length_m} m)</span>`).join("")}</li>`).join("");
   }
 
   // --- enforcement and help ---------------------------------------------------------------------
