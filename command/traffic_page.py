@@ -45,6 +45,7 @@ def traffic_words() -> dict:
         "escalated": _("Escalated to a full accident case."), "pending": _("Waiting to send: %(n)s"),
         "party": _("Party %(n)s"), "clear": _("Clear"), "posted": _("Your unit is posted here"),
         "closed": _("Closed:"),
+        "bad_photo": _("A photo must be a JPEG, PNG or WebP image of at most 5 MB."),
         "clearance": _("Traffic flowing %(s)s s after arrival (target 300 s)."),
         "party_fields": {"name": _("Name"), "phone": _("Phone"), "licence_number": _("Driving licence number"),
                          "plate": _("Plate")},

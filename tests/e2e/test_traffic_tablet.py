@@ -17,7 +17,16 @@ from tests.e2e.tablet_support import shot, tablet_context
 from traffic.models import AccidentRecord, CongestionRecord, DrinkCheck, Violation, ViolationType
 
 TRAFFIC = "/tablet/traffic/"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 8
 PARTIES = [("王先生", "13911112222", "310101198001011234", "沪A12345"), ("赵女士", "13833334444", "310101199002023456", "沪B67890")]
+
+
+@pytest.fixture(autouse=True)
+def media(monkeypatch, settings, tmp_path):
+    """Photos in a folder of the test's own, for the server (started after this) and for this process."""
+    monkeypatch.setenv("MEDIA_ROOT", str(tmp_path))
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
 
 
 def on_scene(unit, category: str, arrived_ago_s: float = 90) -> Incident:
@@ -165,7 +174,8 @@ def test_a_congestion_cleared_on_the_tablet_is_in_the_supervisors_figures(asgi_s
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_a_violation_and_a_drink_check_are_counted_on_the_supervisor_page(asgi_server, city, chromium, page_errors):
+def test_a_violation_and_a_drink_check_are_counted_on_the_supervisor_page(asgi_server, city, chromium, page_errors,
+                                                                          media):
     context, page = traffic_tablet(chromium, asgi_server, page_errors)
     expect(page.locator(".position")).to_have_attribute("data-located", "true", timeout=STEP_MS)
     violation = page.locator("#violation-form")
@@ -174,6 +184,7 @@ def test_a_violation_and_a_drink_check_are_counted_on_the_supervisor_page(asgi_s
     violation.locator("[type=submit]").click()
     expect(violation.locator(".form-error")).to_contain_text("不是有效的中国号牌", timeout=STEP_MS)
     violation.locator("input[name=plate]").fill("沪A12345")
+    violation.locator("input[name=photo]").set_input_files({"name": "red.jpg", "mimeType": "image/jpeg", "buffer": JPEG})
     violation.locator("[type=submit]").click()
     expect(page.locator("#traffic-message")).to_have_text("已记录。", timeout=STEP_MS)
     drink = page.locator("#drink-form")
@@ -192,8 +203,9 @@ def test_a_violation_and_a_drink_check_are_counted_on_the_supervisor_page(asgi_s
     expect(row.locator(".drink-checks")).to_have_text("1")
     shot(supervisor, "traffic-6-supervisor-counts")
     check = DrinkCheck.objects.get()
-    assert [(v.plate, v.violation_type.code, v.officer_id, v.unit_id) for v in Violation.objects.all()] == [
-        ("沪A12345", "1625", officer.pk, city.pk)]
+    assert [(v.plate, v.violation_type.code, v.officer_id, v.unit_id, v.photo_type) for v in Violation.objects.all()] == [
+        ("沪A12345", "1625", officer.pk, city.pk, "image/jpeg")]
+    assert (media / Violation.objects.get().photo.name).read_bytes() == JPEG
     assert (check.plate, check.alcohol_mg_100ml, check.result, round(check.lat, 3), round(check.lon, 3)) == (
         "沪B67890", 35.0, "drink", round(POSTED[0], 3), round(POSTED[1], 3))
     assert page_errors == []

@@ -6,6 +6,7 @@
 import { api } from "./api.js";
 import { escapeHtml } from "./dom.js";
 import { SignaturePad } from "./signature_pad.js";
+import { MAX_PHOTO_BYTES, keepPhoto, photoKind } from "./tablet_photos.js";
 import { Outbox } from "./traffic_outbox.js";
 
 const PARTIES = 2;  // quick settlement is for two parties; more go to a full accident case
@@ -197,14 +198,23 @@ export class TrafficPage {
   bindRecords() {
     document.querySelectorAll(".record-form").forEach((form) => form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (!this.position) { form.querySelector(".form-error").textContent = this.words.no_position; return; }
-      const fields = Object.fromEntries([...new FormData(form)].filter(([, value]) => value !== ""));
-      for (const name of ["measured_speed_kmh", "alcohol_mg_100ml", "people", "violation_type"]) {
-        if (name in fields) fields[name] = Number(fields[name]);
-      }
-      const body = { ...fields, ...this.position, unit: this.data.unit, at: new Date().toISOString() };
-      this.send({ url: `/api/v1/traffic/${form.dataset.kind}`, method: "POST", body, key: newKey() }, form);
+      this.record(form);
     }));
+  }
+
+  async record(form) {
+    const error = form.querySelector(".form-error");
+    if (!this.position) { error.textContent = this.words.no_position; return; }
+    const photo = form.photo?.files[0];
+    if (photo && (photo.size > MAX_PHOTO_BYTES || !(await photoKind(photo)))) { error.textContent = this.words.bad_photo; return; }
+    const fields = Object.fromEntries([...new FormData(form)].filter(([name, value]) => value !== "" && name !== "photo"));
+    for (const name of ["measured_speed_kmh", "alcohol_mg_100ml", "people", "violation_type"]) {
+      if (name in fields) fields[name] = Number(fields[name]);
+    }
+    const key = newKey();
+    if (photo) await keepPhoto(key, photo);
+    const body = { ...fields, ...this.position, unit: this.data.unit, at: new Date().toISOString() };
+    this.send({ url: `/api/v1/traffic/${form.dataset.kind}`, method: "POST", body, key, photo: Boolean(photo) }, form);
   }
 
   // --- sending ------------------------------------------------------------------------------------
