@@ -156,7 +156,7 @@ async def _fanout(port: int, cookie: str, ids: list[int], consoles: int, seconds
 
 
 def _frames(port: int, cookie: str, ids: list[int], seconds: float, officers: list) -> dict:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from command.bench.fanout_officers import LAYERS, frame_figures, move_officers
 
@@ -168,7 +168,8 @@ def _frames(port: int, cookie: str, ids: list[int], seconds: float, officers: li
         context.add_cookies([{"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}])
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}/console/")
-        page.wait_for_function("document.getElementById('live-state')?.dataset.state === 'online'", timeout=60_000)
+        # a locator, not wait_for_function: the page's CSP refuses the string it would evaluate
+        expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=60_000)
         page.evaluate("import('/static/command/pages/console.js').then((m) => { m.liveConsole.unitsLayer.frameTimes.length = 0; "
                       "m.liveConsole.officersLayer.frameTimes.length = 0; })")
         for k in range(int(seconds)):
