@@ -9,6 +9,7 @@ from common.roles import access_of
 from common.scoping import scoped
 from dispatch.models import Incident
 from traffic import selectors
+from traffic.models import ControlReason
 
 register = template.Library()
 CLASS_ORDER = ("key_site", "city_centre", "other", "overall")
@@ -32,3 +33,9 @@ def traffic_layer_words():
     return json_script({"speeds": _("Live speeds"), "congestion": _("Congestion"), "control": _("Control points"),
                         "flowing": _("Traffic flowing"), "age": _("%(m)s min since the call"),
                         "closed": _("Closed:")}, "traffic-layer-words")
+
+
+@register.inclusion_tag("command/partials/control_point_form.html")
+def control_point_form() -> dict:
+    """The supervisor's form to place a control point on the live map (static/command/lib/control_point_form.js)."""
+    return {"reasons": ControlReason.choices}

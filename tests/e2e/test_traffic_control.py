@@ -1,17 +1,15 @@
-"""A traffic control point with a closed road segment, placed by a supervisor from the browser, makes the
+"""A traffic control point with a closed road segment, placed by a supervisor on the live map, makes the
 real worker's recommendation route around it: the crew's leg to a call beyond the closure is the closed
 network's (longer, by another way), not the open one that drove the closed stretch."""
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from common.roles import Role
 from dispatch.models import Recommendation
 from grid import closures, travel
 from tests import factories as f
-from tests.e2e.support import API, POSTED, log_in, shot, wait_for, watch
+from tests.e2e.support import API, POSTED, STEP_MS, SUPERVISOR, click_at, log_in, map_point, shot, wait_for, watch
 from tests.e2e.tablet_support import tablet_context
 from tests.places import FAR_WEST
 from traffic.models import RoadClosure
@@ -23,6 +21,27 @@ def api_call(page, url: str, body: dict, key: str = "") -> dict:
     headers = {"Idempotency-Key": key} if key else {}
     return page.evaluate(f"([url, body, headers]) => import('{API}').then((m) => m.api(url, "
                          "{ method: 'POST', body, headers }))", [url, body, headers])
+
+
+def place_on_the_map(page, name: str, ends) -> None:
+    """The supervisor's form: a name, the reason, a window from a minute ago, the point and the closure's
+    two ends clicked on the live map."""
+    form = page.locator("#control-form")
+    form.locator("input[name=name]").fill(name)
+    form.locator("select[name=reason]").select_option("closure")
+    page.evaluate("""() => { const local = (ms) => new Date(ms - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+        const form = document.getElementById('control-form');
+        form.starts_at.value = local(Date.now() - 60000); form.ends_at.value = local(Date.now() + 7200000); }""")
+    page.evaluate(f"([a, b]) => import('{SUPERVISOR}').then((m) => m.supervisorMap.map.fitBounds([[a[1], a[0]], [b[1], b[0]]],"
+                  " { padding: [80, 80], animate: false }))", [list(ends[0]), list(ends[1])])
+    for what, (lon, lat) in (("point", ends[0]), ("from", ends[0]), ("to", ends[1])):
+        form.locator(f'button[data-pick="{what}"]').click()
+        page.locator("#supervisor-map").scroll_into_view_if_needed()  # the mouse only reaches what is in view
+        click_at(page, "#supervisor-map", map_point(page, SUPERVISOR, "supervisorMap", lat, lon))
+    form.locator("[type=submit]").click()
+    wait_for(lambda: form.locator(".form-done").text_content() or form.locator(".form-error").text_content())
+    assert (form.locator(".form-error").text_content(), form.locator(".picked").get_attribute("data-to") != "") == ("", True)
+    expect(form.locator(".form-done")).to_have_text("已设置：所有路线将绕开封闭路段。", timeout=STEP_MS)
 
 
 def crews_option(incident_id: int, unit_id: int) -> dict:
@@ -39,14 +58,11 @@ def test_a_closed_segment_makes_the_recommendation_route_around_it(asgi_server, 
     ends = tuple(path[len(path) * 2 // 5]), tuple(path[len(path) // 2])
     f.membership(f.UserFactory(username="control-supervisor"), Role.SUPERVISOR, platform=city.platform)
     f.membership(f.UserFactory(username="control-dispatcher"), Role.DISPATCHER)
-    supervisor = watch(chromium.new_context(locale="zh-CN").new_page(), page_errors)
+    supervisor = watch(chromium.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page(),
+                       page_errors)
     log_in(supervisor, asgi_server, "control-supervisor", "/supervisor/", live=False)
-    now = timezone.now()
-    point = api_call(supervisor, "/api/v1/traffic/control-points", {
-        "name": "延安路管制点", "reason": "closure", "lon": ends[0][0], "lat": ends[0][1],
-        "starts_at": (now - timedelta(minutes=1)).isoformat(), "ends_at": (now + timedelta(hours=2)).isoformat()})
-    api_call(supervisor, f"/api/v1/traffic/control-points/{point['id']}/closures", {
-        "from_lon": ends[0][0], "from_lat": ends[0][1], "to_lon": ends[1][0], "to_lat": ends[1][1]})
+    place_on_the_map(supervisor, "延安路管制点", ends)
+    point = {"id": int(supervisor.locator("#control-form").get_attribute("data-placed"))}
     closure = RoadClosure.objects.get()
     shot(supervisor, "traffic-control-1-placed")
     tablet = watch(tablet_context(chromium, POSTED).new_page(), page_errors)

@@ -4,6 +4,7 @@
 // or district (command.live.console_scope), so nothing is filtered here.
 
 import { readJson } from "../lib/dom.js";
+import { ControlPointForm } from "../lib/control_point_form.js";
 import { LiveConsole } from "../lib/live_console.js";
 import { createMap, drawMarkers, drawZones, fitScope, platformMarker } from "../lib/map.js";
 
@@ -24,3 +25,6 @@ function start() {
 }
 
 export const supervisorMap = start();
+// Traffic control points and road closures placed on the live map (issue 20).
+export const controlPointForm = supervisorMap && document.getElementById("control-form")
+  ? new ControlPointForm(supervisorMap.map, document.getElementById("control-form")) : null;
