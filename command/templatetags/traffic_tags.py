@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from common.roles import access_of
 from common.scoping import scoped
 from dispatch.models import Incident
+from platforms.models import Platform
 from traffic import selectors
 from traffic.models import ControlReason
 
@@ -35,7 +36,9 @@ def traffic_layer_words():
                         "closed": _("Closed:")}, "traffic-layer-words")
 
 
-@register.inclusion_tag("command/partials/control_point_form.html")
-def control_point_form() -> dict:
-    """The supervisor's form to place a control point on the live map (static/command/lib/control_point_form.js)."""
-    return {"reasons": ControlReason.choices}
+@register.inclusion_tag("command/partials/control_point_form.html", takes_context=True)
+def control_point_form(context) -> dict:
+    """The supervisor's form to place a control point on the live map (static/command/lib/control_point_form.js);
+    whoever has more than one platform in scope (a district, the command centre) says whose it is."""
+    platforms = scoped(Platform.objects.order_by("code"), access_of(context["request"]).platform_ids, "id")
+    return {"reasons": ControlReason.choices, "control_platforms": platforms if platforms.count() > 1 else []}

@@ -58,3 +58,8 @@ def test_the_supervisor_sees_todays_clocks_and_counts_in_scope(request, platform
     assert (overall["arrived"], overall["handled"], overall["met"], overall["mean_s"]) == (1, 1, 1, 240.0)
     assert [(row["label"], row["violations"]) for row in context["counts"]] == [(f"{person.name} ({person.badge_number})", 1)]
     assert context["totals"]["violations"] == 1
+
+
+def test_the_control_point_form_asks_whose_point_only_of_those_with_several_platforms(request, platform, other_platform):
+    assert list(opened(request, "supervisor", "/supervisor/").context["control_platforms"]) == []
+    assert list(opened(request, "administrator", "/supervisor/").context["control_platforms"]) == [platform, other_platform]

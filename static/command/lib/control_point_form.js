@@ -37,6 +37,7 @@ export class ControlPointForm {
     try {
       const placed = await api("/api/v1/traffic/control-points", { method: "POST", body: {
         name: this.form.name.value, reason: this.form.reason.value, lon: point?.[0], lat: point?.[1],
+        ...(this.form.platform ? { platform: Number(this.form.platform.value) } : {}),
         starts_at: when("starts_at"), ends_at: when("ends_at") } });
       this.form.dataset.placed = placed.id;
       if (this.picked.from && this.picked.to) await this.close(placed.id);
