@@ -1,5 +1,5 @@
 // Officers on one canvas (issue 16), beside the units' (units_layer.js): every officer on duty with a
-// handset, where their own phone or tracker says they are, as a small diamond in their kind's colour
+// handset, where their own phone or tracker says they are, as a small square in their kind's colour
 // (sworn police, auxiliary, traffic assistant); a stale fix hollow. A crew whose members are spread out
 // (platforms/crews_live.py: an officer farther than CREW_SPREAD_M from the crew's vehicle) is outlined
 // in red, with a thin red line from each of its officers to the vehicle. As with the units, updates only
@@ -125,13 +125,10 @@ const OFFICERS_LAYER = {
   drawGroup(context, key, points) {
     const [colour, stale] = key.split("|");
     context.beginPath();
-    for (const point of points) {
-      context.moveTo(point.x, point.y - 5);
-      context.lineTo(point.x + 4, point.y);
-      context.lineTo(point.x, point.y + 5);
-      context.lineTo(point.x - 4, point.y);
-      context.closePath();
-    }
+    // Squares, not diamonds or circles: 5,000 of them in one path rasterise in about 10 ms in Chromium's
+    // software canvas, against about 50 ms for circles and 85 ms for diamonds (measured with a pixel read
+    // forcing the raster, 2026-12-04).
+    for (const point of points) context.rect(point.x - 4, point.y - 4, 8, 8);
     context.fillStyle = stale === "1" ? "#ffffff" : colour;
     context.fill();
     context.lineWidth = stale === "1" ? 1.5 : 1;
