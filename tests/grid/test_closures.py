@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from grid import closures, lower_bound, stretches, travel
 from grid.roads import dataset_path
@@ -154,10 +155,10 @@ def test_a_closed_copy_is_built_once_and_shared(closing, demo_network):
 
 @pytest.mark.django_db
 def test_a_stretch_too_long_or_too_short_is_refused_with_the_reason(demo_network):
-    with pytest.raises(ValidationError) as long:
+    with pytest.raises(ValidationError) as long, translation.override("en"):
         stretches.stretch(PEOPLES_SQUARE, FAR_WEST)
     point = travel.snap(*PEOPLES_SQUARE)[:2]
-    with pytest.raises(ValidationError) as short:
+    with pytest.raises(ValidationError) as short, translation.override("en"):
         stretches.stretch(point, (point[0] + 0.00001, point[1]))
     assert "close at most 3 km at once" in long.value.messages[0]
     assert short.value.messages == ["Pick two points farther apart along the same road."]
