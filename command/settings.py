@@ -377,6 +377,10 @@ MOVEUP_ARRIVAL_M = env_float("MOVEUP_ARRIVAL_M", 100.0, minimum=10.0, maximum=10
 SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "PlanStatusEnum": "planning.models.PlanStatus", "MoveUpStatusEnum": "planning.models.MoveUpStatus",
     "PlannedMoveStatusEnum": "planning.models.MoveStatus", "StandKindEnum": "planning.models.StandKind"})
+# Two choice sets both named VehicleKindEnum otherwise (a police vehicle's kind, an accident party's), and
+# the schema said a vehicle's "patrol_car" was not one of "car", "truck"... (found by Schemathesis).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "VehicleKindEnum": "platforms.models.VehicleKind", "PartyVehicleKindEnum": "traffic.models.VehicleKind"})
 CELERY_BEAT_SCHEDULE.update({
     # a unit's status change is answered within this period plus the computation (issue 17: 2 s)
     "planning-move-up": {"task": "planning.tasks.move_up_task", "schedule": 1.0, "options": {"expires": 1.0}},

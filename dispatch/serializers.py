@@ -15,7 +15,9 @@ from dispatch.models import (
     Alert,
     Assignment,
     AssignmentStatus,
+    CancelReason,
     Category,
+    Disposition,
     Incident,
     IncidentCaller,
     IncidentEvent,
@@ -51,6 +53,9 @@ class IncidentSerializer(serializers.ModelSerializer):
     caller_name = serializers.CharField(required=False, help_text="For the command centre and the crews on the job.")
     caller_phone = serializers.CharField(required=False, help_text="In full only to the dispatcher who took the call.")
     caller_phone_masked = serializers.SerializerMethodField(help_text="138****8000: for every reader.")
+    # Read-only model fields lose their blank choice in DRF; an open incident's is "" (the schema says so).
+    closing = serializers.ChoiceField(choices=Disposition.choices, allow_blank=True, read_only=True)
+    cancel_reason = serializers.ChoiceField(choices=CancelReason.choices, allow_blank=True, read_only=True)
     further_callers = FurtherCallerSerializer(source="callers", many=True, read_only=True)
     call_to_dispatch_s = serializers.FloatField(read_only=True, allow_null=True)
     dispatch_to_scene_s = serializers.FloatField(read_only=True, allow_null=True,
