@@ -33,6 +33,14 @@ def _require(request, *allowed: str):
     return access_of(request)
 
 
+@login_not_required
+def favicon(request):
+    """Browsers ask /favicon.ico of every page, the admin's too: the site's icon, not a 404."""
+    from django.templatetags.static import static
+
+    return redirect(static("command/favicon.svg"), permanent=True)
+
+
 def home(request):
     role = access_of(request).role
     if role is None:

@@ -338,3 +338,9 @@ def test_the_console_takes_calls_in_a_tab_and_ships_its_alert_sounds(client, dis
     assert sounds == ["new_call", "at_risk", "ack_timeout", "officer_message"]
     for kind in sounds:
         assert client.get(f"/static/command/sounds/{kind}.wav").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_favicon_is_the_sites_icon_for_anyone(client):
+    answer = client.get("/favicon.ico")
+    assert (answer.status_code, answer["Location"]) == (301, "/static/command/favicon.svg")

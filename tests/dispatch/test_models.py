@@ -1,6 +1,7 @@
 """The database itself refuses what must never happen, even when Python's checks are bypassed."""
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from dispatch.models import Assignment, AssignmentStatus, EventKind, IncidentEvent
 from tests import factories as f
@@ -38,16 +39,54 @@ class TestOneActiveAssignmentPerUnit:
             Assignment.objects.filter(pk=ended.pk).update(status=AssignmentStatus.ON_SCENE)
 
 
+def owner_refusal(statement: str) -> str:
+    """The append-only trigger's own answer to `statement`, asked as the schema's owner (the app's login
+    is refused before the trigger runs: tests/command/test_db_roles.py). A scratch table of the owner's
+    session carries the same trigger function, so nothing the test transaction holds is touched."""
+    import psycopg
+
+    from command.db_roles import owner_fields
+
+    params = connection.get_connection_params()
+    if settings.DATABASE_OWNER_URL:
+        own = owner_fields()
+        params.update(user=own["USER"], password=own["PASSWORD"])
+        params.update({"host": own["HOST"], "port": own["PORT"] or None} if "HOST" in own else {})
+    params = {k: v for k, v in params.items() if k in ("host", "port", "dbname", "user", "password")}
+    with psycopg.connect(**params) as owner:
+        owner.execute("CREATE TEMP TABLE scratch_event (id int)")
+        owner.execute("INSERT INTO scratch_event VALUES (1)")
+        owner.execute("CREATE TRIGGER scratch_append_only BEFORE UPDATE OR DELETE ON scratch_event"
+                      " FOR EACH ROW EXECUTE FUNCTION dispatch_incidentevent_append_only()")
+        try:
+            owner.execute(statement)
+        except psycopg.errors.IntegrityConstraintViolation as error:
+            return str(error).splitlines()[0]
+        finally:
+            owner.rollback()
+    return "allowed"
+
+
 @pytest.mark.django_db
 class TestIncidentEventsAreAppendOnly:
-    def test_update_is_refused_by_the_database(self):
-        event = IncidentEvent.objects.create(incident=f.IncidentFactory(), kind=EventKind.CREATED)
-        with pytest.raises(IntegrityError, match="append-only: UPDATE refused"), transaction.atomic():
-            IncidentEvent.objects.filter(pk=event.pk).update(kind=EventKind.NOTE)
+    def test_the_timeline_carries_the_append_only_trigger_enabled(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT tgenabled, pg_get_triggerdef(t.oid) FROM pg_trigger t"
+                           " WHERE tgrelid = 'dispatch_incidentevent'::regclass AND tgname = 'dispatch_incidentevent_append_only'")
+            (enabled, definition), = cursor.fetchall()
+        assert enabled == "O"
+        assert "BEFORE DELETE OR UPDATE ON public.dispatch_incidentevent FOR EACH ROW" in definition
+        assert definition.endswith("EXECUTE FUNCTION dispatch_incidentevent_append_only()")
 
-    def test_delete_is_refused_by_the_database(self):
+    def test_update_is_refused_by_the_database_even_to_the_owner(self):
+        assert owner_refusal("UPDATE scratch_event SET id = 2") == "incident events are append-only: UPDATE refused"
+
+    def test_delete_is_refused_by_the_database_even_to_the_owner(self):
+        assert owner_refusal("DELETE FROM scratch_event") == "incident events are append-only: DELETE refused"
+
+    def test_the_apps_login_may_not_even_try(self):
         event = IncidentEvent.objects.create(incident=f.IncidentFactory(), kind=EventKind.CREATED)
-        with pytest.raises(IntegrityError, match="append-only: DELETE refused"), transaction.atomic():
+        with pytest.raises(DatabaseError, match="permission denied|append-only"), transaction.atomic():
             IncidentEvent.objects.filter(pk=event.pk).delete()
         assert IncidentEvent.objects.filter(pk=event.pk).exists()
 

@@ -111,6 +111,7 @@ class TestResponseTargets:
 class TestCongestion:
     @pytest.fixture
     def rush_hour_at_lujiazui(self, demo_city):
+        CongestionBand.objects.all().delete()  # the demo's own rush hours (command/demo/traffic_seed.py)
         zone = Zone.objects.get(pk=zone_at(*LUJIAZUI))
         return CongestionBand.objects.create(zone=zone, starts=time(7), ends=time(9), factor=1.5)
 
@@ -131,6 +132,7 @@ class TestCongestion:
         assert travel.congestion_factor(*LUJIAZUI, MONDAY_8AM) == 1.5
 
     def test_the_origins_band_does_not_apply(self, demo_city):
+        CongestionBand.objects.all().delete()
         CongestionBand.objects.create(zone=Zone.objects.get(pk=zone_at(*PEOPLES_SQUARE)), starts=time(7), ends=time(9),
                                       factor=2.0)
         free = travel.route(PEOPLES_SQUARE, LUJIAZUI, at=MONDAY_NOON)

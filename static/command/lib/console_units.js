@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { clock } from "./clock.js";
-import { escapeHtml } from "./dom.js";
+import { escapeHtml, say } from "./dom.js";
 import { STATUS_COLOURS } from "./units_layer.js";
 
 export class UnitBoard {
@@ -156,7 +156,7 @@ export class UnitBoard {
       if (form.classList.contains("unit-status-form")) form.hidden = true;
       form.querySelector(".form-error").textContent = "";
     } catch (error) {
-      form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
+      say(form, `${this.ui.failed}${error.message}`, false);
     }
   }
 
@@ -167,9 +167,9 @@ export class UnitBoard {
     try {
       await api("/api/v1/broadcasts", { method: "POST", body: { text: form.elements.text.value, platform: platform ? Number(platform) : null } });
       form.elements.text.value = "";
-      form.querySelector(".form-error").textContent = this.ui.sent;
+      say(form, this.ui.sent, true);
     } catch (error) {
-      form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
+      say(form, `${this.ui.failed}${error.message}`, false);
     }
   }
 }

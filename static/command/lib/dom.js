@@ -23,3 +23,10 @@ export function bindCounter(field) {
   field.addEventListener("input", show);
   show();
 }
+
+// A form's one-line answer in its status line: a success reads as one (green), a refusal as an error.
+export function say(form, text, ok) {
+  const line = form.querySelector(".form-error");
+  line.textContent = text;
+  line.classList.toggle("sent", ok);
+}

@@ -6,7 +6,7 @@
 
 import { api } from "./api.js";
 import { clock, timeLeft } from "./clock.js";
-import { escapeHtml, readJson } from "./dom.js";
+import { escapeHtml, readJson, say } from "./dom.js";
 import { ALERT_SOUND, AlertSignals, renderAlerts } from "./console_alerts.js";
 import { CallForm } from "./console_call.js";
 import { HotSpotLayer } from "./console_hotspots.js";
@@ -254,9 +254,9 @@ export class LiveConsole {
       try {
         await api(`/api/v1/units/${unit.id}/messages`, { method: "POST", body: { text: form.elements.text.value } });
         form.elements.text.value = "";
-        form.querySelector(".form-error").textContent = this.ui.sent;
+        say(form, this.ui.sent, true);
       } catch (error) {
-        form.querySelector(".form-error").textContent = `${this.ui.failed}${error.message}`;
+        say(form, `${this.ui.failed}${error.message}`, false);
       }
     });
     return element;
