@@ -62,9 +62,13 @@ class Fleet:
         return fixes
 
     def _fix(self, index: int, ms: int) -> Fix:
-        unit_id, (lon, lat) = self.unit_ids[index], self.home[index]
-        ms = max(ms, self.last.get(unit_id, (0,))[0] + 1)
-        lon, lat = lon + self.rng.uniform(-0.002, 0.002), lat + self.rng.uniform(-0.002, 0.002)
+        unit_id, (home_lon, home_lat) = self.unit_ids[index], self.home[index]
+        last_ms, lon, lat = self.last.get(unit_id, (0, home_lon, home_lat))
+        ms = max(ms, last_ms + 1)
+        # A walk of about 10 m a fix near home: a believable drive, never a jump the ingest flags
+        # (AVL_JUMP_SLACK_M) however close in time two fixes are sent.
+        lon = min(max(lon + self.rng.uniform(-1e-4, 1e-4), home_lon - 0.002), home_lon + 0.002)
+        lat = min(max(lat + self.rng.uniform(-1e-4, 1e-4), home_lat - 0.002), home_lat + 0.002)
         self.last[unit_id] = (ms, lon, lat)
         return Fix(unit_id=unit_id, lon=lon, lat=lat, at=datetime.fromtimestamp(ms / 1000, dt_timezone.utc),
                    speed_mps=round(self.rng.uniform(0, 15), 2), bearing=round(self.rng.uniform(0, 359), 1),
@@ -102,6 +106,7 @@ def _measure(units, seconds, batch, http_seconds, http_batches, baseline_seconds
     service, naive = result["service"]["fixes_per_s"], result["baseline_update_per_fix"]["fixes_per_s"]
     result["speedup_vs_baseline"] = round(service / naive, 1) if naive else None
     result["stats"] = positions.avl_stats()
+    result["stats"]["suspect_units"] = len(result["stats"]["suspect_units"])  # units flagged for a jump
     return result
 
 

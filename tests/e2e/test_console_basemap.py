@@ -5,7 +5,7 @@ import pytest
 
 from common.roles import Role
 from tests import factories as f
-from tests.e2e.support import CONSOLE, log_in, shot
+from tests.e2e.support import CONSOLE, log_in, shot, wait_for
 
 PEOPLES_SQUARE = (31.2304, 121.4737)
 
@@ -58,8 +58,10 @@ class Offline:
 
 def wait_for_tiles(page) -> None:
     page.wait_for_load_state("networkidle")
-    page.wait_for_function("document.querySelectorAll('.road-basemap canvas.basemap-tile[data-roads]').length > 0 && "
-                           "!document.querySelector('.road-basemap .leaflet-tile:not(.leaflet-tile-loaded)')")
+    # Polled with evaluate: wait_for_function evaluates a string, which the page's CSP refuses.
+    wait_for(lambda: page.evaluate(
+        "document.querySelectorAll('.road-basemap canvas.basemap-tile[data-roads]').length > 0 && "
+        "!document.querySelector('.road-basemap .leaflet-tile:not(.leaflet-tile-loaded)')"))
     page.wait_for_timeout(400)  # Leaflet fades new tiles in over 200 ms; the screenshot should not catch that
 
 

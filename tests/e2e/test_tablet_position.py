@@ -21,9 +21,11 @@ from tests.e2e.support import CONSOLE, POSTED, STEP_MS, TABLET, feed, log_in, wa
 # (lat, lon) inside the test city's zone, all away from where the unit was posted.
 PARKED = (31.2321, 121.4745)
 MOVED = (31.2288, 121.4791)
-OFFLINE_PATH = [(31.2290, 121.4800), (31.2295, 121.4810), (31.2300, 121.4820)]
-PASSED_QUICKLY = (31.2302, 121.4824)  # followed at once by the next point: under a second, only the next is kept
-LAST = (31.2304, 121.4828)
+# Driven from PARKED about 110 m a step: a car's believable drive whatever the seconds between two
+# fixes (the ingest flags a jump beyond AVL_JUMP_SLACK_M, 150 m, plus 60 m/s).
+OFFLINE_PATH = [(31.2315, 121.4754), (31.2309, 121.4763), (31.2303, 121.4772)]
+PASSED_QUICKLY = (31.2301, 121.4776)  # followed at once by the next point: under a second, only the next is kept
+LAST = (31.2299, 121.4780)
 PARKED_EVERY_S, TICK_S = 5.0, 1.0  # the page's PARKED_EVERY_MS and SEND_EVERY_MS
 
 
@@ -148,7 +150,7 @@ def drive_on_while_offline(tablet, context, unit) -> tuple[list, list]:
         tablet.wait_for_timeout(1500)
     context.set_geolocation(geolocation(PASSED_QUICKLY))
     # Once the page has it (Chromium may otherwise fold two quick overrides into one), the next.
-    tablet.wait_for_function(f"window.delivered.some(([lat, lon]) => lat === {PASSED_QUICKLY[0]})")
+    wait_for(lambda: tablet.evaluate(f"window.delivered.some(([lat, lon]) => lat === {PASSED_QUICKLY[0]})"))
     context.set_geolocation(geolocation(LAST))
     tablet.wait_for_timeout(500)
     held = tablet.evaluate(f"import('{TABLET}').then((m) => m.tablet.fixes.map((x) => [x.lat, x.lon]))")

@@ -25,6 +25,7 @@ def test_bench_ingest_loses_nothing_and_leaves_no_trace(officer_unit):
     every_fix = result["service"]["accepted"] + sum(phase["accepted"] for phase in result["http"].values())
     assert result["http_check"] == {"units_checked": 30, "lost": 0, "track_backlog": every_fix}
     assert result["stats"]["rejected"] == dict.fromkeys(positions.REASONS, 0)
+    assert result["stats"]["suspect_units"] == 0
     assert result["track_flush"]["rows"] == result["track_flush"]["backlog_before"]
     assert list(Unit.objects.values_list("pk", flat=True)) == [officer_unit.pk]
     assert (TrackPoint.objects.count(), get_user_model().objects.filter(username__startswith="bench-").count()) == (0, 0)

@@ -26,7 +26,8 @@ def test_bench_plan_solves_every_band_exactly_beside_the_greedy_plan():
         ("22:00", "community")]
     for band in result["bands"]:
         assert (band["solve"]["status"], band["solve"]["proven_optimal"], band["solve"]["gap"]) == ("optimal", True, 0.0)
-        assert band["objective"]["greedy"] <= band["objective"]["exact"] + 1e-6
+        # HiGHS proves optimality within its feasibility tolerance (1e-7 per row): 1e-5 relative slack
+        assert band["objective"]["greedy"] <= band["objective"]["exact"] * (1 + 1e-5) + 1e-6
         assert band["cells"] <= result["universe_cells"] and band["candidates"] > 0 and band["crews"] > 0
 
 
