@@ -15,8 +15,9 @@ from dispatch.models import Assignment, AssignmentStatus, Category, Incident, Pr
 from grid import modes, travel
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.filters import on_duty_now
+from platforms.live_search import Nearest, live_nearest, on_live_map
 from platforms.models import Unit, UnitStatus
-from platforms.positions import live_near, live_positions
+from platforms.positions import REDIS_DOWN, live_positions
 from platforms.unit_modes import mode_of, vehicle_kinds_of
 
 # Which capability a category wants; categories not listed take any patrol-capable unit.
@@ -29,7 +30,8 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
-SEARCH_RADII_M = (2500.0, 3500.0, 5000.0)  # the live GEO search starts at the first; at most the last, then everyone
+NEAREST_FIRST = 64  # live units the search reads first; four times as many at each widening, then everyone
+METRES_PER_DEGREE = 110_000.0  # of latitude, a little under the least (110.57 km): the box errs wide
 
 
 def units_needed(category: str, priority: int) -> int:
@@ -73,34 +75,54 @@ def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None
 def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None, only_modes=None) -> list[Option]:
     """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly.
 
-    A radius search of the live GEO set narrows thousands of units to the nearby hundreds before
-    any routing, and `travel.fastest_to` then routes only those whose ETA lower bound could still
-    win. The narrowing is exact: the answer from inside radius r stands only if its k-th ETA is
-    below the least time any unit beyond r could need (`travel.seconds_at_least`); else the search
-    widens, and at last takes everyone. Units with no live state are always ranked. Only the modes the
-    category allows (dispatch.mode_policy) are candidates; `only_modes` narrows them further."""
+    Nearest first: the live map gives the units nearest the scene (NEAREST_FIRST of them, then four
+    times as many), the database says which of those may go, and `travel.fastest_to` routes only those
+    whose ETA lower bound could still win. The answer stands once its k-th ETA is below the least time
+    any unit farther than the last one found could need (`travel.seconds_at_least`); else the search
+    takes more, and at last everyone. What grows with the fleet stays in Redis's GEO index: a call reads
+    tens of rows, not every unit on duty. Units with no place on the live map (only their row knows where
+    they were) are ranked whenever their row lies within that reach. Only the modes the category allows
+    (dispatch.mode_policy) are candidates; `only_modes` narrows them further."""
     now = now or timezone.now()
     k = k or incident.units_needed + settings.RECOMMENDATION_ALTERNATIVES
     wanted = _wanted_modes(incident.category, only_modes)
     candidates = (on_duty_units(capability=capability_for(incident.category), now=now, only_modes=wanted)
                   .exclude(pk__in=list(exclude)))
-    crews = {crew.pk: crew for crew in _crews(candidates)}
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
-        return _ranked(incident, crews.values(), k, now)
+        return _ranked(incident, _crews(candidates), k, now)
     floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
-    ranked, options, radius = set(), [], SEARCH_RADII_M[0]
-    while radius is not None:
-        fixes, unplaced = live_near(incident.lon, incident.lat, radius, crews)
-        inside = fixes.keys() | unplaced
-        if len(inside) == len(crews):
-            break  # everyone is inside: rank them all
-        if len(inside) >= k:
-            options = _ranked(incident, _still_placing(crews, inside, ranked, options), k, now, fixes=fixes)
-            ranked |= inside
-            if len(options) == k and options[-1].eta_s < travel.seconds_at_least(radius) + floor_s:
-                return options
-        radius = _wider(radius, options, k, floor_s)
+    ranked, options, count = set(), [], NEAREST_FIRST
+    while True:
+        try:
+            nearest = live_nearest(incident.lon, incident.lat, count)
+        except REDIS_DOWN:
+            break  # everyone, placed by their rows (platforms.positions.live_positions)
+        crews = _crews_within(candidates, nearest, (incident.lon, incident.lat))
+        options = _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now, fixes=nearest.fixes)
+        ranked |= crews.keys()
+        if len(options) == k and options[-1].eta_s < travel.seconds_at_least(nearest.reach_m) + floor_s:
+            return options
+        if nearest.complete:
+            break
+        count *= 4
+    crews = {crew.pk: crew for crew in _crews(candidates)}
     return _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now)
+
+
+def _crews_within(candidates, nearest: Nearest, target) -> dict[int, "Crew"]:
+    """The candidates among the nearest live units, and those off the live map whose row places them
+    within the nearest's reach (a box around the circle). A candidate on the live map but not among the
+    nearest is at least that far away: it waits for a wider search."""
+    lon, lat = target
+    dlat = nearest.reach_m / METRES_PER_DEGREE
+    dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.0))), 0.01)
+    near = Q(pk__in=list(nearest.found))
+    if math.isfinite(dlat):
+        near |= Q(lon__range=(lon - dlon, lon + dlon), lat__range=(lat - dlat, lat + dlat))
+    crews = {crew.pk: crew for crew in _crews(candidates.filter(near))}
+    for pk in on_live_map([pk for pk in crews if pk not in nearest.found]):
+        del crews[pk]
+    return crews
 
 
 def _wanted_modes(category: str, only_modes) -> list[str] | None:
@@ -111,30 +133,9 @@ def _wanted_modes(category: str, only_modes) -> list[str] | None:
     return [mode for mode in allowed if only_modes is None or mode in only_modes]
 
 
-def _wider(radius: float, options: list[Option], k: int, floor_s: float) -> float | None:
-    """The next circle. With k units ranked, the one that settles it: its edge lies farther in time
-    than the k-th ETA found so far, which more units can only lower. Else the next default radius.
-    None: everyone."""
-    if len(options) < k:
-        return next((r for r in SEARCH_RADII_M if r > radius), None)
-    settling = _radius_beyond(options[-1].eta_s - floor_s)
-    return settling if settling <= SEARCH_RADII_M[-1] else None
-
-
-def _radius_beyond(seconds: float) -> float:
-    """A straight-line distance (within 25 m of the least) from which no unit arrives in `seconds`."""
-    low, high = 0.0, SEARCH_RADII_M[-1]
-    if travel.seconds_at_least(high) <= seconds:
-        return math.inf
-    while high - low > 25.0:
-        middle = (low + high) / 2
-        low, high = (middle, high) if travel.seconds_at_least(middle) <= seconds else (low, middle)
-    return high
-
-
 def _still_placing(crews: dict, inside, ranked: set, best: list[Option]) -> "list[Crew]":
-    """Of the units inside a wider circle, those that may still place: the ones not ranked yet, and
-    the best k of an inner circle (a unit ranked there outside its best k has k units ahead of it,
+    """Of the units inside a wider search, those that may still place: the ones not ranked yet, and
+    the best k of an inner one (a unit ranked there outside its best k has k units ahead of it,
     as it would in the whole ranking). A widening costs the ring, not the circle again."""
     return [crews[pk] for pk in (inside - ranked) | {option.unit for option in best}]
 

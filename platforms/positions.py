@@ -307,52 +307,14 @@ def _live_from_redis(unit_ids: list[int], stale_before: float) -> dict[int, Live
         return {}
     joined = ",".join(map(str, unit_ids))
     states = _states_script(redis_client())(keys=[key("state")], args=[joined]).decode().split(";")
-    return {pk: _live_fix(pk, state, stale_before) for pk, state in zip(unit_ids, states) if state}
+    return {pk: live_fix(pk, state, stale_before) for pk, state in zip(unit_ids, states) if state}
 
 
-def _live_fix(pk: int, state: str, stale_before: float) -> LiveFix:
+def live_fix(pk: int, state: str, stale_before: float) -> LiveFix:
     lon, lat, at_ms, speed = state.split(",")
     at = int(at_ms) / 1000.0
     return LiveFix(pk, float(lon), float(lat), datetime.fromtimestamp(at, dt_timezone.utc),
                    float(speed) if speed else None, at < stale_before)
-
-
-# The engine's radius search in one round trip: the GEO search, the candidates among what it found,
-# their states, and which candidates have no state at all (placed only by their row).
-_NEAR_LUA = _STATES_OF_LUA + """
-local ids, states = states_of(KEYS[2], ARGV[4])
-local state_of, unplaced = {}, {}
-for i = 1, #ids do
-  if states[i] then state_of[ids[i]] = states[i] else unplaced[#unplaced + 1] = ids[i] end
-end
-local out = {}
-for _, id in ipairs(redis.call('GEOSEARCH', KEYS[1], 'FROMLONLAT', ARGV[1], ARGV[2], 'BYRADIUS', ARGV[3], 'm')) do
-  local state = state_of[id]
-  if state then out[#out + 1] = id .. ',' .. state end
-end
-return {table.concat(out, ';'), table.concat(unplaced, ',')}
-"""
-
-
-@cache
-def _near_script(client: redis.Redis):
-    return client.register_script(_NEAR_LUA)
-
-
-def live_near(lon: float, lat: float, radius_m: float, unit_ids) -> tuple[dict[int, LiveFix], set[int]]:
-    """Of these units: the live fixes of those within `radius_m` of a point, and the ids of those
-    with no live state (only their row knows where they last were), in one round trip."""
-    joined = ",".join(str(int(pk)) for pk in unit_ids)
-    if not joined:
-        return {}, set()
-    near, unplaced = _near_script(redis_client())(keys=[key("units"), key("state")],
-                                                   args=[repr(float(lon)), repr(float(lat)), repr(float(radius_m)), joined])
-    stale_before = time.time() - settings.STALE_FIX_AFTER_S
-    fixes = {}
-    for row in filter(None, near.decode().split(";")):
-        pk, state = row.split(",", 1)
-        fixes[int(pk)] = _live_fix(int(pk), state, stale_before)
-    return fixes, {int(pk) for pk in unplaced.decode().split(",") if pk}
 
 
 def units_near(lon: float, lat: float, radius_m: float, *, count: int | None = None) -> list[tuple[int, float]]:

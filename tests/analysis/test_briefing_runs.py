@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from analysis import briefing_runs, rollups, tasks
+from analysis import rollups, tasks
 from analysis.models import Briefing
 from tests.analysis.history import hand_built_history
 
@@ -41,7 +41,7 @@ def made_by_beat(kind: str, django_capture_on_commit_callbacks) -> list[Briefing
         assert tasks.briefings_scheduled(kind) == 4   # the city, the district, its two platforms
     assert len(queued) == 4
     for briefing in Briefing.objects.all():
-        briefing_runs.briefing_make(briefing_id=briefing.pk)
+        tasks.briefing_make_task(briefing.pk)
     return list(Briefing.objects.order_by("id"))
 
 

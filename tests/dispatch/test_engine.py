@@ -7,6 +7,7 @@ from django.utils import timezone
 from dispatch import engine, mode_policy
 from dispatch.models import Category, ModePolicy, Priority
 from grid import travel
+from platforms import positions
 from platforms.models import UnitStatus
 from tests import factories as f
 from tests.dispatch.support import place
@@ -138,31 +139,73 @@ def test_the_pruned_ranking_equals_a_full_table_over_every_unit(settings):
 
 
 @pytest.mark.django_db
-def test_the_live_radius_search_widens_until_its_answer_is_exact(monkeypatch):
+def test_the_nearest_first_search_widens_until_its_answer_is_exact(monkeypatch):
     near = place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
     place(f.UnitFactory(call_sign="近02"), NANJING_EAST)
-    far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: beyond the first radius
-    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1000.0, 2000.0))
+    far = place(f.UnitFactory(call_sign="远01"), FAR_WEST)         # 6.2 km away: not among the first found
+    place(f.UnitFactory(call_sign="忙01", status=UnitStatus.DISPATCHED), BUND)  # nearest of all, but busy
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 2)
     searched = []
-    real_near = engine.live_near
-    monkeypatch.setattr(engine, "live_near", lambda *a, **k: searched.append(a[2]) or real_near(*a, **k))
+    real_nearest = engine.live_nearest
+    monkeypatch.setattr(engine, "live_nearest", lambda *a: searched.append(a[2]) or real_nearest(*a))
     options = engine.rank(incident_at(BUND), k=3)
     assert [o.call_sign for o in options] == ["近01", "近02", "远01"] and options[2].unit == far.pk
-    assert searched == [1000.0, 2000.0]   # neither radius held three units: everyone was ranked
+    assert searched == [2, 8]   # two found of four on the map held one candidate; eight found them all
     assert near.pk == options[0].unit
 
 
 @pytest.mark.django_db
-def test_a_unit_without_live_state_is_ranked_whatever_the_radius(monkeypatch):
+def test_the_first_search_settles_when_no_unit_beyond_it_could_arrive_sooner(monkeypatch):
+    """A moving unit 29 m from the scene: the second nearest, 838 m off, bounds every unit beyond it at
+    more than its ETA, so the unit far west is never read."""
+    place(f.UnitFactory(call_sign="近01"), (BUND[0] + 0.0003, BUND[1]), speed_mps=5.0)
+    place(f.UnitFactory(call_sign="近02"), PUDONG_RIVERSIDE)
+    place(f.UnitFactory(call_sign="远01"), FAR_WEST)
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 2)
+    searched, ranked = [], []
+    real_nearest, real_ranked = engine.live_nearest, engine._ranked
+    monkeypatch.setattr(engine, "live_nearest", lambda *a: searched.append(a[2]) or real_nearest(*a))
+    monkeypatch.setattr(engine, "_ranked", lambda incident, units, *a, **kw: ranked.append(
+        sorted(u.call_sign for u in units)) or real_ranked(incident, units, *a, **kw))
+    options = engine.rank(incident_at(BUND), k=1)
+    assert ([o.call_sign for o in options], searched, ranked) == (["近01"], [2], [["近01", "近02"]])
+
+
+@pytest.mark.django_db
+def test_a_unit_without_live_state_is_ranked_whatever_the_search_found(monkeypatch):
     place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
     f.UnitFactory(call_sign="库01", lon=NANJING_EAST[0], lat=NANJING_EAST[1], last_fix_at=timezone.now())
-    monkeypatch.setattr(engine, "SEARCH_RADII_M", (1200.0,))
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 1)
     options = engine.rank(incident_at(BUND), k=2)
     assert [o.call_sign for o in options] == ["近01", "库01"]
 
 
 @pytest.mark.django_db
-def test_a_dense_fleet_is_settled_inside_the_first_radius_and_still_exact(settings, monkeypatch):
+def test_a_unit_on_the_live_map_is_not_ranked_by_an_old_row_inside_the_reach(monkeypatch):
+    """Its row says the Bund, the live map says far west: it is ranked where it is now."""
+    place(f.UnitFactory(call_sign="近01"), PUDONG_RIVERSIDE)
+    moved = place(f.UnitFactory(call_sign="远01", lon=BUND[0], lat=BUND[1], last_fix_at=timezone.now()), FAR_WEST)
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 1)
+    options = engine.rank(incident_at(BUND), k=2)
+    assert [(o.call_sign, o.eta_s > 600) for o in options] == [("近01", False), ("远01", True)]
+    assert options[1].unit == moved.pk
+
+
+@pytest.mark.django_db
+def test_with_redis_down_everyone_is_ranked_from_their_rows(monkeypatch):
+    f.UnitFactory(call_sign="库01", lon=NANJING_EAST[0], lat=NANJING_EAST[1], last_fix_at=timezone.now())
+    f.UnitFactory(call_sign="库02", lon=PUDONG_RIVERSIDE[0], lat=PUDONG_RIVERSIDE[1], last_fix_at=timezone.now())
+
+    def down(*args):
+        raise positions.redis.exceptions.ConnectionError("down")
+
+    monkeypatch.setattr(engine, "live_nearest", down)
+    monkeypatch.setattr(positions, "_live_from_redis", down)
+    assert [o.call_sign for o in engine.rank(incident_at(BUND), k=2)] == ["库02", "库01"]
+
+
+@pytest.mark.django_db
+def test_a_dense_fleet_ranked_nearest_first_in_rings_is_exact(settings, monkeypatch):
     import random
 
     from command.bench.routing import on_road_points
@@ -172,14 +215,15 @@ def test_a_dense_fleet_is_settled_inside_the_first_radius_and_still_exact(settin
               and abs(p[1] - PEOPLES_SQUARE[1]) < 0.02][:120]
     for n, point in enumerate(points):
         place(f.UnitFactory(call_sign=f"D{n:03d}"), point)
-    settled = []
+    settled = set()
     real_ranked = engine._ranked
-    monkeypatch.setattr(engine, "_ranked", lambda incident, units, k, now, **read: settled.append(len(units)) or
+    monkeypatch.setattr(engine, "_ranked", lambda incident, units, k, now, **read: settled.update(u.pk for u in units) or
                         real_ranked(incident, units, k, now, **read))
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 16)
     incident = incident_at(points[0])   # a scene on a unit's own street: the best ETAs are short
     settings.DISPATCH_RANKING = "pruned"
     pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
-    assert len(settled) == 1 and settled[0] < len(points)     # one ranking, of the units near only
+    assert len(settled) == len(points)   # parked (30 s turnout) in 4 km: the rings reached everyone
     settings.DISPATCH_RANKING = "full_table"
     assert pruned == [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
 
@@ -193,7 +237,7 @@ def test_a_widening_ranks_only_the_ring_and_the_inner_best_and_stays_exact(setti
     rng = random.Random(5)
     for n, point in enumerate(on_road_points(120, rng)):
         place(f.UnitFactory(call_sign=f"W{n:03d}"), point)
-    monkeypatch.setattr(engine, "SEARCH_RADII_M", (500.0, 900.0, 1600.0))
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 4)
     steps = []
     real_ranked = engine._ranked
 

@@ -12,7 +12,17 @@ from playwright.sync_api import expect
 from common.roles import Role
 from platforms import positions
 from tests import factories as f
-from tests.e2e.support import API, CONSOLE, STEP_MS, SUPERVISOR, click_at, log_in, map_point, shot, watch
+from tests.e2e.support import (
+    API,
+    CONSOLE,
+    SUPERVISOR,
+    click_at,
+    log_in,
+    map_point,
+    shot,
+    wait_for,
+    watch,
+)
 
 NEAR = {"人广01": (31.2310, 121.4760), "人广02": (31.2280, 121.4700)}
 FAR = (31.2400, 121.5000)
@@ -75,9 +85,10 @@ def stand_down_theirs_and_another_platforms(supervisor, console, scene) -> dict:
     the product makes; the server publishes after commit): what each page then holds."""
     for sign in ("远01", "人广01"):
         assert console.evaluate(SET_UNAVAILABLE, scene[sign].pk) == "unavailable"
-    supervisor.wait_for_function("() => (window.heard || []).length > 0", timeout=STEP_MS)
-    console.wait_for_function(f"""() => import('{CONSOLE}').then((m) =>
-        [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)""", timeout=STEP_MS)
+    # Polled with evaluate: wait_for_function evaluates a string, which the pages' CSP refuses.
+    wait_for(lambda: supervisor.evaluate("() => (window.heard || []).length > 0"))
+    wait_for(lambda: console.evaluate(f"""() => import('{CONSOLE}').then((m) =>
+        [...m.liveConsole.units.values()].filter((u) => u.status === "unavailable").length === 2)"""))
     supervisor.wait_for_timeout(300)  # let the next frame draw the canvas before the screenshot
     board = supervisor.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#unit-board .status-counts [data-status]')]
         .map((li) => [li.dataset.status, li.querySelector('strong').textContent]))""")

@@ -11,7 +11,7 @@ from command.models import UnitMessage
 from dispatch.models import Assignment, Incident
 from platforms.models import Officer
 from tests import factories as f
-from tests.e2e.support import POSTED, STEP_MS, TABLET
+from tests.e2e.support import POSTED, STEP_MS, TABLET, wait_for
 from tests.e2e.tablet_support import SCENE, logged_in_tablet, on_tablet, shot, tablet_context, until
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
@@ -34,8 +34,9 @@ def snapshot_kept(tablet, unit) -> None:
 def kept_for_offline(tablet, unit) -> dict:
     """Once the worker has kept the snapshot and the platform's tiles: how many tiles it kept."""
     snapshot_kept(tablet, unit)
-    tablet.wait_for_function("(() => { const e = document.getElementById('offline-map');"
-                             " return e.dataset.total && e.dataset.kept === e.dataset.total; })()", timeout=STEP_MS)
+    # Polled with evaluate: wait_for_function evaluates a string, which the page's CSP refuses.
+    wait_for(lambda: tablet.evaluate("(() => { const e = document.getElementById('offline-map');"
+                                     " return e.dataset.total && e.dataset.kept === e.dataset.total; })()"))
     progress = tablet.locator("#offline-map")
     return {"tiles": int(progress.get_attribute("data-total")), "kept": int(progress.get_attribute("data-kept"))}
 
@@ -59,8 +60,8 @@ def shows_the_kept_job(tablet) -> list:
     expect(tablet.locator("#tablet-message")).to_have_text("离线：显示本终端最后收到的信息。")
     expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", "assigned")
     expect(tablet.locator("#live-assignment .address")).to_have_text("人民大道200号")
-    tablet.wait_for_function("[...document.querySelectorAll('#tablet-map canvas.basemap-tile[data-roads]')]"
-                             ".some((c) => Number(c.dataset.roads) > 0)", timeout=STEP_MS)
+    wait_for(lambda: tablet.evaluate("[...document.querySelectorAll('#tablet-map canvas.basemap-tile[data-roads]')]"
+                                     ".some((c) => Number(c.dataset.roads) > 0)"))
     return on_tablet(tablet, "[t.map.incidentMarker !== null, t.map.routeLine !== null]")
 
 

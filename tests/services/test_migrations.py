@@ -16,10 +16,14 @@ def migrate(targets):
 @pytest.fixture(autouse=True)
 def as_the_owner():
     """Migrations are the schema owner's (command/db_roles.py): the app's login may not ALTER."""
-    from command.db_roles import as_owner
+    from command.db_roles import app_role, app_role_grant, as_owner
 
     with as_owner():
         yield
+        # Migrating back and forth made the services tables again: the app's login is given its
+        # privileges on them again, as `manage.py migrate` does, or every later test is refused.
+        if app_role():
+            app_role_grant(connection, app_role())
 
 
 @pytest.mark.django_db(transaction=True)
