@@ -30,7 +30,7 @@ CATEGORY_CAPABILITY = {
 UNITS_NEEDED = {(Category.MASS_EVENT, None): 3, (Category.CRIMINAL, Priority.P1): 2}
 LOWEST_PRIORITY = Priority.P4
 PREEMPTABLE = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACKNOWLEDGED, AssignmentStatus.EN_ROUTE)
-NEAREST_FIRST = 64  # live units the search reads first; four times as many at each widening, then everyone
+NEAREST_FIRST = 256  # live units the search reads first; four times as many at each widening, then everyone
 METRES_PER_DEGREE = 110_000.0  # of latitude, a little under the least (110.57 km): the box errs wide
 
 
