@@ -37,9 +37,11 @@ def on_road_points(count: int, rng: random.Random) -> list[tuple[float, float]]:
         lon, lat = rng.uniform(min_lon, max_lon), rng.uniform(min_lat, max_lat)
         if area.contains(Point(lon, lat)):
             try:
-                points.append(travel.snap(lon, lat)[:2])
+                snapped = travel.snap(lon, lat)[:2]
             except travel.OffNetwork:
                 continue
+            if area.contains(Point(snapped)):  # a road at the edge may lie just outside: a call there is refused
+                points.append(snapped)
     return points
 
 
