@@ -58,7 +58,7 @@ def briefing_make(*, briefing_id: int) -> Briefing | None:
 
 def briefing_figures(briefing: Briefing, *, progress) -> dict:
     """Everything the briefing says, in stages: the rollups brought up to date, the incidents, the hot
-    spots, patrol verification, callback satisfaction."""
+    spots, patrol verification, callback satisfaction, the traffic work."""
     scope, period = scope_of_briefing(briefing), periods.Period(briefing.starts_on, briefing.ends_on)
     progress(5, _("Bringing the rollups up to date"))
     rollups.rollups_refresh()
@@ -74,6 +74,8 @@ def briefing_figures(briefing: Briefing, *, progress) -> dict:
                                            % {"n": n, "total": total}))
     progress(92, _("Reading the callback surveys"))
     figures["satisfaction"] = briefings.satisfaction_figures(kind=briefing.kind, period=period, scope=scope)
+    progress(96, _("Counting the traffic work"))
+    figures["traffic"] = briefings.traffic_figures(kind=briefing.kind, period=period, scope=scope)
     return figures
 
 

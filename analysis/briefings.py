@@ -1,12 +1,13 @@
 """The briefings (日研判 / 周会商 / 月调度): a period's incidents by category, zone, platform and hour of
 the week, each count against the same period a year before (同比) and the period before (环比); the
 response figures per class; the busiest hours; the top hot spots; patrol verification; callback
-satisfaction. Made from the rollups (figures.RollupFigures); the same from raw rows on request."""
+satisfaction; the traffic work (violations, drink-driving checks, impounds, people helped). Made from the rollups (figures.RollupFigures); the same from raw rows on request."""
 from collections import defaultdict
 from datetime import timedelta
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from analysis import periods
 from analysis.figures import RawFigures, RollupFigures
@@ -15,6 +16,7 @@ from common.names import local_name
 from dispatch.models import Category
 from grid.models import Zone
 from services import selectors as services_selectors
+from traffic import selectors as traffic_selectors
 
 SOURCES = {"rollups": RollupFigures, "raw": RawFigures}
 BUSIEST = 5
@@ -107,3 +109,26 @@ def _satisfaction(span, scope) -> dict:
     surveys, answered = sum(r["surveys"] for r in rows), sum(r["answered"] for r in rows)
     content = sum(r["satisfied"] + r["basic"] for r in rows)
     return {"surveys": surveys, "answered": answered, "rate": round(content / answered, 4) if answered else None}
+
+
+TRAFFIC_LINES = (("violations", gettext_lazy("Violations")), ("drink_checks", gettext_lazy("Drink-driving checks")),
+                 ("drink_driving", gettext_lazy("Drink-driving found")), ("drunk_driving", gettext_lazy("Drunk driving found")),
+                 ("impounds", gettext_lazy("Vehicles impounded")), ("help_records", gettext_lazy("Help given")),
+                 ("people_helped", gettext_lazy("People helped")))
+
+
+def traffic_figures(*, kind: str, period, scope) -> list[dict]:
+    """The traffic work recorded in the period (traffic/, 交巡合一), each count against 同比 and 环比:
+    rows as the other compared tables have them."""
+    spans = (period, periods.previous_period(kind, period), periods.last_year_period(kind, period))
+    platform_ids = None if scope.platform_ids is None else set(scope.platform_ids)
+    totals = [traffic_selectors.enforcement_totals(platform_ids=platform_ids, since=local_midnight(span.start),
+                                                   until=local_midnight(span.end) + timedelta(days=1))
+              for span in spans]
+    return [{"key": key, "label": str(label), **_compared(*(t[key] for t in totals))} for key, label in TRAFFIC_LINES]
+
+
+def traffic_rows(figures: dict) -> list[dict]:
+    """A briefing's traffic rows labelled in the reader's language (the stored label is the maker's)."""
+    labels = dict(TRAFFIC_LINES)
+    return [{**row, "label": str(labels.get(row["key"], row["label"]))} for row in figures.get("traffic") or []]

@@ -12,6 +12,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from analysis import briefings
+
 SERIES = (colors.HexColor("#1565c0"), colors.HexColor("#90a4ae"), colors.HexColor("#ef6c00"))
 CLASSES = ("key_site", "city_centre", "other", "overall")
 
@@ -41,6 +43,7 @@ def write_briefing(out, *, briefing, figures: dict, title: str, font: str) -> No
     story += _response(figures, styles, font)
     story += _hot_spots(figures, styles, font)
     story += _patrol_and_satisfaction(figures, styles)
+    story += _traffic(figures, styles, font)
     doc.build(story)
 
 
@@ -142,6 +145,16 @@ def _hot_spots(figures, styles, font) -> list:
     rows = [[_("Cell"), _("Incidents"), _("Gi* z"), _("p"), _("Confidence")]]
     rows += [[s["cell"], s["incidents"], f"{s['z']:.2f}", f"{s['p_norm']:.4f}", f"{s['class']}%"] for s in spots]
     return [Paragraph(_("Hot spots"), styles["h2"]), _table(rows, font)]
+
+
+def _traffic(figures, styles, font) -> list:
+    """The traffic work against 环比 and 同比 (a briefing made before it was counted has none)."""
+    if not figures.get("traffic"):
+        return []
+    head = [_("Figure"), _("This period"), _("Previous period"), _("vs previous"), _("Last year"), _("vs last year")]
+    rows = [head] + [[row["label"], row["value"], row["previous"], _pct(row["pop_pct"]), row["last_year"],
+                      _pct(row["yoy_pct"])] for row in briefings.traffic_rows(figures)]
+    return [Paragraph(_("Traffic work"), styles["h2"]), _table(rows, font)]
 
 
 def _patrol_and_satisfaction(figures, styles) -> list:

@@ -13,6 +13,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from analysis import hotspot_patrols, selectors as analysis_selectors, trace
+from analysis.briefings import traffic_rows
 from analysis.models import BriefingKind
 from command import selectors
 from common.names import local_name
@@ -97,7 +98,8 @@ def briefing(request, briefing_id: int):
     # The stored figures are jsonb, whose keys come back in its own order: the classes in theirs.
     context = {"briefing": analysis_selectors.briefing_row(found), "figures": found.figures,
                "title": analysis_selectors.briefing_title(found), "labels": labels,
-               "response_rows": [(label, response[name]) for name, label in labels["classes"].items() if name in response]}
+               "response_rows": [(label, response[name]) for name, label in labels["classes"].items() if name in response],
+               "traffic_rows": traffic_rows(found.figures)}
     return render(request, "analysis/briefing.html", context)
 
 

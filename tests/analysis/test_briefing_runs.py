@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from analysis import rollups, tasks
 from analysis.models import Briefing
+from tests import factories as f
 from tests.analysis.history import hand_built_history
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +104,41 @@ def test_the_pdf_in_english_and_its_response_figures(as_, city, fixed_clock, dja
     assert text.splitlines()[0] == "Weekly briefing · The whole city · 2026-11-16 to 2026-11-22"
     assert "\n".join(["City centre (180 s)", "3", "66.7%", "150.0 / 200.0", "170.0 / 220.0", "0"]) in text  # a row
     assert "Beside them: 0 incidents found on patrol" in text
+
+
+def traffic_work(city) -> None:
+    """The centre platform's traffic work: this week 3 violations, a drunk driver, help for 2 people;
+    the week before 1 violation; the same week of 2025 2 violations. The other platform 1 violation."""
+    from traffic.models import DrinkCheck, HelpRecord, Violation, ViolationType
+
+    kind = ViolationType.objects.get_or_create(code="1625", defaults={"name": "闯红灯", "name_en": "Red light"})[0]
+    officer = f.OfficerFactory(user=f.UserFactory(), platform=city.centre_platform)
+    other = f.OfficerFactory(user=f.UserFactory(), platform=city.other_platform)
+    fields = lambda who: {"officer": who, "platform": who.platform, "recorded_by": who.user,  # noqa: E731
+                          "lon": 121.476, "lat": 31.231}
+    at = lambda day: datetime(*day, 10, tzinfo=timezone.get_current_timezone())  # noqa: E731
+    for day in [(2026, 11, 16), (2026, 11, 18), (2026, 11, 22), (2026, 11, 10), (2025, 11, 18), (2025, 11, 19)]:
+        Violation.objects.create(violation_type=kind, plate="沪A12345", at=at(day), **fields(officer))
+    Violation.objects.create(violation_type=kind, plate="沪A54321", at=at((2026, 11, 17)), **fields(other))
+    DrinkCheck.objects.create(plate="沪B12345", alcohol_mg_100ml=95, result="drunk", at=at((2026, 11, 20)),
+                              **fields(officer))
+    HelpRecord.objects.create(kind="directions", people=2, at=at((2026, 11, 21)), **fields(officer))
+
+
+def test_the_briefing_counts_the_traffic_work_against_last_week_and_last_year(
+        as_, city, fixed_clock, django_capture_on_commit_callbacks):
+    traffic_work(city)
+    made = made_by_beat("weekly", django_capture_on_commit_callbacks)
+    whole_city = next(b for b in made if b.district_id is None and b.platform_id is None)
+    centre = next(b for b in made if b.platform_id == city.centre_platform.pk)
+    rows = {row["key"]: row for row in whole_city.figures["traffic"]}
+
+    assert [row["key"] for row in whole_city.figures["traffic"]] == [
+        "violations", "drink_checks", "drink_driving", "drunk_driving", "impounds", "help_records", "people_helped"]
+    assert rows["violations"] == {"key": "violations", "label": "违法行为", "value": 4, "previous": 1, "last_year": 2,
+                                  "pop_pct": 300.0, "yoy_pct": 100.0}
+    assert [(r["value"], r["previous"], r["last_year"]) for r in whole_city.figures["traffic"][1:]] == [
+        (1, 0, 0), (0, 0, 0), (1, 0, 0), (0, 0, 0), (1, 0, 0), (2, 0, 0)]
+    assert centre.figures["traffic"][0]["value"] == 3   # the other platform's violation is not the centre's
+    text = "\n".join(page.extract_text() for page in pdf_of(as_, whole_city, "en").pages)
+    assert "Traffic work" in text and "\n".join(["Violations", "4", "1", "+300.0%", "2", "+100.0%"]) in text

@@ -75,3 +75,7 @@ def test_a_briefing_page_lists_the_classes_in_order_and_the_calls_found_on_patro
     assert 'id="response-on-view" data-count="0"' in html and "Beside them: 0 incidents found on patrol" in html
     categories = html[html.index('id="by-category"'):html.index("</table>", html.index('id="by-category"'))]
     assert '<th scope="row">Criminal</th>' in categories
+    traffic = html[html.index('id="traffic-work"'):html.index("</table>", html.index('id="traffic-work"'))]
+    rows = [row.split("</th>")[0] for row in traffic.split('<th scope="row">')[1:]]
+    assert rows == ["Violations", "Drink-driving checks", "Drink-driving found", "Drunk driving found",
+                    "Vehicles impounded", "Help given", "People helped"]   # in the reader's language
