@@ -11,7 +11,7 @@ from dispatch.models import Assignment, Incident, IncidentCaller
 from platforms import positions
 from platforms.models import Unit
 from tests import factories as f
-from tests.e2e.support import CONSOLE, STEP_MS, log_in, shot, wait_for, watch
+from tests.e2e.support import CONSOLE, STEP_MS, TABLET, log_in, shot, wait_for, watch
 
 JUNCTION = "西藏中路福州路口"                 # spoken; the gazetteer's "西藏中路与福州路交叉口"
 NEAR_JUNCTION = (121.4722, 31.2332)          # lon, lat: where 人广02 stands, 40 m from it
@@ -75,6 +75,9 @@ def work_it_on_the_tablet(tablet) -> None:
         tablet.locator(f"[data-step={step}]").click()
         expect(tablet.locator("#live-assignment")).to_have_attribute("data-status", step, timeout=STEP_MS)
     tablet.locator("#live-assignment input[name=disposition]").fill("已拖离现场，双方协商处理")
+    # A live update re-draws the card while the officer types: the disposition stays.
+    tablet.evaluate(f"import('{TABLET}').then((m) => m.tablet.render())")
+    expect(tablet.locator("#live-assignment input[name=disposition]")).to_have_value("已拖离现场，双方协商处理")
     tablet.locator("[data-step=cleared]").click()
     expect(tablet.locator("#live-assignment .no-assignment")).to_be_visible(timeout=STEP_MS)
 

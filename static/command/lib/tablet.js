@@ -402,6 +402,11 @@ export class Tablet {
       this.element.dataset.status = "";
       return;
     }
+    // A live update re-draws the card: what the officer is typing as the disposition stays (it was
+    // wiped, and "clear" then refused for want of one).
+    const typing = this.element.querySelector("[name=disposition]");
+    const typed = typing && this.element.dataset.assignment === String(assignment.id) ? typing.value : "";
+    const focused = typing !== null && document.activeElement === typing;
     const incident = this.incidents.get(assignment.incident) || {};
     Object.assign(this.element.dataset, { assignment: assignment.id, status: assignment.status, version: assignment.version });
     const steps = NEXT_STEPS[assignment.status] || [];
@@ -418,6 +423,9 @@ export class Tablet {
         ${steps.includes("cleared") ? `<label>${escapeHtml(this.ui.disposition)} <input name="disposition" maxlength="300"></label>` : ""}</div>
       ${this.routeHtml(assignment)}`;
     this.element.querySelectorAll("[data-step]").forEach((button) => button.addEventListener("click", () => this.step(button.dataset.step)));
+    const disposition = this.element.querySelector("[name=disposition]");
+    if (disposition && typed) disposition.value = typed;
+    if (disposition && focused) disposition.focus();
     this.renderClock();
     this.loadRoute(assignment);
   }
