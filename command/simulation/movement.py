@@ -34,13 +34,18 @@ class Routes:
         return self.cache[key]
 
     def _route(self, origin, target, profile):
-        try:
-            found = travel.route(origin, target, profile=profile, at=self.at)
-        except (travel.OffNetwork, travel.NoRoute):
-            found = travel.route(origin, target, profile="car", at=self.at) if profile != "car" else None
-        if found is None:
+        found = self._route_by(origin, target, profile)
+        if found is None and profile != "car":
+            found = self._route_by(origin, target, "car")
+        if found is None:  # off both networks (the live run died of it at a stop off the roads): no drive
             return 0.0, 0.0, Path([origin, target])
         return found.duration_s, found.distance_m, Path([tuple(p) for p in found.geometry["coordinates"]])
+
+    def _route_by(self, origin, target, profile):
+        try:
+            return travel.route(origin, target, profile=profile, at=self.at)
+        except (travel.OffNetwork, travel.NoRoute):
+            return None
 
 
 def _key(point) -> tuple:

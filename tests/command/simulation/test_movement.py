@@ -43,3 +43,17 @@ def test_a_headless_run_keeps_its_answers_for_the_run(monkeypatch):
     factor["now"] = 2.0
     assert routes.get(A, B, "car")[0] == 100.0
     assert calls == ["start"]
+
+
+def test_a_stop_off_every_network_is_no_drive_not_a_crash(monkeypatch):
+    """The live simulator died (and the demo with it) when a foot crew's stop was off the foot network
+    and the car's fallback raised too."""
+    asked = []
+
+    def route(origin, target, *, profile, at):
+        asked.append(profile)
+        raise movement.travel.OffNetwork("off the road")
+
+    monkeypatch.setattr(movement.travel, "route", route)
+    duration, distance, path = movement.Routes("start").get(A, B, "foot")
+    assert (duration, distance, path.points, asked) == (0.0, 0.0, [A, B], ["foot", "car"])
