@@ -355,6 +355,8 @@ RECOMMENDATION_ALTERNATIVES = env_int("RECOMMENDATION_ALTERNATIVES", 4, minimum=
 # The history a band's demand is read from, and the least of it trusted over the call model.
 PLANNING_HISTORY_DAYS = env_int("PLANNING_HISTORY_DAYS", 28, minimum=1, maximum=366)
 PLANNING_MIN_HISTORY_CALLS = env_int("PLANNING_MIN_HISTORY_CALLS", 50, minimum=1, maximum=100_000)
+# A week at least: a single busy morning (the demo's seeded traffic work) is no picture of a band's calls.
+PLANNING_MIN_HISTORY_DAYS = env_int("PLANNING_MIN_HISTORY_DAYS", 7, minimum=1, maximum=366)
 # The call model standing in for missing history (the planner does not import the command centre).
 PLANNING_CALL_MODEL = env_str("PLANNING_CALL_MODEL", "command.simulation.expected.call_model_demand")
 # The share of time a crew counts as busy in the plan's expected coverage (MEXCLP's q); 0: estimated

@@ -46,16 +46,22 @@ class Demand:
 
 def band_demand(*, starts_at, ends_at, zone_ids=None, now=None) -> Demand:
     """Calls in the band's hours over the last PLANNING_HISTORY_DAYS days, by cell; the call model's
-    where the history holds fewer than PLANNING_MIN_HISTORY_CALLS of them. `zone_ids`: only cells
-    of these zones (a district's plan)."""
+    where the history holds fewer than PLANNING_MIN_HISTORY_CALLS of them or spans fewer than
+    PLANNING_MIN_HISTORY_DAYS days. `zone_ids`: only cells of these zones (a district's plan)."""
     now = now or timezone.now()
     days = settings.PLANNING_HISTORY_DAYS
     samples = list(_history(starts_at, ends_at, now, days))
     source, incidents = HISTORY, len(samples)
     days = _days_of_history(now, days)
-    if incidents < settings.PLANNING_MIN_HISTORY_CALLS:
+    if incidents < settings.PLANNING_MIN_HISTORY_CALLS or days < settings.PLANNING_MIN_HISTORY_DAYS:
         samples, source, days = _call_model(starts_at, ends_at), CALL_MODEL, 1
     return _binned(samples, zone_ids, source=source, days=days, incidents=incidents)
+
+
+def call_model_demand(*, starts_at, ends_at, zone_ids=None) -> Demand:
+    """The call model's demand for the band, whatever the history holds (the simulator judges a plan
+    against calls drawn from this model, so plans it with it)."""
+    return _binned(_call_model(starts_at, ends_at), zone_ids, source=CALL_MODEL, days=1, incidents=0)
 
 
 def _history(starts_at, ends_at, now, days: int):

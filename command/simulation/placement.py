@@ -4,14 +4,17 @@ has in that band; or one saved plan (a supervisor's, `planning.DeploymentPlan`) 
 
 The crews take the plan's tasks as an accepted plan gives them out (`planning.patrol_update.assign`:
 the posts first, then the routes, then the zones; a secondary squad's foot crews double the posts),
-so the simulator judges the plan a supervisor would accept. The demand it is planned on is the
-database's incident history or, the demo having none, the call model drawn with its own seed."""
+so the simulator judges the plan a supervisor would accept. The demand it is planned on is the call
+model's, the one the simulated calls are drawn from: the database's history may be anything (a fresh
+demo's only calls are a week of survey calls at the platforms' own doors and a morning of traffic work,
+and planning the 09:00-17:00 band on those seven points lost the key sites; found 2026-12-05)."""
 from django.utils import timezone
 
 from command.simulation.world import Band, World, band_dwell, task_stops
 from grid.models import PatrolPoint, PatrolRoute, Zone
 from planning import bands as planning_bands
 from planning import city
+from planning.demand import call_model_demand
 from planning.models import DeploymentPlan
 from planning.patrol_update import RESERVE, assign, plan_slots
 from platforms.models import Platform
@@ -49,7 +52,9 @@ def plan_for(world: World, band, *, extra: bool = False) -> dict:
     """The band's plan for every platform, on the staffing the world has in the band."""
     platforms = list(Platform.objects.order_by("code").prefetch_related("zones"))
     staffing = staffing_of(world, band)
-    return city.plan_band(platforms=platforms, band=band, staffing=staffing, extra=extra)
+    demand = call_model_demand(starts_at=band.starts_at, ends_at=band.ends_at,
+                               zone_ids=[z.pk for p in platforms for z in p.zones.all()])
+    return city.plan_band(platforms=platforms, band=band, staffing=staffing, demand=demand, extra=extra)
 
 
 def _extra_summary(extra: dict) -> dict:
@@ -98,7 +103,8 @@ def _lay(world: World, band, result: dict) -> None:
                     _replace(crew, Band(*span, (stand,), 0.0))
                 else:
                     _replace(crew, Band(*span, stops.of(kind, pk), band_dwell({KINDS[kind]}), kind == "post"))
-    world.plans[band.starts_at.isoformat()] = {"mode": band.mode, "platforms": {
+    source = result.get("demand", {}).get("source")
+    world.plans[band.starts_at.isoformat()] = {"mode": band.mode, "demand": source, "platforms": {
         row["code"]: {"stand": row["stand"]["code"] or "here", "tasks": len(plan_slots(row))} for row in result["platforms"]}}
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.db.models import F
 from django.utils import timezone, translation
 
-from planning import bands, city, services
+from planning import bands, city, demand, services
 from planning.models import DeploymentPlan, PlannedMove, Stand
 from platforms import events
 from platforms.models import District, PatrolTask, Platform, RosterPeriod
@@ -58,6 +58,28 @@ def band_of(moment, hour: int) -> bands.Band:
 def plan_of(band: bands.Band, codes=None) -> dict:
     platforms = list(Platform.objects.filter(**({"code__in": codes} if codes else {})).order_by("code"))
     return city.plan_band(platforms=platforms, band=band, staffing=bands.crews_on_duty(platforms, band))
+
+
+def test_the_history_plans_a_band_only_once_it_spans_a_week(monday_early):
+    """60 calls of one morning are no picture of a band (the demo's seeded traffic morning and survey
+    week planned the whole 09:00-17:00 band on seven points); the same spread over 8 days are. Read as
+    of 40 days before the demo's own calls, so only this test's calls are in the window."""
+    from tests import factories as f
+
+    now = monday_early - timedelta(days=40)
+    band = band_of(monday_early, 9)
+
+    def calls_on(days_back: list[int]):
+        for n in range(60):
+            f.IncidentFactory(received_at=now + timedelta(hours=4) - timedelta(days=days_back[n % len(days_back)]))
+
+    calls_on([1])
+    one_morning = demand.band_demand(starts_at=band.starts_at, ends_at=band.ends_at, now=now)
+    assert (one_morning.source, one_morning.incidents, one_morning.days) == ("call_model", 60, 1)
+    calls_on([2, 3, 4, 5, 6, 7, 8])
+    a_week = demand.band_demand(starts_at=band.starts_at, ends_at=band.ends_at, now=now)
+    assert (a_week.source, a_week.incidents, a_week.days, len(a_week.cells)) == ("history", 120, 8, 1)
+    assert round(float(a_week.calls.sum()), 3) == 15.0  # 120 calls over 8 days, all at People's Square
 
 
 def test_a_bands_plan_is_proven_and_keeps_to_the_stands_and_the_crews(monday_early):

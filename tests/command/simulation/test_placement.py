@@ -26,6 +26,8 @@ def test_each_bands_plan_is_laid_over_the_crews():
     world = load_world(hours=9, what_if=WhatIf(placement="planned"))
     starts = sorted(timezone.localtime(datetime.fromisoformat(key)).hour for key in world.plans)
     assert starts == [0, 7]  # the night band and the morning peak
+    # planned on the call model the run's calls are drawn from, not on the demo's week of survey calls
+    assert {plan["demand"] for plan in world.plans.values()} == {"call_model"}
     night = next(plan for key, plan in world.plans.items() if timezone.localtime(datetime.fromisoformat(key)).hour == 0)
     assert set(night["platforms"]) == {"P01", "P02", "P03", "P04", "P05", "P06", "P07"}
     for unit in (u for u in world.units if u.on_from < 3600):
