@@ -158,7 +158,7 @@ async def _fanout(port: int, cookie: str, ids: list[int], consoles: int, seconds
 def _frames(port: int, cookie: str, ids: list[int], seconds: float, officers: list) -> dict:
     from playwright.sync_api import expect, sync_playwright
 
-    from command.bench.fanout_officers import LAYERS, frame_figures, move_officers
+    from command.bench.fanout_officers import FORGET, LAYERS, frame_figures, move_officers
 
     name, value = cookie.split("=", 1)
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the driver below runs the ingest in this thread
@@ -170,8 +170,7 @@ def _frames(port: int, cookie: str, ids: list[int], seconds: float, officers: li
         page.goto(f"http://127.0.0.1:{port}/console/")
         # a locator, not wait_for_function: the page's CSP refuses the string it would evaluate
         expect(page.locator("#live-state")).to_have_attribute("data-state", "online", timeout=60_000)
-        page.evaluate("import('/static/command/pages/console.js').then((m) => { m.liveConsole.unitsLayer.frameTimes.length = 0; "
-                      "m.liveConsole.officersLayer.frameTimes.length = 0; })")
+        page.evaluate(FORGET)
         for k in range(int(seconds)):
             started = time.monotonic()
             _move(ids, k + 1000)

@@ -14,6 +14,7 @@ import { IncidentDetail } from "./console_detail.js";
 import { PanelTabs } from "./console_tabs.js";
 import { UnitBoard } from "./console_units.js";
 import { Versioned, openFeed, showFeedState } from "./feed.js";
+import { FrameClock } from "./frame_clock.js";
 import { PRIORITY_COLOURS } from "./map.js";
 import { mobilizationForm } from "./mobilize.js";
 import { createOfficersLayer, officerSummary } from "./officers_layer.js";
@@ -34,8 +35,9 @@ export class LiveConsole {
     this.alerts = new Map();
     this.selected = null;
     this.ownCalls = new Set();         // incidents this console took: no "new call" sound for them
-    this.unitsLayer = createUnitsLayer().addTo(map);
-    this.officersLayer = createOfficersLayer({ unitAt: (id) => this.units.get(id) }).addTo(map);  // issue 16
+    this.frameClock = new FrameClock();  // both canvases drawn in one frame, its time measured whole
+    this.unitsLayer = createUnitsLayer({ clock: this.frameClock }).addTo(map);
+    this.officersLayer = createOfficersLayer({ unitAt: (id) => this.units.get(id), clock: this.frameClock }).addTo(map);
     this.incidentLayer = L.layerGroup().addTo(map);
     this.lineLayer = L.layerGroup().addTo(map);
     this.markers = new Map();

@@ -11,10 +11,11 @@ export const SPREAD_COLOUR = "#d32f2f";
 
 let OfficersLayer = null;
 
-// A new officers layer; `unitAt(id)` gives a unit's {lat, lon} (the console's units) for spread lines.
-export function createOfficersLayer({ unitAt = () => null } = {}) {
+// A new officers layer; `unitAt(id)` gives a unit's {lat, lon} (the console's units) for spread lines;
+// `clock`: the map's shared FrameClock, if any.
+export function createOfficersLayer({ unitAt = () => null, clock = null } = {}) {
   OfficersLayer ??= L.Layer.extend(OFFICERS_LAYER);
-  return new OfficersLayer({ unitAt });
+  return new OfficersLayer({ unitAt, clock });
 }
 
 // The snapshot's rows ({id, name, kind, unit, call_sign, lon, lat, at_ms, stale, away_m, spread}) and
@@ -35,9 +36,10 @@ export function ageText(atMs, nowMs = Date.now()) {
 }
 
 const OFFICERS_LAYER = {
-  initialize({ unitAt }) {
+  initialize({ unitAt, clock }) {
     this.officers = new Map();
     this.unitAt = unitAt;
+    this.clock = clock;
     this.frame = null;
     this.frameTimes = [];        // the last draws' durations in ms (read by the benchmark)
     this.labelZoom = 17;         // names from this zoom on
@@ -77,8 +79,11 @@ const OFFICERS_LAYER = {
     if ([...this.officers.values()].some((officer) => officer.spread)) this.schedule();
   },
 
+  // Drawn in the map's shared frame (frame_clock.js) when it has one, else in a frame of its own.
   schedule() {
-    if (this.frame === null && this.map) this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(); });
+    if (!this.map) return;
+    if (this.clock) this.clock.request(this);
+    else if (this.frame === null) this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(); });
   },
 
   reset() {
@@ -119,7 +124,7 @@ const OFFICERS_LAYER = {
     for (const [key, points] of groups) this.drawGroup(context, key, points);
     this.drawLabels(context, labelled);
     this.frameTimes.push(performance.now() - started);
-    if (this.frameTimes.length > 200) this.frameTimes.shift();
+    if (this.frameTimes.length > 1000) this.frameTimes.shift();
   },
 
   drawGroup(context, key, points) {

@@ -10,16 +10,17 @@ export const STATUS_COLOURS = {
 
 let UnitsLayer = null;  // the Leaflet class, made on first use from UNITS_LAYER below
 
-// A new units layer; add it to a map with .addTo(map).
-export function createUnitsLayer() {
+// A new units layer; add it to a map with .addTo(map). `clock`: the map's shared FrameClock, if any.
+export function createUnitsLayer({ clock = null } = {}) {
   UnitsLayer ??= L.Layer.extend(UNITS_LAYER);
-  return new UnitsLayer();
+  return new UnitsLayer({ clock });
 }
 
 // The layer's methods, as Leaflet's Layer.extend takes them.
 const UNITS_LAYER = {
-  initialize() {
+  initialize({ clock = null } = {}) {
     this.units = new Map();      // id -> {id, call_sign, status, lon, lat, stale, ...}
+    this.clock = clock;
     this.frame = null;
     this.frameTimes = [];        // the last draws' durations in ms (read by the benchmark)
     this.selected = null;
@@ -56,8 +57,11 @@ const UNITS_LAYER = {
     this.schedule();
   },
 
+  // Drawn in the map's shared frame (frame_clock.js) when it has one, else in a frame of its own.
   schedule() {
-    if (this.frame === null && this.map) this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(); });
+    if (!this.map) return;
+    if (this.clock) this.clock.request(this);
+    else if (this.frame === null) this.frame = requestAnimationFrame(() => { this.frame = null; this.draw(); });
   },
 
   reset() {
@@ -99,7 +103,7 @@ const UNITS_LAYER = {
       context.fillText(unit.call_sign, point.x + 7, point.y + 4);
     }
     this.frameTimes.push(performance.now() - started);
-    if (this.frameTimes.length > 200) this.frameTimes.shift();
+    if (this.frameTimes.length > 1000) this.frameTimes.shift();
   },
 
   // Web Mercator straight to container pixels, as Leaflet's latLngToContainerPoint computes them but
