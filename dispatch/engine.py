@@ -15,7 +15,7 @@ from dispatch.models import Assignment, AssignmentStatus, Category, Incident, Pr
 from grid import modes, travel
 from grid.travel import Candidate, Leg, OffNetwork
 from platforms.filters import on_duty_now
-from platforms.live_search import Nearest, live_nearest, on_live_map
+from platforms.live_search import Nearest, live_nearest, live_within, on_live_map
 from platforms.models import Unit, UnitStatus
 from platforms.positions import REDIS_DOWN, live_positions
 from platforms.unit_modes import mode_of, vehicle_kinds_of
@@ -75,11 +75,12 @@ def on_duty_units(*, capability: str, statuses=(UnitStatus.AVAILABLE,), now=None
 def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None, only_modes=None) -> list[Option]:
     """Available, capable units on duty by ETA to the incident (ties: the less busy first), exactly.
 
-    Nearest first: the live map gives the units nearest the scene (NEAREST_FIRST of them, then four
-    times as many), the database says which of those may go, and `travel.fastest_to` routes only those
-    whose ETA lower bound could still win. The answer stands once its k-th ETA is below the least time
-    any unit farther than the last one found could need (`travel.seconds_at_least`); else the search
-    takes more, and at last everyone. What grows with the fleet stays in Redis's GEO index: a call reads
+    Nearest first: the live map gives the units nearest the scene (NEAREST_FIRST of them), the database
+    says which of those may go, and `travel.fastest_to` routes only those whose ETA lower bound could
+    still win. The answer stands once its k-th ETA is below the least time any unit farther than the
+    last one found could need (`travel.seconds_at_least`); else the next search takes every unit within
+    the distance that bound says is enough (`travel.metres_beyond`), or four times as many while fewer
+    than k were found, and at last everyone. What grows with the fleet stays in Redis's GEO index: a call reads
     tens of rows, not every unit on duty. Units with no place on the live map (only their row knows where
     they were) are ranked whenever their row lies within that reach. Only the modes the category allows
     (dispatch.mode_policy) are candidates; `only_modes` narrows them further."""
@@ -91,10 +92,11 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None, only
     if settings.DISPATCH_RANKING == "full_table":  # the benchmark's baseline: every unit, one table
         return _ranked(incident, _crews(candidates), k, now)
     floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
-    ranked, options, count = set(), [], NEAREST_FIRST
+    ranked, options, count, radius_m = set(), [], NEAREST_FIRST, None
     while True:
         try:
-            nearest = live_nearest(incident.lon, incident.lat, count)
+            nearest = (live_nearest(incident.lon, incident.lat, count) if radius_m is None
+                       else live_within(incident.lon, incident.lat, radius_m))
         except REDIS_DOWN:
             break  # everyone, placed by their rows (platforms.positions.live_positions)
         crews = _crews_within(candidates, nearest, (incident.lon, incident.lat))
@@ -104,9 +106,19 @@ def rank(incident: Incident, *, exclude=(), k: int | None = None, now=None, only
             return options
         if nearest.complete:
             break
-        count *= 4
+        radius_m, count = _wider(options, k, nearest, floor_s), max(count, len(nearest.found)) * 4
     crews = {crew.pk: crew for crew in _crews(candidates)}
     return _ranked(incident, _still_placing(crews, crews.keys(), ranked, options), k, now)
+
+
+def _wider(options: list[Option], k: int, nearest: Nearest, floor_s: float) -> float | None:
+    """The next search's radius: with k options in hand, straight to the distance beyond which no unit
+    could beat the k-th (one more search settles it, however many units lie inside); None (four times
+    as many units) while fewer than k are found, or should that distance not reach past this search."""
+    if len(options) < k:
+        return None
+    radius_m = travel.metres_beyond(options[-1].eta_s - floor_s) + 2.0  # past the GEO set's 0.6 m rounding
+    return radius_m if radius_m > nearest.reach_m + 1.0 else None
 
 
 def _crews_within(candidates, nearest: Nearest, target) -> dict[int, "Crew"]:

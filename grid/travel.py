@@ -370,6 +370,25 @@ def seconds_at_least(straight_m: float) -> float:
     return float(_road_seconds_at_least(road_m, network)[0])
 
 
+REACH_STEP_M = 5.0
+REACH_GRID_M = np.arange(0.0, 100_000.0 + REACH_STEP_M, REACH_STEP_M)  # the road distances metres_beyond tries
+
+
+def metres_beyond(seconds: float) -> float:
+    """A straight-line distance beyond which every unit needs more than `seconds` by road: the inverse
+    of `seconds_at_least`, which only grows with the distance, read off a 5 m grid and rounded up (a
+    search a little wider than needed stays exact). Infinite past 100 km."""
+    network = engines.current()
+    if network is None:
+        times = REACH_GRID_M / (settings.FALLBACK_SPEED_KMH / 3.6)
+    else:
+        times = _road_seconds_at_least(REACH_GRID_M, network)
+    first = int(np.searchsorted(times, seconds, side="right"))  # the first distance needing more
+    if first >= len(REACH_GRID_M):
+        return math.inf
+    return float(REACH_GRID_M[first] + 2 * settings.SNAP_LIMIT_M)
+
+
 def warm_up() -> bool:
     """Load the engines and the road-time bound of the active network now (a worker process's first
     ranking would otherwise pay 50-70 ms for it): one ranking at a point of the served area."""

@@ -223,7 +223,9 @@ def test_a_dense_fleet_ranked_nearest_first_in_rings_is_exact(settings, monkeypa
     incident = incident_at(points[0])   # a scene on a unit's own street: the best ETAs are short
     settings.DISPATCH_RANKING = "pruned"
     pruned = [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
-    assert len(settled) == len(points)   # parked (30 s turnout) in 4 km: the rings reached everyone
+    # parked (30 s turnout) in 4 km: rings of 16, 64, 256 reached all 113; the second search now goes
+    # straight to the distance the first one's third ETA sets, and reads 76 of them
+    assert (len(points), len(settled)) == (113, 76)
     settings.DISPATCH_RANKING = "full_table"
     assert pruned == [(o.unit, o.eta_s) for o in engine.rank(incident, k=3)]
 
@@ -259,3 +261,40 @@ def test_a_widening_ranks_only_the_ring_and_the_inner_best_and_stays_exact(setti
             widened += 1
             assert before & after == {o.unit for o in best}   # only the inner best are ranked again
     assert widened >= 3   # the case was met, not only the one-circle one
+
+
+@pytest.mark.django_db
+def test_with_k_options_in_hand_the_next_search_goes_straight_to_the_distance_that_settles_it(settings, monkeypatch):
+    """Four found, three of them candidates, but not settled: the second search takes every unit within
+    the distance beyond which none could beat the third ETA, and no third search is needed."""
+    import random
+
+    from command.bench.routing import on_road_points
+
+    rng = random.Random(7)
+    for n, point in enumerate(on_road_points(120, rng)):
+        place(f.UnitFactory(call_sign=f"S{n:03d}"), point)
+    monkeypatch.setattr(engine, "NEAREST_FIRST", 4)
+    searches = []
+    real_nearest, real_within = engine.live_nearest, engine.live_within
+    monkeypatch.setattr(engine, "live_nearest", lambda *a: searches.append(("count", a[2])) or real_nearest(*a))
+    monkeypatch.setattr(engine, "live_within", lambda *a: searches.append(("radius", round(a[2]))) or real_within(*a))
+    incident = incident_at(PEOPLES_SQUARE)
+    settings.DISPATCH_RANKING = "pruned"
+    pruned = engine.rank(incident, k=3)
+    floor_s = min(settings.TURNOUT_MOVING_S, settings.TURNOUT_PARKED_S)
+    settings.DISPATCH_RANKING = "full_table"
+    full = engine.rank(incident, k=3)
+    assert [(o.unit, o.eta_s) for o in pruned] == [(o.unit, o.eta_s) for o in full]
+    # the first search's third ETA set the radius; the second search's answer only improves on it
+    assert searches[0] == ("count", 4) and searches[1][0] == "radius" and len(searches) == 2
+    assert searches[1][1] >= round(travel.metres_beyond(full[-1].eta_s - floor_s))
+
+
+@pytest.mark.django_db
+def test_metres_beyond_inverts_the_road_time_bound():
+    from grid.travel import metres_beyond, seconds_at_least
+
+    for seconds in (0.0, 12.5, 60.0, 180.0, 300.0):
+        beyond = metres_beyond(seconds)
+        assert seconds_at_least(beyond) > seconds >= seconds_at_least(beyond - 2 * travel.REACH_STEP_M)
