@@ -1,6 +1,8 @@
 """`make demo` as a fixture (a fixture plugin loaded by tests/conftest.py): the real topology (uvicorn
-ASGI web, Celery worker, Celery beat) on a database and a Valkey db of its own, started once for a
-module that asks for `demo`; and logging in to it over real HTTP like a browser."""
+ASGI web, Celery worker, Celery beat, the live simulator) on a database and a Valkey db of its own,
+started once for the run (its start took 40-45 s a module) by the first test that asks for `demo`;
+and logging in to it over real HTTP like a browser. The tests that ask for it run last, so the demo
+and its simulator do not run beside the rest of the suite."""
 import http.cookiejar
 import os
 import re
@@ -25,7 +27,12 @@ def with_database(url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.fixture(scope="module")
+def pytest_collection_modifyitems(session, config, items):
+    """The demo's tests last, in their order, so the session's demo stops when they are done."""
+    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))  # stable: the rest keep theirs
+
+
+@pytest.fixture(scope="session")
 def demo():
     """The demo on a database and a Valkey db of its own; stopped (all three processes) afterwards."""
     # The owner role makes the database (the app's login may not); the demo migrates as the owner.

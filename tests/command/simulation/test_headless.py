@@ -224,13 +224,13 @@ def test_the_hourly_poisson_process_is_seeded():
 @pytest.mark.usefixtures("demo_city")
 class TestTheDemoCity:
     def test_the_same_seed_gives_the_same_figures(self):
-        first = headless_run(seed=3, hours=1, policy="all")   # an hour: three took 115 s of the suite
+        # an hour: three took 115 s of the suite; another seed's other calls: test_every_policy_faces_the_same_calls
+        first = headless_run(seed=3, hours=1, policy="all")
         assert first == headless_run(seed=3, hours=1, policy="all")
         assert set(first["policies"]) == {"road", "straight", "coverage"}
         road = first["policies"]["road"]
         assert road["calls"] == road["served"] + road["unserved"]
         assert road["calls"] == sum(road["within_target"][c]["calls"] for c in ("60", "180", "300"))
-        assert headless_run(seed=4, hours=1)["policies"]["road"] != road
 
     def test_every_policy_faces_the_same_calls(self):
         world = load_world(hours=3)
