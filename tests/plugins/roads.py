@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 
 from grid import travel
 from grid.models import RoadNetwork
@@ -71,7 +72,9 @@ def demo_network(django_db_setup, django_db_blocker, road_dir, built_roads):
 def demo_city(demo_network, django_db_blocker):
     """The demo city (zones, key sites, its served area) seeded over the imported network."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", password="x", days_before=0, days_after=0, stdout=io.StringIO())
+        # the logins' passwords hashed fast, as every test's are (tests/conftest.py): 2.5 s of each seed
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            call_command("seed_demo", password="x", days_before=0, days_after=0, stdout=io.StringIO())
         yield demo_network
         transaction.set_rollback(True)
 
