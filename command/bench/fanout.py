@@ -13,7 +13,6 @@ that seeds the units, starts uvicorn on loopback, then
    reads each canvas layer's draw time per frame (`frameTimes` of the units' and the officers' layers):
    the console draws both, so the budget (16 ms a frame) is for the two together.
 """
-import asyncio
 import json
 import os
 import subprocess
@@ -32,39 +31,45 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def run(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float,
-        frame_officers: int = 0) -> dict:
+        frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1) -> dict:
     arguments = ["--units", str(units), "--consoles", str(consoles), "--seconds", str(seconds),
                  "--frame-units", str(frame_units), "--frame-seconds", str(frame_seconds),
-                 "--frame-officers", str(frame_officers)]
+                 "--frame-officers", str(frame_officers), "--tablets", str(tablets),
+                 "--orders-per-s", str(orders_per_s), "--web-processes", str(web_processes)]
     return world.run_child("fanout", arguments, redis_db=BENCH_REDIS_DB)
 
 
 # --- the child ---------------------------------------------------------------------------------
 
 def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float,
-          frame_officers: int = 0) -> dict:
+          frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1) -> dict:
     from django.core.management import call_command
 
     from command.bench.fanout_officers import seed_officers
+    from command.bench.fanout_tablets import crew_sessions
 
     call_command("migrate", verbosity=0)
-    ids, cookie = _seed(max(units, frame_units))
+    ids, cookie = _seed(max(units, frame_units, tablets))
+    crews = crew_sessions(ids[:tablets])
     officers = seed_officers(ids[:frame_units], frame_officers)
     port = embedded.free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
-                               "--port", str(port), "--ws", "websockets", "--log-level", "warning"],
-                              env=os.environ.copy(), start_new_session=True)
+                               "--port", str(port), "--workers", str(web_processes), "--ws", "websockets",
+                               "--log-level", "warning"], env=os.environ.copy(), start_new_session=True)
     try:
         embedded.wait_for_port(port, name="uvicorn")
-        delays = asyncio.run(_fanout(port, cookie, ids[:units], consoles, seconds))
+        time.sleep(2.0 * web_processes)  # every worker process up and its first imports done
+        live = _fanout(server.pid, port, cookie, ids[:units], consoles, seconds, crews, orders_per_s)
         frames = _frames(port, cookie, ids[:frame_units], frame_seconds, officers)
     finally:
         os.killpg(server.pid, 15)
         server.wait(20)
-    return {"units": units, "consoles": consoles, "seconds": seconds, "fix_to_console_ms": delays,
+    return {"units": units, "consoles": consoles, "seconds": seconds, "web_processes": web_processes, **live,
             "frame_units": frame_units, "frame_officers": len(officers), **frames,
-            "targets": "p99 fix to console < 1500 ms with coalescing; both layers' draw < 16 ms per update",
-            "note": "loopback, one uvicorn process; measured on whatever else this machine is running"}
+            "targets": "p99 fix to console < 1500 ms with coalescing; order to tablet p99 < 1000 ms; "
+                       "both layers' draw < 16 ms per update",
+            "note": "loopback; the listeners in two processes of their own, the units moved and the orders sent "
+                    "from the bench's process; measured on whatever else this machine is running"}
 
 
 def _seed(count: int) -> tuple[list[int], str]:
@@ -114,45 +119,74 @@ def spot(bounds, pk: int, k: int) -> dict:
             "lat": south + (north - south) * 0.2 + (pk * 104729 % 1000) / 1000 * height}
 
 
-async def _drive(ids: list[int], seconds: float, slices: int = 10) -> None:
+def _drive(ids: list[int], seconds: float, orders=None, slices: int = 10) -> None:
     """Each unit once a second, a tenth of them every 100 ms: tablets report at any phase of the
-    consoles' once-a-second send, so the delays spread over it as they would in the street."""
+    consoles' once-a-second send, so the delays spread over it as they would in the street. The
+    orders due are sent between the moves."""
+    began = time.monotonic()
     for k in range(int(seconds) * slices):
         started = time.monotonic()
-        await asyncio.to_thread(_move, ids[k % slices::slices], k // slices)
-        await asyncio.sleep(max(0.0, 1.0 / slices - (time.monotonic() - started)))
+        _move(ids[k % slices::slices], k // slices)
+        if orders is not None:
+            orders.due(started - began)
+        time.sleep(max(0.0, 1.0 / slices - (time.monotonic() - started)))
 
 
-async def _fanout(port: int, cookie: str, ids: list[int], consoles: int, seconds: float) -> dict:
-    import websockets
+def _fanout(server_pid: int, port: int, cookie: str, ids: list[int], consoles: int, seconds: float,
+            crews: list[tuple[int, str]], orders_per_s: float) -> dict:
+    """The tablets' sockets opened, then the consoles', the server's memory read before and after each;
+    the units moved (and the orders sent) while both listen."""
+    from command.bench.fanout_tablets import Listeners, Orders
+    from grid.selectors import served_area
 
-    delays: list[float] = []
-    measuring = asyncio.Event()
-    stop = asyncio.Event()
+    listeners = Listeners()
+    memory = {"no_socket": _memory(server_pid)}
+    if crews:
+        listeners.start("tablets", port, [(f"/ws/unit/{pk}/", crew_cookie) for pk, crew_cookie in crews])
+    memory["tablets_open"] = _memory(server_pid)
+    listeners.start("consoles", port, [("/ws/console/", cookie)] * consoles)
+    memory["consoles_open"] = _memory(server_pid)
+    orders = Orders([pk for pk, _ in crews], orders_per_s, served_area().bounds) if crews and orders_per_s else None
+    _drive(ids, 3)  # warm up: every console has had its first full picture
+    listeners.measuring.set()
+    _drive(ids, seconds, orders)
+    time.sleep(2.0)
+    memory["after_the_run"] = _memory(server_pid)
+    heard = listeners.finish()
+    return {"fix_to_console_ms": _sampled(heard["consoles"]), "consoles_connected": heard["consoles"]["connected"],
+            "console_errors": heard["consoles"]["errors"],
+            **_tablets(heard.get("tablets"), len(crews), orders), **_memory_figures(memory, len(crews), consoles)}
 
-    async def console():
-        headers = {"Cookie": cookie, "Origin": f"http://127.0.0.1:{port}"}
-        async with websockets.connect(f"ws://127.0.0.1:{port}/ws/console/", additional_headers=headers,
-                                      max_size=None) as ws:
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(ws.recv(), 1.0)
-                except TimeoutError:
-                    continue
-                arrived_ms = time.time() * 1000
-                message = json.loads(raw)
-                if measuring.is_set() and message.get("event") == "units.moved":
-                    delays.extend(arrived_ms - row[3] for row in message["data"]["units"])
 
-    async def conductor():
-        await _drive(ids, 3)  # warm up: every console has had its first full picture
-        measuring.set()
-        await _drive(ids, seconds)
-        await asyncio.sleep(2.0)
-        stop.set()
+def _memory(server_pid: int) -> dict:
+    from command.bench.fanout_tablets import server_rss_kb, valkey_used_bytes
 
-    await asyncio.gather(conductor(), *(console() for _ in range(consoles)))
-    return _quantiles(delays)
+    return {"server_rss_kb": server_rss_kb(server_pid), "valkey_bytes": valkey_used_bytes()}
+
+
+def _memory_figures(memory: dict, tablets: int, consoles: int) -> dict:
+    from command.bench.fanout_tablets import per_socket
+
+    return {"memory": memory,
+            "memory_per_tablet_socket": per_socket(memory["no_socket"], memory["tablets_open"], tablets),
+            "memory_per_console_socket": per_socket(memory["tablets_open"], memory["consoles_open"], consoles)}
+
+
+def _tablets(heard: dict | None, tablets: int, orders) -> dict:
+    from command.bench.fanout_tablets import order_delays
+
+    if heard is None:
+        return {"tablets": 0}
+    committed = orders.committed if orders is not None else {}
+    delays, unheard = order_delays(committed, heard["orders"])
+    return {"tablets": tablets, "tablets_connected": heard["connected"], "tablet_errors": heard["errors"],
+            "orders": {"sent": len(committed), "heard": len(delays), "lost": unheard},
+            "order_to_tablet_ms": _quantiles(delays)}
+
+
+def _sampled(heard: dict) -> dict:
+    """The quantiles of a listener's sample of its delays, with the number of rows it counted."""
+    return {**_quantiles(heard["delays_ms"]), "samples": heard["rows"]}
 
 
 def _frames(port: int, cookie: str, ids: list[int], seconds: float, officers: list) -> dict:

@@ -74,7 +74,7 @@ def _cpu_seconds(root_pid: int) -> float:
     """User + system CPU of a process and its children (uvicorn's workers), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for pid in [root_pid, *_children(root_pid)]:
+    for pid in [root_pid, *children_of(root_pid)]:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -83,12 +83,12 @@ def _cpu_seconds(root_pid: int) -> float:
     return total
 
 
-def _children(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     try:
         found = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
-    return found + [grandchild for child in found for grandchild in _children(child)]
+    return found + [grandchild for child in found for grandchild in children_of(child)]
 
 
 def _senders(port: int, targets: list, bounds, seconds: float, batch: int, clients: int, *, osmand: bool = False) -> dict:

@@ -26,11 +26,11 @@ def seed(tablets: int, trackers: int) -> tuple[list, list, tuple]:
     units = Unit.objects.bulk_create(
         [Unit(call_sign=f"基{n:05d}", shift=shift, platform=platform, status="available", capabilities=["patrol"],
               vehicle=vehicles[n] if n < trackers else None) for n in range(max(tablets, trackers))], batch_size=2000)
-    cookies = _crews(units[:tablets], platform, squad)
+    cookies = crews(units[:tablets], platform, squad)
     return [(unit.pk, cookie) for unit, cookie in zip(units, cookies, strict=False)], _trackers(units[:trackers]), bounds
 
 
-def _crews(units, platform, squad) -> list[str]:
+def crews(units, platform, squad) -> list[str]:
     """One officer with a login crewing each unit, and each login's session cookie."""
     from django.conf import settings
     from django.contrib.auth import (

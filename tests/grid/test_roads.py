@@ -47,7 +47,8 @@ class TestTheDemoImport:
         assert network.profiles == ["car", "foot", "bicycle"]
         assert network.max_speed_kmh == 98.0  # the fastest segment, from OSRM's own tiles
         timed = {"CH": network.measurements["table_500x1_ch_ms"], "MLD": network.measurements["table_500x1_mld_ms"]}
-        assert network.algorithm == min(timed, key=timed.get)
+        # the choice is made on unrounded seconds; the stored figures are rounded to 0.1 ms and may tie
+        assert timed[network.algorithm] == min(timed.values())
 
     def test_its_outline_becomes_the_served_area(self, demo_network):
         served, network = ServedArea.objects.get(), RoadNetwork.objects.get()

@@ -45,6 +45,9 @@ def _fanout_arguments(fanout):
     fanout.add_argument("--frame-units", type=int, default=5000, help="units moving while Chromium draws the console")
     fanout.add_argument("--frame-seconds", type=float, default=15.0)
     fanout.add_argument("--frame-officers", type=int, default=2500, help="officers' handsets moving beside them")
+    fanout.add_argument("--tablets", type=int, default=0, help="officers' tablets open on their units' sockets")
+    fanout.add_argument("--orders-per-s", type=float, default=2.0, help="orders sent to those tablets' units")
+    fanout.add_argument("--web-processes", type=int, default=1, help="uvicorn worker processes on one port")
     fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -198,11 +201,12 @@ class Command(BaseCommand):
 
         if not (1 <= options["units"] <= 20_000 and 1 <= options["consoles"] <= 200 and 1 <= options["seconds"] <= 600
                 and 1 <= options["frame_units"] <= 20_000 and 1 <= options["frame_seconds"] <= 600
-                and 0 <= options["frame_officers"] <= 20_000):
-            raise CommandError("--units and --frame-units must be 1-20000, --frame-officers 0-20000, --consoles 1-200, "
-                               "the seconds 1-600")
+                and 0 <= options["frame_officers"] <= 20_000 and 0 <= options["tablets"] <= 20_000
+                and 0 <= options["orders_per_s"] <= 50 and 1 <= options["web_processes"] <= 16):
+            raise CommandError("--units and --frame-units must be 1-20000, --frame-officers and --tablets 0-20000, "
+                               "--consoles 1-200, the seconds 1-600, --orders-per-s 0-50, --web-processes 1-16")
         arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds",
-                                                      "frame_officers")}
+                                                      "frame_officers", "tablets", "orders_per_s", "web_processes")}
         return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)
 
     def _geocode(self, options) -> dict:
