@@ -38,8 +38,12 @@ install: $(STAMP)
 demo: install
 	$(PY) manage.py demo
 
+# Two workers: one pytest process keeps about one core busy (the rest waits on browsers, servers and
+# subprocesses); each worker runs on its own PostgreSQL and Valkey (tests/harness.py, tests/scheduling.py).
+TEST_WORKERS ?= 2
+
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from common.roles import Role
 from tests import factories as f
 
-pytest_plugins = ["tests.plugins.roads", "tests.plugins.demo"]
+pytest_plugins = ["tests.plugins.roads", "tests.plugins.demo", "tests.plugins.reference_data"]
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,13 @@ REDIS_URL point elsewhere. Loaded as a plugin (`-p tests.harness`) so the server
 variables set before pytest-django reads the settings; stopped and removed when the run ends.
 
 Each run gets its own pair under .local/test-run-<pid>, so two runs at once (a developer's and
-CI's, say) never share a test database. Leftovers of a run that died are cleaned up first."""
+CI's, say) never share a test database. Leftovers of a run that died are cleaned up first.
+
+With pytest-xdist (`make test` runs two workers) each worker is a run of its own: its own pair under
+its own pid, so no test sees another worker's live map, queues or databases. The controller runs no
+test and starts nothing. Under given URLs, the workers share the PostgreSQL server (pytest-django
+names each worker's test database apart) and each takes a Valkey database number of its own.
+The module `tests.scheduling` decides which worker runs what."""
 import os
 import shutil
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -16,12 +22,22 @@ from command import embedded
 
 RUN_DIR = embedded.LOCAL_DIR / f"test-run-{os.getpid()}"
 STATEMENT_TIMEOUT_MS = 120_000
+PER_WORKER = "TEST_HARNESS_PER_WORKER"  # set by the controller: the workers start their own servers
+UNUSED_URLS = {"DATABASE_URL": "postgresql://unused@127.0.0.1:9/unused", "REDIS_URL": "redis://127.0.0.1:9/0"}
 _started: list[str] = []
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     _clean_up_dead_runs()
+    if _is_xdist_controller(early_config):
+        _leave_servers_to_the_workers()
+        return
+    if os.environ.get(PER_WORKER):
+        for name in (*UNUSED_URLS, "DATABASE_OWNER_URL"):
+            os.environ.pop(name, None)
+    elif os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = _worker_redis_db(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
     if not os.environ.get("DATABASE_URL"):
         RUN_DIR.mkdir(parents=True, exist_ok=True)
         _steady_planner(embedded.postgres_url(RUN_DIR / "postgres", role=None))
@@ -33,6 +49,26 @@ def pytest_load_initial_conftests(early_config, parser, args):
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = embedded.valkey_url(RUN_DIR / "valkey")
         _started.append("valkey")
+
+
+def _is_xdist_controller(early_config) -> bool:
+    return not os.environ.get("PYTEST_XDIST_WORKER") and bool(getattr(early_config.known_args_namespace, "numprocesses", None))
+
+
+def _leave_servers_to_the_workers() -> None:
+    """The controller imports the settings but connects to nothing: URLs that are never used, unless
+    given. The workers inherit its environment, and start their own pair where these stand."""
+    if os.environ.get("DATABASE_URL") or os.environ.get("REDIS_URL"):
+        return
+    os.environ.update(UNUSED_URLS)
+    os.environ[PER_WORKER] = "1"
+
+
+def _worker_redis_db(url: str, worker: str) -> str:
+    """gw0 -> db 4, gw1 -> db 5, ...: clear of the demo's (3) and the benches' (11-13). The benches'
+    numbers stay shared: under given URLs, run them on one worker."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{4 + int(worker.removeprefix('gw'))}"))
 
 
 def _steady_planner(url: str) -> None:

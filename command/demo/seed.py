@@ -239,6 +239,19 @@ def _membership(user, role: str, scope: dict) -> None:
     Membership.objects.update_or_create(user=user, defaults={"role": role, "platform": None, "district": None, **resolved})
 
 
+def officer_login_keep_on_duty(now=None) -> bool:
+    """At a shift change the demo officer's crew goes off duty and the tablet would have nothing to show:
+    the demo has one officer login, so it moves to a crew of the shift on duty (a real officer logs out
+    with their crew). True when it moved."""
+    now = now or timezone.now()
+    users = [username for username, role, _ in DEMO_USERS if role == Role.OFFICER]
+    user = get_user_model().objects.filter(username__in=users).first()
+    if user is None or Unit.objects.filter(officers__user=user, shift__starts_at__lte=now, shift__ends_at__gt=now).exists():
+        return False
+    _link_officer_on_duty(user, now)
+    return True
+
+
 def _link_officer_on_duty(user, now) -> None:
     """The demo officer login belongs to the leader of a People's Square car crew on duty now. The link
     is also what marks the crew as driven by a person: the live simulator leaves every unit crewed by

@@ -17,6 +17,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import connection
+from kombu.exceptions import OperationalError
+from redis.exceptions import RedisError
 
 from command.celery import app as celery_app
 from dispatch.models import Assignment, Incident
@@ -57,8 +59,16 @@ class Worker:
 
     def wait_ready(self, timeout_s=120.0):
         """Until the worker answers a ping: a loaded machine may take a while to start it."""
-        wait_for(lambda: celery_app.control.ping(destination=[self.name], timeout=1.0), timeout_s, "the worker to start")
+        wait_for(self._pinged, timeout_s, "the worker to start")
         return self
+
+    def _pinged(self) -> list:
+        try:
+            return celery_app.control.ping(destination=[self.name], timeout=1.0)
+        except (RedisError, OperationalError):
+            # a pooled connection from before a Valkey restart (the fault drill, on this worker of the
+            # run) fails once; the next try reconnects
+            return []
 
     def kill(self):
         """SIGKILL: no warm shutdown, no chance to finish or to give the message back."""

@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from planning import bands
 from platforms.models import Shift
@@ -50,7 +50,7 @@ def test_the_crews_on_duty_are_the_fewest_at_any_moment_of_the_band(platform):
 
 def test_a_band_with_nobody_on_duty_is_refused_with_the_reason(platform):
     staffing = bands.crews_on_duty([platform], bands.band_starting(at(9)))
-    with pytest.raises(bands.NoCrews) as error:
+    with pytest.raises(bands.NoCrews) as error, translation.override("en"):
         bands.require_crews(staffing, bands.band_starting(at(9)))
     assert str(error.value) == ("No crew is on duty from 11-24 09:00 to 17:00 in the platforms chosen: the plan needs an "
                                 "approved roster with crewed units in that band.")

@@ -1,8 +1,9 @@
 """`make demo` as a fixture (a fixture plugin loaded by tests/conftest.py): the real topology (uvicorn
 ASGI web, Celery worker, Celery beat, the live simulator) on a database and a Valkey db of its own,
 started once for the run (its start took 40-45 s a module) by the first test that asks for `demo`;
-and logging in to it over real HTTP like a browser. The tests that ask for it run last, so the demo
-and its simulator do not run beside the rest of the suite."""
+and logging in to it over real HTTP like a browser. Its tests run one after another (tests/scheduling.py
+keeps their modules together) and the demo is stopped as soon as the last of them is done, so its
+simulator does not run beside the rest of the suite."""
 import http.cookiejar
 import os
 import re
@@ -27,9 +28,14 @@ def with_database(url: str, name: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def pytest_collection_modifyitems(session, config, items):
-    """The demo's tests last, in their order, so the session's demo stops when they are done."""
-    items.sort(key=lambda item: "demo" in getattr(item, "fixturenames", ()))  # stable: the rest keep theirs
+_running: list[subprocess.Popen] = []
+
+
+def pytest_runtest_teardown(item, nextitem):
+    """The last of the demo's tests is done: stop it now, not when the session ends."""
+    if "demo" in getattr(item, "fixturenames", ()) and "demo" not in getattr(nextitem, "fixturenames", ()):
+        while _running:
+            stop(_running.pop())
 
 
 @pytest.fixture(scope="session")
@@ -46,13 +52,21 @@ def demo():
     process = subprocess.Popen([sys.executable, "manage.py", "demo", "--port", str(port), "--run-for", "600"],
                                cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    _running.append(process)
     try:
         wait_for(f"{base}/healthz", process, timeout=240)
         yield base, env, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=60)
+        if process in _running:
+            _running.remove(process)
+            stop(process)
         log.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """All of the demo's processes: web, worker, beat and the simulator."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=60)
 
 
 def wait_for(url: str, process, timeout: float) -> None:

@@ -122,6 +122,20 @@ def test_demo_logins_have_their_roles_and_the_officer_is_on_duty(seeded):
     assert officer.units.filter(shift__starts_at__lte=now, shift__ends_at__gt=now).exists()
 
 
+def test_at_the_shift_change_the_officer_login_moves_to_a_crew_of_the_next_shift(seeded):
+    from command.demo.seed import officer_login_keep_on_duty
+
+    now = timezone.now()
+    first = Officer.objects.get(user__username="officer")
+    ends = first.units.get(shift__starts_at__lte=now, shift__ends_at__gt=now).shift.ends_at
+    assert officer_login_keep_on_duty(now) is False
+    assert officer_login_keep_on_duty(ends) is True
+    moved = Officer.objects.get(user__username="officer")
+    crew = moved.units.get(shift__starts_at__lte=ends, shift__ends_at__gt=ends)
+    assert (moved.pk != first.pk, moved.kind, crew.platform.code, crew.vehicle.kind) == (True, "police", "P01", "patrol_car")
+    assert officer_login_keep_on_duty(ends) is False
+
+
 def test_a_second_run_creates_nothing_new(seeded):
     counts = [model.objects.count() for model in (Officer, Unit, Shift, Zone, Membership)]
     call_command("seed_demo", password="pw-for-tests", days_before=0, days_after=1)

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from command.demo.seed import DEMO_USERS
 
+OFFICER_CHECK_S = 10.0  # how soon after a shift change the demo officer's login has a crew on duty again
+
 
 class Command(BaseCommand):
     help = "Start the whole demo: embedded services, migrations, demo city, web + worker + beat."
@@ -91,17 +93,32 @@ class Command(BaseCommand):
     def _supervise(self, processes: dict[str, subprocess.Popen], run_for: float | None) -> None:
         deadline = time.monotonic() + run_for if run_for else None
         previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo like Ctrl-C
+        checked = 0.0
         try:
             while deadline is None or time.monotonic() < deadline:
                 dead = [name for name, p in processes.items() if p.poll() is not None]
                 if dead:
                     raise CommandError(f"{', '.join(dead)} stopped unexpectedly; stopping the rest")
+                if time.monotonic() - checked >= OFFICER_CHECK_S:
+                    checked = time.monotonic()
+                    self._officer_on_duty()
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
             signal.signal(signal.SIGTERM, previous)
             self._stop(processes)
+
+    def _officer_on_duty(self) -> None:
+        from django.db import DatabaseError
+
+        from command.demo.seed import officer_login_keep_on_duty
+
+        try:
+            if officer_login_keep_on_duty():
+                self.stdout.write("shift change: the officer login now crews a unit of the shift on duty")
+        except DatabaseError as error:  # the database away for a moment: the next check tries again
+            self.stderr.write(f"could not check the officer login's crew: {error}")
 
     def _stop(self, processes: dict[str, subprocess.Popen]) -> None:
         for process in processes.values():
