@@ -32,8 +32,18 @@ def measured() -> dict[str, float]:
     return json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
 
 
+def name_each_operation(items) -> None:
+    """Schemathesis (4.x, on pytest 9) gives every operation's test one node id, the function's: xdist
+    keys tests by node id, so 268 operations would run as one. Each gets its operation in its id."""
+    for item in items:
+        label = getattr(item, "operation_label", None)
+        if label and item._id.params is None:  # pytest 9's structured id (_pytest.nodeid.NodeId)
+            item._id = item._id.with_params(label)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
+    name_each_operation(items)
     strays = [item.nodeid for item in items if "demo" in getattr(item, "fixturenames", ())
               and unit_of(item.nodeid) != DEMO_UNIT]
     if strays:
