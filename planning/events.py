@@ -42,8 +42,11 @@ def coverage_moveup(coverage: dict, moves: list[dict]) -> None:
 
 def unit_relocation(move: MoveUp, route: dict) -> None:
     """The order to the crew's tablet: a relocation task with where to and the road there."""
-    data = {"move_up": move.pk, "unit": move.unit_id, "status": move.status, "version": move.version,
+    publish("unit.relocation", relocation_payload(move, route), [unit_group(move.unit_id)])
+
+
+def relocation_payload(move: MoveUp, route: dict) -> dict:
+    return {"move_up": move.pk, "unit": move.unit_id, "status": move.status, "version": move.version,
             "target": {"lon": move.to_lon, "lat": move.to_lat, "label": move.to_label},
             "route": route, "ordered_at": move.ordered_at.isoformat() if move.ordered_at else None,
             "due_by": move.due_by.isoformat() if move.due_by else None}
-    publish("unit.relocation", data, [unit_group(move.unit_id)])

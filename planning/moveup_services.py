@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grid import travel
 from grid.geometry import distance_m
 from planning import events
+from planning.relocations import relocation_route
 from planning.models import CoverageSample, MoveUp, MoveUpStatus
 from platforms.models import Unit, UnitStatus
 from platforms.positions import live_positions
@@ -98,7 +98,7 @@ def _order(move: MoveUp, actor, now) -> tuple:
         transaction.on_commit(publish_moves)
         return None, (_("%(unit)s is no longer free (%(status)s): the move-up is dropped.")
                       % {"unit": unit.call_sign, "status": unit.get_status_display()})
-    route = _route(move)
+    route = relocation_route(move)
     move.status, move.ordered_by, move.ordered_at = MoveUpStatus.ORDERED, actor, now
     move.due_by = now + timedelta(seconds=route["duration_s"] * settings.MOVEUP_DUE_FACTOR + settings.MOVEUP_DUE_GRACE_S)
     move.version += 1
@@ -106,20 +106,6 @@ def _order(move: MoveUp, actor, now) -> tuple:
     events.unit_relocation(move, route)
     transaction.on_commit(publish_moves)
     return (move, route), None
-
-
-def _route(move: MoveUp) -> dict:
-    """The road from where the unit is now (else where it was) to the destination, with its steps."""
-    fix = live_positions([move.unit_id]).get(move.unit_id)
-    origin = (fix.lon, fix.lat) if fix and not fix.stale else (move.from_lon, move.from_lat)
-    try:
-        found = travel.route(origin, (move.to_lon, move.to_lat))
-    except (travel.OffNetwork, travel.NoRoute):
-        found = travel.Route(move.drive_s, distance_m(*origin, move.to_lon, move.to_lat),
-                             {"type": "LineString", "coordinates": [list(origin), [move.to_lon, move.to_lat]]},
-                             estimated=True)
-    return {"duration_s": round(found.duration_s, 1), "distance_m": round(found.distance_m, 1),
-            "geometry": found.geometry, "steps": found.steps, "estimated": found.estimated}
 
 
 # --- did they get there ------------------------------------------------------------------------

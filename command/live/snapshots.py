@@ -16,6 +16,7 @@ from dispatch.models import (
     IncidentStatus,
     Recommendation,
 )
+from planning.relocations import standing_relocation
 from platforms.crews_live import officers_on_map
 from platforms.filters import on_duty_now
 from platforms.models import Unit
@@ -93,7 +94,8 @@ def latest_recommendations(incident_ids: list[int]) -> list[dict]:
 
 
 def unit_snapshot(unit_id: int) -> dict:
-    """What a tablet loads on (re)connect: its unit and its active assignments with their incidents."""
+    """What a tablet loads on (re)connect: its unit, its active assignments with their incidents, its
+    messages and broadcasts, and its standing relocation order (a move-up), if any."""
     unit = Unit.objects.get(pk=unit_id)
     assignments = (Assignment.objects.filter(unit_id=unit_id, status__in=ACTIVE_ASSIGNMENT_STATUSES)
                    .select_related("incident").order_by("assigned_at"))
@@ -106,4 +108,5 @@ def unit_snapshot(unit_id: int) -> dict:
         "assignments": [{**assignment_payload(a), "incident_detail": incident_row(a.incident)} for a in assignments],
         "messages": messages_of(unit_id),
         "broadcasts": broadcasts_of(unit),
+        "relocation": standing_relocation(unit.pk),
     }

@@ -1,9 +1,13 @@
 """The snapshot a console or a tablet loads on (re)connect: exact rows, versions, scoped by role."""
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 
 from common.roles import Role
 from dispatch.models import Alert, Recommendation
+from grid.geometry import distance_m
+from planning.models import MoveUp
 from platforms import positions
 from platforms.positions import Fix
 from tests import factories as f
@@ -136,3 +140,34 @@ def test_the_tablet_gets_its_active_assignment_with_the_incident(request, office
     [assignment] = data["assignments"]
     assert (assignment["id"], assignment["version"], assignment["incident_detail"]["number"],
             assignment["incident_detail"]["description"]) == (world["assignment"].pk, 2, "110-A", "两车刮擦")
+    assert data["relocation"] is None
+
+
+def ordered_move_up(unit, *, status="ordered") -> MoveUp:
+    at = timezone.now().replace(microsecond=0)
+    return MoveUp.objects.create(unit=unit, from_lon=121.475, from_lat=31.231, to_lon=121.48, to_lat=31.235,
+                                 to_label="PP31 人民广场固定岗1", drive_s=120.0, gain=0.02, coverage_before=0.8,
+                                 coverage_after=0.82, status=status, ordered_at=None if status == "open" else at,
+                                 due_by=at + timedelta(minutes=6),
+                                 version=2)
+
+
+def test_the_tablet_gets_its_standing_relocation_order_after_a_reload(request, officer, world, officer_unit,
+                                                                      demo_network):
+    move = ordered_move_up(officer_unit)
+    relocation = client_as(request, "officer").get(f"/api/v1/units/{officer_unit.pk}/snapshot").json()["relocation"]
+    route = relocation.pop("route")
+    assert relocation == {"move_up": move.pk, "unit": officer_unit.pk, "status": "ordered", "version": 2,
+                          "target": {"lon": 121.48, "lat": 31.235, "label": "PP31 人民广场固定岗1"},
+                          "ordered_at": move.ordered_at.isoformat(), "due_by": move.due_by.isoformat()}
+    # by road, from the unit's live fix to the destination (OSRM snaps both ends to the nearest road)
+    start, end = route["geometry"]["coordinates"][0], route["geometry"]["coordinates"][-1]
+    assert distance_m(*start, 121.475, 31.231) < 150 and distance_m(*end, 121.48, 31.235) < 150
+    assert (route["estimated"], route["steps"][0]["type"], route["steps"][-1]["type"]) == (False, "depart", "arrive")
+    assert route["distance_m"] >= 600 and route["duration_s"] > 0
+
+
+@pytest.mark.parametrize("status", ["open", "arrived", "missed", "dropped"])
+def test_a_move_up_not_ordered_or_ended_is_not_on_the_tablet(request, officer, world, officer_unit, status):
+    ordered_move_up(officer_unit, status=status)
+    assert client_as(request, "officer").get(f"/api/v1/units/{officer_unit.pk}/snapshot").json()["relocation"] is None

@@ -106,4 +106,9 @@ def test_a_plan_moves_the_platform_and_a_move_up_reaches_the_tablet(chromium, as
     expect(relocation).to_have_attribute("data-route-points", re.compile(r"^[1-9]\d*$"))
     expect(relocation.locator(".relocation-place")).not_to_be_empty()
     shot(tablet, "tablet-relocation")
+
+    # the order stands after the tablet is reloaded (the snapshot carries it)
+    tablet.reload()
+    expect(relocation).to_be_visible(timeout=STEP_MS)
+    expect(relocation).to_have_attribute("data-route-points", re.compile(r"^[1-9]\d*$"))
     assert page_errors == []

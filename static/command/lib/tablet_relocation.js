@@ -2,7 +2,8 @@
 // up to a spot that restores coverage. The `unit.relocation` event on the unit's socket carries the
 // destination and the road route; the card says where to and how long, and the route is drawn on the
 // tablet's map. The card goes when the move ends (arrived, not carried out, or no longer needed).
-// Tablet.apply is wrapped rather than added to. Export only: the tablet's entry module wires it.
+// The tablet's snapshot carries the standing order, so the card comes back after a reload or a
+// reconnect. Tablet.apply and Tablet.load are wrapped rather than added to. Export only: the tablet's entry module wires it.
 //
 //   new TabletRelocation(tablet, element)
 //     tablet   the Tablet (tablet.js): its apply() is wrapped and its map (TabletMap) drawn on
@@ -20,8 +21,22 @@ export class TabletRelocation {
     const apply = tablet.apply.bind(tablet);
     tablet.apply = (message) => {
       apply(message);
-      if (message && message.event === "unit.relocation" && message.data.unit === tablet.unitId) this.heard(message.data);
+      if (message && message.event === "unit.relocation" && message.data.unit === tablet.unitId) {
+        this.heard(message.data);
+        tablet.offline.keepCopy();  // the copy an offline start opens on carries the order too
+      }
     };
+    // A reload or a reconnect: the snapshot carries the standing order (or none: the move ended meanwhile).
+    const load = tablet.load.bind(tablet);
+    tablet.load = (snapshot, options) => {
+      load(snapshot, options);
+      this.fromSnapshot(snapshot.relocation || null);
+    };
+  }
+
+  fromSnapshot(move) {
+    if (move) this.heard(move);
+    else if (this.move) { this.move = null; this.clear(); }
   }
 
   heard(move) {
