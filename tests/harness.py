@@ -5,7 +5,7 @@ variables set before pytest-django reads the settings; stopped and removed when 
 Each run gets its own pair under .local/test-run-<pid>, so two runs at once (a developer's and
 CI's, say) never share a test database. Leftovers of a run that died are cleaned up first.
 
-With pytest-xdist (`make test` runs two workers) each worker is a run of its own: its own pair under
+With pytest-xdist (`make test` runs three workers) each worker is a run of its own: its own pair under
 its own pid, so no test sees another worker's live map, queues or databases. The controller runs no
 test and starts nothing. Under given URLs, the workers share the PostgreSQL server (pytest-django
 names each worker's test database apart) and each takes a Valkey database number of its own.

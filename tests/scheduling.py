@@ -1,4 +1,4 @@
-"""The run's order, and under pytest-xdist which worker runs what (`make test` runs two workers).
+"""The run's order, and under pytest-xdist which worker runs what (`make test` runs three workers).
 
 A module is one unit of work: it runs whole on one worker, so its module fixtures (the road network,
 the demo city, a started web server) are set up once. The modules that start the demo topology are
