@@ -1,9 +1,10 @@
 """Websockets for the console and the tablet (DESIGN §4): authenticate, authorize, join groups, relay.
 
 The channel layer's `event.relay` messages (platforms.events.publish) go out as `{event, data}`.
-A console also gets `units.moved` about once a second: only the positions that changed since its
-last send, read from the live picture (one read per process, see command.live.picture), so 5,000
-units moving at 1 Hz cost one message a second per console, not 5,000."""
+A console also gets `units.moved` about once a second: only the positions that changed since the last
+one, worked out and encoded once per process and scope for all its consoles (command.live.moves), so
+5,000 units moving at 1 Hz cost one message a second per console, not 5,000; and `officers.moved`
+alike, per console (command.live.picture)."""
 import asyncio
 import logging
 import time
@@ -14,7 +15,8 @@ from django.conf import settings
 from redis.exceptions import RedisError
 from rest_framework.exceptions import ValidationError
 
-from command.live.picture import OFFICERS, PICTURE, moved_since, officers_moved_since
+from command.live import moves
+from command.live.picture import OFFICERS, officers_moved_since
 from common import json_depth
 from command.live.scope import console_scope, unit_groups_of, unit_watcher
 from platforms import positions
@@ -23,7 +25,7 @@ from platforms.serializers import fixes_from_batch
 log = logging.getLogger(__name__)
 
 REFUSED = 4403  # close code for a socket whose login may not watch what it asked for
-MOVES_EVERY_S = 1.0
+MOVES_EVERY_S = moves.MOVES_EVERY_S
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -77,26 +79,21 @@ class ConsoleConsumer(LiveConsumer):
         if scope is None:
             await self.close(code=REFUSED)
             return
-        self.platform_ids, self.sent, self.sent_officers = scope.platform_ids, {}, {}
+        self.platform_ids, self.sent_officers = scope.platform_ids, {}
         await self.join(scope.groups)
+        moves.tick().add(self)
         self.mover = asyncio.create_task(self.send_moves())
 
     async def disconnect(self, code):
+        moves.tick().discard(self)
         if self.mover is not None:
             self.mover.cancel()
         await super().disconnect(code)
 
     async def send_moves(self):
+        """The officers' positions; the units' come from this process's tick (command.live.moves)."""
         while True:
             await asyncio.sleep(MOVES_EVERY_S)
-            try:
-                picture = await database_sync_to_async(PICTURE.read)()
-            except Exception:  # Redis or the database away for a moment: try again next tick
-                log.exception("could not read the live picture")
-                continue
-            moved = moved_since(picture, self.sent, self.platform_ids)
-            if moved["units"] or moved["gone"]:
-                await self.send_json({"event": "units.moved", "data": {**moved, "sent_at": time.time()}})
             await self.send_officers()
 
     async def send_officers(self):

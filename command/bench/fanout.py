@@ -25,6 +25,7 @@ from command import embedded
 from command.bench import world
 
 BENCH_REDIS_DB = 12  # not bench dispatch's: the two may run at once
+DRAIN_S = 20.0  # after the last move: an order heard later than this counts as lost
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -150,7 +151,7 @@ def _fanout(server_pid: int, port: int, cookie: str, ids: list[int], consoles: i
     _drive(ids, 3)  # warm up: every console has had its first full picture
     listeners.measuring.set()
     _drive(ids, seconds, orders)
-    time.sleep(2.0)
+    time.sleep(DRAIN_S if orders is not None else 2.0)  # the units stand still; orders still on the way arrive
     memory["after_the_run"] = _memory(server_pid)
     heard = listeners.finish()
     return {"fix_to_console_ms": _sampled(heard["consoles"]), "consoles_connected": heard["consoles"]["connected"],

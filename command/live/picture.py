@@ -1,6 +1,7 @@
 """Unit positions for the consoles, coalesced: one read of the live picture per process and half
-second, and per console only what moved since its last `units.moved`; officers' own positions alike
-(issue 16: `officers.moved`, from their handsets, with their crew and its spread)."""
+second (`units.moved` is worked out from it once per process and scope: command.live.moves); officers'
+own positions per console, only what moved since its last `officers.moved` (issue 16: from their
+handsets, with their crew and its spread)."""
 import time
 
 from platforms.crews_live import officers_on_map
@@ -39,22 +40,6 @@ class Picture:
 
 PICTURE = Picture()
 OFFICERS = Picture(reader=officers_now)
-
-
-def moved_since(picture: dict[int, tuple], sent: dict[int, tuple], platform_ids) -> dict:
-    """What changed for one console since its last send (and remember it): `units` as
-    [id, lon, lat, at_ms, stale] rows, `gone` the ids no longer on the map. Updates `sent`."""
-    moved = []
-    for pk, (platform, lon, lat, at_ms, stale) in picture.items():
-        if platform_ids is not None and platform not in platform_ids:
-            continue
-        if sent.get(pk) != (at_ms, stale):
-            sent[pk] = (at_ms, stale)
-            moved.append([pk, lon, lat, at_ms, stale])
-    gone = [pk for pk in sent if pk not in picture]
-    for pk in gone:
-        del sent[pk]
-    return {"units": moved, "gone": gone}
 
 
 def officers_moved_since(picture: dict[int, tuple], sent: dict[int, tuple], platform_ids) -> dict:

@@ -297,18 +297,6 @@ def test_the_unit_socket_refuses_bad_fixes_and_fixes_from_the_command_centre(off
     assert positions.live_positions([officer_unit.pk]) == {}
 
 
-def test_moved_since_sends_only_changes_and_units_gone():
-    sent = {}
-    picture = {1: (10, 121.1, 31.1, 1000, False), 2: (11, 121.2, 31.2, 2000, True)}
-    assert live_picture.moved_since(picture, sent, None) == {"units": [[1, 121.1, 31.1, 1000, False],
-                                                               [2, 121.2, 31.2, 2000, True]], "gone": []}
-    assert live_picture.moved_since(picture, sent, None) == {"units": [], "gone": []}
-    picture = {2: (11, 121.3, 31.3, 3000, False)}
-    assert live_picture.moved_since(picture, sent, None) == {"units": [[2, 121.3, 31.3, 3000, False]], "gone": [1]}
-    scoped = {}
-    assert live_picture.moved_since(picture, scoped, frozenset({10})) == {"units": [], "gone": []}
-
-
 def test_the_layer_outwaits_its_own_blocking_receive():
     """channels-redis blocks `brpop_timeout` (5 s) on each receive; a socket timeout no longer than
     that (redis-py 8's default is 5 s) killed every idle consumer."""
