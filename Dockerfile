@@ -1,6 +1,7 @@
 # The production image: one image, four process kinds (web, worker, beat, optional simulator).
 FROM python:3.12-slim-bookworm
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_MODE=production
+# Websocket per-message deflate off unless the deployment says otherwise (command/serving.py).
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_MODE=production UVICORN_WS_PER_MESSAGE_DEFLATE=false
 WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock

@@ -23,6 +23,7 @@ from datetime import timezone as dt_timezone
 
 from command import embedded
 from command.bench import world
+from command.serving import DEFLATE, uvicorn_env
 
 BENCH_REDIS_DB = 12  # not bench dispatch's: the two may run at once
 DRAIN_S = 20.0  # after the last move: an order heard later than this counts as lost
@@ -32,18 +33,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def run(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float,
-        frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1) -> dict:
+        frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1,
+        ws_deflate: bool = False) -> dict:
     arguments = ["--units", str(units), "--consoles", str(consoles), "--seconds", str(seconds),
                  "--frame-units", str(frame_units), "--frame-seconds", str(frame_seconds),
                  "--frame-officers", str(frame_officers), "--tablets", str(tablets),
-                 "--orders-per-s", str(orders_per_s), "--web-processes", str(web_processes)]
+                 "--orders-per-s", str(orders_per_s), "--web-processes", str(web_processes),
+                 *(["--ws-deflate"] if ws_deflate else [])]
     return world.run_child("fanout", arguments, redis_db=BENCH_REDIS_DB)
 
 
 # --- the child ---------------------------------------------------------------------------------
 
 def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_seconds: float,
-          frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1) -> dict:
+          frame_officers: int = 0, tablets: int = 0, orders_per_s: float = 0.0, web_processes: int = 1,
+          ws_deflate: bool = False) -> dict:
     from django.core.management import call_command
 
     from command.bench.fanout_officers import seed_officers
@@ -56,7 +60,7 @@ def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_
     port = embedded.free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", str(web_processes), "--ws", "websockets",
-                               "--log-level", "warning"], env=os.environ.copy(), start_new_session=True)
+                               "--log-level", "warning"], env=_server_env(ws_deflate), start_new_session=True)
     try:
         embedded.wait_for_port(port, name="uvicorn")
         time.sleep(2.0 * web_processes)  # every worker process up and its first imports done
@@ -65,12 +69,19 @@ def child(*, units: int, consoles: int, seconds: float, frame_units: int, frame_
     finally:
         os.killpg(server.pid, 15)
         server.wait(20)
-    return {"units": units, "consoles": consoles, "seconds": seconds, "web_processes": web_processes, **live,
+    return {"units": units, "consoles": consoles, "seconds": seconds, "web_processes": web_processes,
+            "ws_deflate": ws_deflate, **live,
             "frame_units": frame_units, "frame_officers": len(officers), **frames,
             "targets": "p99 fix to console < 1500 ms with coalescing; order to tablet p99 < 1000 ms; "
                        "both layers' draw < 16 ms per update",
             "note": "loopback; the listeners in two processes of their own, the units moved and the orders sent "
                     "from the bench's process; measured on whatever else this machine is running"}
+
+
+def _server_env(ws_deflate: bool) -> dict:
+    """The server's environment as the project starts it (command.serving), or with deflate on to
+    measure the difference (`--ws-deflate`)."""
+    return uvicorn_env({**os.environ, DEFLATE: "true"} if ws_deflate else None)
 
 
 def _seed(count: int) -> tuple[list[int], str]:

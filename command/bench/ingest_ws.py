@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from command.bench import world
+from command.serving import uvicorn_env
 
 BENCH_REDIS_DB = 11
 WARMUP_S = 5.0  # sent before the counted seconds: each process's first requests load what it caches
@@ -45,7 +46,7 @@ def child(*, tablets: int, processes: int, seconds: float, batch: int, clients: 
     port = embedded.free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
                                "--port", str(port), "--workers", str(processes), "--ws", "websockets",
-                               "--log-level", "warning"], env=os.environ.copy(), start_new_session=True)
+                               "--log-level", "warning"], env=uvicorn_env(), start_new_session=True)
     try:
         embedded.wait_for_port(port, name="uvicorn")
         time.sleep(2.0 + processes)  # every worker process up, not only the first

@@ -18,6 +18,7 @@ from grid.roads import road_network_import
 from platforms import positions
 from tests import factories as f
 from tests.dispatch.test_worker import Worker, database_url_of_this_run
+from command.serving import uvicorn_env
 from tests.e2e.support import ARTIFACTS, CHROMIUM_ARGS, POSTED
 from tests.plugins.roads import quiet
 
@@ -63,8 +64,8 @@ def asgi_server(road_network):
 def serving(road_dir):
     """One uvicorn process on a free loopback port, stopped (its whole group) on leaving."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url_of_this_run(), "REDIS_URL": settings.REDIS_URL,
-           "ROAD_DATA_DIR": str(road_dir), "PYTHONUNBUFFERED": "1"}
+    env = uvicorn_env({**os.environ, "DATABASE_URL": database_url_of_this_run(), "REDIS_URL": settings.REDIS_URL,
+                       "ROAD_DATA_DIR": str(road_dir), "PYTHONUNBUFFERED": "1"})
     process = subprocess.Popen([sys.executable, "-m", "uvicorn", "command.asgi:application", "--host", "127.0.0.1",
                                 "--port", str(port), "--ws", "websockets", "--log-level", "warning"],
                                env=env, cwd=settings.BASE_DIR, start_new_session=True)

@@ -48,6 +48,7 @@ def _fanout_arguments(fanout):
     fanout.add_argument("--tablets", type=int, default=0, help="officers' tablets open on their units' sockets")
     fanout.add_argument("--orders-per-s", type=float, default=2.0, help="orders sent to those tablets' units")
     fanout.add_argument("--web-processes", type=int, default=1, help="uvicorn worker processes on one port")
+    fanout.add_argument("--ws-deflate", action="store_true", help="websocket per-message deflate on (off as served)")
     fanout.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 
 
@@ -206,7 +207,7 @@ class Command(BaseCommand):
             raise CommandError("--units and --frame-units must be 1-20000, --frame-officers and --tablets 0-20000, "
                                "--consoles 1-200, the seconds 1-600, --orders-per-s 0-50, --web-processes 1-16")
         arguments = {name: options[name] for name in ("units", "consoles", "seconds", "frame_units", "frame_seconds",
-                                                      "frame_officers", "tablets", "orders_per_s", "web_processes")}
+                                                      "frame_officers", "tablets", "orders_per_s", "web_processes", "ws_deflate")}
         return fanout.child(**arguments) if options["child"] else fanout.run(**arguments)
 
     def _geocode(self, options) -> dict:

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from command.demo.seed import DEMO_USERS
+from command.serving import uvicorn_env
 
 OFFICER_CHECK_S = 10.0  # how soon after a shift change the demo officer's login has a crew on duty again
 
@@ -56,8 +57,8 @@ class Command(BaseCommand):
     def _start(self, host: str, port: int, *, simulator: bool = True) -> dict[str, subprocess.Popen]:
         # The children get the URLs explicitly, so they reuse this run's services instead of racing
         # to start their own.
-        env = {**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
-               "PYTHONUNBUFFERED": "1"}
+        env = uvicorn_env({**os.environ, "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
+                           "PYTHONUNBUFFERED": "1"})
         python = sys.executable
         commands = {
             "web": [python, "-m", "uvicorn", "command.asgi:application", "--host", host, "--port", str(port),
