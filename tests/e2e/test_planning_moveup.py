@@ -111,4 +111,5 @@ def test_a_plan_moves_the_platform_and_a_move_up_reaches_the_tablet(chromium, as
     tablet.reload()
     expect(relocation).to_be_visible(timeout=STEP_MS)
     expect(relocation).to_have_attribute("data-route-points", re.compile(r"^[1-9]\d*$"))
+    shot(tablet, "tablet-relocation-reloaded")
     assert page_errors == []
