@@ -78,8 +78,9 @@ class Tick:
 
     async def send(self, picture: dict[int, tuple]) -> None:
         sent_at = time.time()
-        sends = [*self._sends(self.watching, changes(self.last, picture), sent_at),
-                 *self._sends(self.joining, whole(picture), sent_at)]
+        # each walk of the picture only for consoles that need it (none joining: most ticks)
+        sends = [*(self._sends(self.watching, changes(self.last, picture), sent_at) if self.watching else []),
+                 *(self._sends(self.joining, whole(picture), sent_at) if self.joining else [])]
         self.last = picture
         self.watching |= self.joining
         self.joining = set()

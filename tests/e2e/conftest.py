@@ -11,6 +11,7 @@ from django.conf import settings
 from playwright.sync_api import sync_playwright
 
 from command.embedded import free_port, wait_for_port
+from command.serving import uvicorn_env
 from common.roles import Role
 from grid import travel
 from grid.models import RoadNetwork
@@ -18,7 +19,6 @@ from grid.roads import road_network_import
 from platforms import positions
 from tests import factories as f
 from tests.dispatch.test_worker import Worker, database_url_of_this_run
-from command.serving import uvicorn_env
 from tests.e2e.support import ARTIFACTS, CHROMIUM_ARGS, POSTED
 from tests.plugins.roads import quiet
 

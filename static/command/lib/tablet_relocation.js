@@ -3,7 +3,8 @@
 // destination and the road route; the card says where to and how long, and the route is drawn on the
 // tablet's map. The card goes when the move ends (arrived, not carried out, or no longer needed).
 // The tablet's snapshot carries the standing order, so the card comes back after a reload or a
-// reconnect. Tablet.apply and Tablet.load are wrapped rather than added to. Export only: the tablet's entry module wires it.
+// reconnect. Tablet.apply and Tablet.load are wrapped rather than added to. Export only: the
+// tablet's entry module wires it.
 //
 //   new TabletRelocation(tablet, element)
 //     tablet   the Tablet (tablet.js): its apply() is wrapped and its map (TabletMap) drawn on
